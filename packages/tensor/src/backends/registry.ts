@@ -1,0 +1,79 @@
+/**
+ * The backends dlpipe can run on, in the order it tries them, and how each one is loaded.
+ * A loader resolves when its backend is registered with tfjs, or throws saying why it cannot be.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as tf from '../tf.js';
+
+/** Backend names, best first. */
+export const BACKEND_ORDER = ['tensorflow', 'native', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_ORDER)[number];
+
+/** What a loaded backend can tell about itself. */
+export interface BackendFacts {
+  version: string;
+  threads: number;
+  simd: boolean;
+}
+
+export interface BackendLoader {
+  /** Registers the backend with tfjs (idempotent) or throws with the reason it cannot load. */
+  load(): Promise<void>;
+  /** Facts about the backend once it is active. */
+  facts(): Promise<BackendFacts>;
+  /** How to get this backend where it does not load. */
+  howTo: string;
+}
+
+const nativeAddon = fileURLToPath(new URL('../../native/build/Release/dlpipe_native.node', import.meta.url));
+
+export const BACKEND_LOADERS: Record<BackendName, BackendLoader> = {
+  tensorflow: {
+    async load() {
+      // tfjs-node registers the 'tensorflow' backend on import; it throws when its binding is absent.
+      await import('@tensorflow/tfjs-node');
+    },
+    async facts() {
+      return { version: tf.version_core, threads: 0, simd: true };
+    },
+    howTo:
+      'install @tensorflow/tfjs-node on a machine that can download libtensorflow ' +
+      '(its install script fetches it), then reinstall dlpipe',
+  },
+  native: {
+    async load() {
+      if (!existsSync(nativeAddon)) {
+        throw new Error(`the native addon is not built (${nativeAddon} is missing)`);
+      }
+      throw new Error('the native backend is not part of this version of dlpipe');
+    },
+    async facts() {
+      return { version: tf.version_core, threads: 0, simd: true };
+    },
+    howTo: "install Debian's libdnnl-dev and a C++ toolchain, then run `pnpm install` again",
+  },
+  wasm: {
+    async load() {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      void wasm;
+      const { registerWasmTrainingKernels } = await import('./wasm-kernels/index.js');
+      registerWasmTrainingKernels();
+    },
+    async facts() {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+      return { version: wasm.version_wasm, threads: wasm.getThreadsCount(), simd };
+    },
+    howTo: 'reinstall @tensorflow/tfjs-backend-wasm (`pnpm install`)',
+  },
+  cpu: {
+    async load() {
+      // registered by importing tf.ts
+    },
+    async facts() {
+      return { version: tf.version_core, threads: 1, simd: false };
+    },
+    howTo: 'the cpu backend is always present',
+  },
+};

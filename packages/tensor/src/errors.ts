@@ -1,0 +1,68 @@
+/**
+ * Typed errors of @dlpipe/tensor. Each names what was received, what was expected and how to fix
+ * it, so callers can catch by class (`instanceof ModelLoadError`) and users read one clear line.
+ */
+
+/** Base class of every dlpipe error. `code` is stable for programs; `message` is for people. */
+export class DlpipeError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A backend was asked for that is unknown or cannot load here. */
+export class BackendError extends DlpipeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('BACKEND', message, options);
+  }
+}
+
+/** Options that do not fit their schema; the message names each bad field. */
+export class OptionsError extends DlpipeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('OPTIONS', message, options);
+  }
+}
+
+/** A saved model (model.json or a weight file) is missing, unreadable or corrupt. */
+export class ModelLoadError extends DlpipeError {
+  readonly path: string;
+  constructor(path: string, message: string, options?: { cause?: unknown }) {
+    super('MODEL_LOAD', `${message} (${path})`, options);
+    this.path = path;
+  }
+}
+
+/** Saved weights do not fit the model they are loaded into. */
+export class ShapeMismatchError extends DlpipeError {
+  constructor(message: string) {
+    super('SHAPE_MISMATCH', message);
+  }
+}
+
+/** The loss became NaN or infinite; training stops at that step. */
+export class NonFiniteLossError extends DlpipeError {
+  readonly epoch: number;
+  readonly step: number;
+  readonly value: number;
+  constructor(epoch: number, step: number, value: number) {
+    super(
+      'NON_FINITE_LOSS',
+      `loss is ${value} at epoch ${epoch}, step ${step} (global). Lower the learning rate, clip ` +
+        'gradients (clipNorm) or check the inputs for NaN/Inf.',
+    );
+    this.epoch = epoch;
+    this.step = step;
+    this.value = value;
+  }
+}
+
+/** A checkpoint cannot be resumed from (missing, corrupt, or written by another model). */
+export class CheckpointError extends DlpipeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CHECKPOINT', message, options);
+  }
+}

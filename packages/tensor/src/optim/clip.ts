@@ -1,0 +1,34 @@
+/**
+ * Gradient clipping by global norm (d2l `grad_clipping`, PyTorch `clip_grad_norm_`):
+ * if ‖g‖₂ over all gradients exceeds `maxNorm`, every gradient is scaled by maxNorm / ‖g‖₂.
+ *
+ *   const { grads: clipped, norm } = clipByGlobalNorm(grads, 1);
+ */
+import * as tf from '../tf.js';
+
+export type NamedGrads = Record<string, tf.Tensor>;
+
+/** The global L2 norm of a set of gradients, as a scalar tensor. */
+export function globalNorm(grads: tf.Tensor[]): tf.Scalar {
+  return tf.tidy(() => {
+    if (grads.length === 0) return tf.scalar(0);
+    const sq = grads.map((g) => tf.sum(tf.square(g)));
+    return tf.sqrt(tf.addN(sq)) as tf.Scalar;
+  });
+}
+
+/**
+ * Scales gradients so their global norm is at most `maxNorm`. Returns new tensors (the caller
+ * disposes the inputs) and the norm before clipping, as a number.
+ */
+export function clipByGlobalNorm(grads: NamedGrads, maxNorm: number): { grads: NamedGrads; norm: number } {
+  if (!(maxNorm > 0)) throw new RangeError(`maxNorm must be > 0, got ${maxNorm}`);
+  const names = Object.keys(grads);
+  const normT = globalNorm(names.map((n) => grads[n]!));
+  const norm = normT.dataSync()[0]!;
+  normT.dispose();
+  const scale = norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
+  const out: NamedGrads = {};
+  for (const n of names) out[n] = tf.tidy(() => (scale === 1 ? grads[n]!.clone() : tf.mul(grads[n]!, scale)));
+  return { grads: out, norm };
+}
