@@ -9,3 +9,11 @@ import '@tensorflow/tfjs-backend-cpu';
 export * from '@tensorflow/tfjs-converter';
 export * from '@tensorflow/tfjs-core';
 export * from '@tensorflow/tfjs-layers';
+
+import type { Tensor } from '@tensorflow/tfjs-core';
+
+/** A tensor with a name (weights lists, optimizer state), as tfjs-core uses internally. */
+export interface NamedTensor {
+  name: string;
+  tensor: Tensor;
+}

@@ -1,0 +1,99 @@
+/**
+ * Optimizers by name with one options schema, for configs and CLIs, and a way to change the
+ * learning rate of any of them between steps (which is how schedules drive them).
+ *
+ *   const opt = createOptimizer({ name: 'adam', lr: 0.01 });
+ *   setLearningRate(opt, 0.005);
+ */
+import { z } from 'zod';
+import { OptionsError } from '../errors.js';
+import * as tf from '../tf.js';
+import { AdamW, SGDW } from './decoupled.js';
+
+export const OPTIMIZER_NAMES = [
+  'sgd',
+  'momentum',
+  'adagrad',
+  'rmsprop',
+  'adadelta',
+  'adam',
+  'adamw',
+  'sgdw',
+] as const;
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+
+export const optimizerOptionsSchema = z
+  .object({
+    /** Which optimizer. */
+    name: z.enum(OPTIMIZER_NAMES),
+    /** Learning rate (a schedule may change it every step). */
+    lr: z.number().positive(),
+    /** momentum / sgdw: momentum μ (default 0.9 for 'momentum', 0 for 'sgdw'); rmsprop: momentum (default 0). */
+    momentum: z.number().min(0).max(1).optional(),
+    /** momentum / sgdw: Nesterov momentum (default false). */
+    nesterov: z.boolean().optional(),
+    /** adam / adamw (default 0.9). */
+    beta1: z.number().min(0).lt(1).optional(),
+    /** adam / adamw (default 0.999). */
+    beta2: z.number().min(0).lt(1).optional(),
+    /** rmsprop decay γ (default 0.9), adadelta ρ (default 0.95). */
+    rho: z.number().min(0).lt(1).optional(),
+    /** Numerical stability term (default: each optimizer's own). */
+    epsilon: z.number().positive().optional(),
+    /** adagrad initial accumulator (default 0.1, as tfjs; PyTorch uses 0). */
+    initialAccumulator: z.number().min(0).optional(),
+    /** adamw / sgdw: decoupled weight decay λ (default 0.01 adamw, 0 sgdw). */
+    weightDecay: z.number().min(0).optional(),
+  })
+  .strict();
+export type OptimizerOptions = z.input<typeof optimizerOptionsSchema>;
+
+/** Builds an optimizer; bad options are an OptionsError naming each field. */
+export function createOptimizer(options: OptimizerOptions): tf.Optimizer {
+  const parsed = optimizerOptionsSchema.safeParse(options);
+  if (!parsed.success) throw new OptionsError(`optimizer options: ${formatZodError(parsed.error)}`);
+  const o = parsed.data;
+  switch (o.name) {
+    case 'sgd':
+      return tf.train.sgd(o.lr);
+    case 'momentum':
+      return tf.train.momentum(o.lr, o.momentum ?? 0.9, o.nesterov ?? false);
+    case 'adagrad':
+      return tf.train.adagrad(o.lr, o.initialAccumulator ?? 0.1);
+    case 'rmsprop':
+      return tf.train.rmsprop(o.lr, o.rho ?? 0.9, o.momentum ?? 0, o.epsilon);
+    case 'adadelta':
+      return tf.train.adadelta(o.lr, o.rho ?? 0.95, o.epsilon);
+    case 'adam':
+      return tf.train.adam(o.lr, o.beta1 ?? 0.9, o.beta2 ?? 0.999, o.epsilon);
+    case 'adamw':
+      return new AdamW({ learningRate: o.lr, ...pick(o, ['beta1', 'beta2', 'epsilon', 'weightDecay']) });
+    case 'sgdw':
+      return new SGDW({ learningRate: o.lr, ...pick(o, ['momentum', 'nesterov', 'weightDecay']) });
+  }
+}
+
+function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+/** The learning rate an optimizer will use on its next step. */
+export function getLearningRate(opt: tf.Optimizer): number {
+  const lr = (opt as unknown as { learningRate?: number }).learningRate;
+  if (typeof lr !== 'number') throw new TypeError(`${opt.getClassName()} has no learningRate field`);
+  return lr;
+}
+
+/** Changes the learning rate of any tfjs or dlpipe optimizer before its next step. */
+export function setLearningRate(opt: tf.Optimizer, lr: number): void {
+  const o = opt as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
+  else o.learningRate = lr;
+}
+
+/** "field: message; field: message" from a zod error. */
+export function formatZodError(err: z.ZodError): string {
+  return err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}

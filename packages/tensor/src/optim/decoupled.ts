@@ -1,0 +1,202 @@
+/**
+ * Optimizers with decoupled weight decay (Loshchilov & Hutter, "Decoupled Weight Decay
+ * Regularization"): the decay shrinks weights directly, w ← w − lr·λ·w, instead of being added to
+ * the gradient, so it is not rescaled by Adam's adaptive denominators.
+ *
+ *   const opt = new AdamW({ learningRate: 1e-3, weightDecay: 0.01 });   // PyTorch AdamW defaults
+ *   const sgd = new SGDW({ learningRate: 0.1, momentum: 0.9, weightDecay: 5e-4 });
+ */
+import * as tf from '../tf.js';
+
+/**
+ * Per-variable optimizer state ("slots"), kept by the variable's position in the gradient list
+ * (as tfjs's own optimizers do), so a checkpoint restores into a fresh model with other names.
+ */
+abstract class SlottedOptimizer extends tf.Optimizer {
+  protected slots: Array<{ name: string; vars: tf.Variable[] }> = [];
+  abstract learningRate: number;
+  protected abstract readonly slotNames: string[];
+
+  protected slotsFor(i: number, name: string, value: tf.Variable): tf.Variable[] {
+    let s = this.slots[i];
+    if (!s) {
+      s = { name, vars: this.slotNames.map(() => tf.tidy(() => tf.zerosLike(value).variable(false))) };
+      this.slots[i] = s;
+    }
+    return s.vars;
+  }
+
+  protected gradEntries(g: tf.NamedTensorMap | tf.NamedTensor[]): Array<[string, tf.Tensor]> {
+    return Array.isArray(g) ? g.map((x) => [x.name, x.tensor]) : Object.entries(g);
+  }
+
+  override async getWeights(): Promise<tf.NamedTensor[]> {
+    const out: tf.NamedTensor[] = [await this.saveIterations()];
+    for (const s of this.slots) {
+      s.vars.forEach((v, j) => {
+        out.push({ name: `${s.name}/${this.slotNames[j]}`, tensor: v });
+      });
+    }
+    return out;
+  }
+
+  override async setWeights(weightValues: tf.NamedTensor[]): Promise<void> {
+    const rest = await this.extractIterations(weightValues);
+    const k = this.slotNames.length;
+    if (rest.length % k !== 0) {
+      throw new RangeError(`${this.getClassName()} expects ${k} state tensors per variable, got ${rest.length} in all`);
+    }
+    this.disposeSlots();
+    for (let i = 0; i < rest.length; i += k) {
+      const group = rest.slice(i, i + k);
+      const name = group[0]!.name.slice(0, group[0]!.name.lastIndexOf('/'));
+      this.slots.push({ name, vars: group.map((w) => w.tensor.variable(false)) });
+    }
+  }
+
+  private disposeSlots(): void {
+    for (const s of this.slots) tf.dispose(s.vars);
+    this.slots = [];
+  }
+
+  override dispose(): void {
+    this.disposeSlots();
+    super.dispose();
+  }
+}
+
+export interface AdamWOptions {
+  /** Default 0.001. */
+  learningRate?: number;
+  /** Default 0.9. */
+  beta1?: number;
+  /** Default 0.999. */
+  beta2?: number;
+  /** Default 1e-8. */
+  epsilon?: number;
+  /** Decoupled decay λ. Default 0.01 (PyTorch). */
+  weightDecay?: number;
+}
+
+/** Adam with decoupled weight decay, as PyTorch's `torch.optim.AdamW`. */
+export class AdamW extends SlottedOptimizer {
+  static className = 'AdamW';
+  learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly weightDecay: number;
+  protected readonly slotNames = ['m', 'v'];
+
+  constructor(options: AdamWOptions = {}) {
+    super();
+    this.learningRate = options.learningRate ?? 1e-3;
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.epsilon = options.epsilon ?? 1e-8;
+    this.weightDecay = options.weightDecay ?? 0.01;
+  }
+
+  override applyGradients(variableGradients: tf.NamedTensorMap | tf.NamedTensor[]): void {
+    const t = this.iterations + 1;
+    const c1 = 1 - this.beta1 ** t;
+    const c2 = 1 - this.beta2 ** t;
+    const lr = this.learningRate;
+    tf.tidy(() => {
+      this.gradEntries(variableGradients).forEach(([name, g], i) => {
+        if (g == null) return;
+        const w = tf.engine().registeredVariables[name]!;
+        const [m, v] = this.slotsFor(i, name, w) as [tf.Variable, tf.Variable];
+        m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
+        v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
+        const step = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), this.epsilon));
+        w.assign(tf.sub(tf.mul(w, 1 - lr * this.weightDecay), tf.mul(step, lr)));
+      });
+    });
+    this.incrementIterations();
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      learningRate: this.learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      weightDecay: this.weightDecay,
+    };
+  }
+
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    return new cls(config);
+  }
+}
+
+export interface SGDWOptions {
+  /** Default 0.01. */
+  learningRate?: number;
+  /** Heavy-ball momentum (PyTorch semantics: buf ← μ·buf + g). Default 0. */
+  momentum?: number;
+  /** Nesterov momentum. Default false. */
+  nesterov?: boolean;
+  /** Decoupled decay λ: w ← w − lr·λ·w. Default 0. */
+  weightDecay?: number;
+}
+
+/** SGD (optionally with momentum) and decoupled weight decay. */
+export class SGDW extends SlottedOptimizer {
+  static className = 'SGDW';
+  learningRate: number;
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  readonly weightDecay: number;
+  protected readonly slotNames = ['momentum'];
+
+  constructor(options: SGDWOptions = {}) {
+    super();
+    this.learningRate = options.learningRate ?? 0.01;
+    this.momentum = options.momentum ?? 0;
+    this.nesterov = options.nesterov ?? false;
+    this.weightDecay = options.weightDecay ?? 0;
+  }
+
+  override applyGradients(variableGradients: tf.NamedTensorMap | tf.NamedTensor[]): void {
+    const lr = this.learningRate;
+    const first = this.iterations === 0;
+    tf.tidy(() => {
+      this.gradEntries(variableGradients).forEach(([name, g], i) => {
+        if (g == null) return;
+        const w = tf.engine().registeredVariables[name]!;
+        let d: tf.Tensor = g;
+        if (this.momentum > 0) {
+          const [buf] = this.slotsFor(i, name, w) as [tf.Variable];
+          buf.assign(first ? g : tf.add(tf.mul(buf, this.momentum), g));
+          d = this.nesterov ? tf.add(g, tf.mul(buf, this.momentum)) : buf;
+        }
+        w.assign(tf.sub(tf.mul(w, 1 - lr * this.weightDecay), tf.mul(d, lr)));
+      });
+    });
+    this.incrementIterations();
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      learningRate: this.learningRate,
+      momentum: this.momentum,
+      nesterov: this.nesterov,
+      weightDecay: this.weightDecay,
+    };
+  }
+
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    return new cls(config);
+  }
+}
+
+tf.serialization.registerClass(AdamW);
+tf.serialization.registerClass(SGDW);

@@ -1,0 +1,36 @@
+/**
+ * Adapts a tfjs Layers model to the loop's `TrainTask`: `fit(layersTask(model, { loss }), data, …)`.
+ *
+ *   const task = layersTask(model, { loss: 'softmaxCrossEntropy' });
+ */
+import { LOSSES, type LossFn, type LossName } from '../losses/losses.js';
+import { saveModel } from '../io/model-io.js';
+import type * as tf from '../tf.js';
+import type { LossOutput, TrainTask, XYBatch } from './types.js';
+
+export interface LayersTaskOptions {
+  /** A loss by name or a function (yHat, y) → scalar. Default 'softmaxCrossEntropy'. */
+  loss?: LossName | LossFn;
+  /** Extra scalar added to the loss (e.g. `() => l2Penalty(kernels, 1e-4)`). */
+  regularizer?: () => tf.Scalar;
+}
+
+export function layersTask(model: tf.LayersModel, options: LayersTaskOptions = {}): TrainTask<XYBatch> {
+  const lossName = options.loss ?? 'softmaxCrossEntropy';
+  const lossFn: LossFn = typeof lossName === 'function' ? lossName : LOSSES[lossName];
+  if (!lossFn) throw new RangeError(`unknown loss '${String(lossName)}'; expected one of ${Object.keys(LOSSES)}`);
+  return {
+    trainableVariables: () => model.trainableWeights.map((w) => w.read() as tf.Variable),
+    stateTensors: () => model.weights.map((w) => w.read() as tf.Variable),
+    loss(batch, { training }): LossOutput {
+      const yHat = model.apply(batch.x, { training }) as tf.Tensor;
+      let loss = lossFn(yHat, batch.y);
+      if (options.regularizer) loss = loss.add(options.regularizer()) as tf.Scalar;
+      return { loss, yHat, y: batch.y };
+    },
+    batchSize: (batch) => batch.y.shape[0] ?? 0,
+    saveModel: async (dir) => {
+      await saveModel(model, dir);
+    },
+  };
+}
