@@ -15,6 +15,7 @@ export * from './losses/losses.js';
 export * from './metrics/index.js';
 export * from './optim/clip.js';
 export * from './optim/create-optimizer.js';
+export * from './optim/adadelta.js';
 export * from './optim/decoupled.js';
 export * from './optim/schedules.js';
 export * from './plots/index.js';

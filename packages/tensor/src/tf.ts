@@ -1,16 +1,14 @@
 /**
- * The TensorFlow.js API, the only entry to it in dlpipe: core ops, layers and the graph-model
- * converter, all on one engine. Import it as `import { tf } from '@dlpipe/tensor'`.
+ * The TensorFlow.js API, the only entry to it in dlpipe: core ops (with chained ops such as
+ * `x.add(y)`), layers, the graph-model converter and tf.data, all on one engine. Import it as
+ * `import { tf } from '@dlpipe/tensor'`.
  *
- * The backends themselves are chosen in `backend.ts`; importing this file registers only `cpu`.
+ * The backend is chosen in `backend.ts`; the union package registers `cpu` (and a `webgl`
+ * backend that never initializes in Node, which dlpipe never selects).
  */
-import '@tensorflow/tfjs-backend-cpu';
+import type { Tensor } from '@tensorflow/tfjs';
 
-export * from '@tensorflow/tfjs-converter';
-export * from '@tensorflow/tfjs-core';
-export * from '@tensorflow/tfjs-layers';
-
-import type { Tensor } from '@tensorflow/tfjs-core';
+export * from '@tensorflow/tfjs';
 
 /** A tensor with a name (weights lists, optimizer state), as tfjs-core uses internally. */
 export interface NamedTensor {

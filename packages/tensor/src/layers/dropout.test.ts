@@ -13,7 +13,7 @@ describe('dropout', () => {
   it('keeps the expectation at training (scaled by 1/(1-p)) and zeroes about p of the elements', () => {
     const x = tf.ones([200_000]);
     const y = dropout(x, 0.3, { training: true });
-    const v = y.dataSync();
+    const v = Array.from(y.dataSync());
     const zeros = v.filter((a) => a === 0).length / v.length;
     const mean = v.reduce((a, b) => a + b, 0) / v.length;
     assert.ok(Math.abs(zeros - 0.3) < 0.005, `dropped fraction ${zeros}`);

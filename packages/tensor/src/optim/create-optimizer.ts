@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { OptionsError } from '../errors.js';
 import * as tf from '../tf.js';
+import { Adadelta } from './adadelta.js';
 import { AdamW, SGDW } from './decoupled.js';
 
 export const OPTIMIZER_NAMES = [
@@ -36,7 +37,7 @@ export const optimizerOptionsSchema = z
     beta1: z.number().min(0).lt(1).optional(),
     /** adam / adamw (default 0.999). */
     beta2: z.number().min(0).lt(1).optional(),
-    /** rmsprop decay γ (default 0.9), adadelta ρ (default 0.95). */
+    /** rmsprop decay γ (default 0.9), adadelta ρ (default 0.9, ε 1e-6 as PyTorch). */
     rho: z.number().min(0).lt(1).optional(),
     /** Numerical stability term (default: each optimizer's own). */
     epsilon: z.number().positive().optional(),
@@ -63,7 +64,7 @@ export function createOptimizer(options: OptimizerOptions): tf.Optimizer {
     case 'rmsprop':
       return tf.train.rmsprop(o.lr, o.rho ?? 0.9, o.momentum ?? 0, o.epsilon);
     case 'adadelta':
-      return tf.train.adadelta(o.lr, o.rho ?? 0.95, o.epsilon);
+      return new Adadelta({ learningRate: o.lr, ...pick(o, ['rho', 'epsilon']) }); // tfjs's differs from PyTorch's
     case 'adam':
       return tf.train.adam(o.lr, o.beta1 ?? 0.9, o.beta2 ?? 0.999, o.epsilon);
     case 'adamw':
