@@ -1,0 +1,52 @@
+/**
+ * Figures to files, with no browser: SVG → PNG through resvg (DejaVu Sans from the system
+ * fonts), and `writeFigure`, which picks the format from the path's extension.
+ *
+ *   writeFigure(lineChart({ series: [{ name: 'loss', y: losses }] }), 'runs/mlp/loss');
+ *   // → runs/mlp/loss.png and runs/mlp/loss.svg
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, extname } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import { PlotError } from './plot-error.js';
+import { FONT_FAMILY } from './svg.js';
+
+export interface PngOptions {
+  /** Pixels per SVG unit: 2 gives a 1280 × 840 PNG of a 640 × 420 figure. Default: 1. */
+  scale?: number;
+}
+
+/** Renders an SVG string to PNG bytes. */
+export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
+  const scale = options.scale ?? 1;
+  if (!(scale > 0) || !Number.isFinite(scale)) {
+    throw new PlotError(`svgToPng scale must be a finite number > 0, got ${scale}.`);
+  }
+  const resvg = new Resvg(svg, {
+    background: 'white',
+    fitTo: { mode: 'zoom', value: scale },
+    font: { loadSystemFonts: true, defaultFontFamily: FONT_FAMILY },
+  });
+  return resvg.render().asPng();
+}
+
+/**
+ * Writes a figure: PNG for `.png`, SVG for `.svg`, both (`path.png` and `path.svg`) for a path
+ * without extension. Creates parent directories. Returns the paths written.
+ */
+export function writeFigure(svg: string, path: string, options: PngOptions = {}): string[] {
+  const ext = extname(path).toLowerCase();
+  if (ext !== '' && ext !== '.png' && ext !== '.svg') {
+    throw new PlotError(
+      `writeFigure cannot write '${ext}' files ('${path}'); use .png, .svg, or no extension for both.`,
+    );
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  const targets = ext === '' ? [`${path}.png`, `${path}.svg`] : [path];
+  for (const target of targets) {
+    // A Uint8Array copy: @types/node 20.9's Buffer does not type-check as ArrayBufferView under TS 5.9.
+    if (target.toLowerCase().endsWith('.png')) writeFileSync(target, new Uint8Array(svgToPng(svg, options)));
+    else writeFileSync(target, svg, 'utf8');
+  }
+  return targets;
+}
