@@ -20,7 +20,10 @@ it('dlpipe-demo trains, reports and writes metrics.json, PNGs and the model', ()
   assert.match(r.stdout, /test accuracy 0\.\d{4}, macro F1 0\.\d{4} \(backend (wasm|cpu|tensorflow|native)/);
   const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
   assert.equal(metrics.settings.trainExamples, 3000);
-  assert.equal(metrics.test.confusionMatrix.flat().reduce((a: number, b: number) => a + b, 0), 10000);
+  assert.equal(
+    metrics.test.confusionMatrix.flat().reduce((a: number, b: number) => a + b, 0),
+    10000,
+  );
   assert.ok(metrics.test.accuracy > 0.55, `accuracy ${metrics.test.accuracy} after 2 epochs on 3,000 images`);
   for (const f of ['curves.png', 'confusion-matrix.png', 'history.jsonl', 'model/model.json']) {
     assert.ok(existsSync(join(out, f)), f);

@@ -56,7 +56,9 @@ function predictClasses(model: tf.LayersModel, x: tf.Tensor, batch = 1024): Int3
   const n = x.shape[0]!;
   const out = new Int32Array(n);
   for (let i = 0; i < n; i += batch) {
-    const pred = tf.tidy(() => tf.argMax(model.predict(tf.slice(x, i, Math.min(batch, n - i))) as tf.Tensor, -1));
+    const pred = tf.tidy(() =>
+      tf.argMax(model.predict(tf.slice(x, i, Math.min(batch, n - i))) as tf.Tensor, -1),
+    );
     out.set(pred.dataSync() as Int32Array, i);
     pred.dispose();
   }
@@ -96,7 +98,10 @@ export async function trainMlp(o: DemoOptions, backend: BackendDescription): Pro
       join(runDir, 'curves.png'),
     ),
     ...writeFigure(
-      plotConfusionMatrix(cm, { labels: ds.classNames, title: `Test set (${ds.name}), accuracy ${testAccuracy.toFixed(3)}` }),
+      plotConfusionMatrix(cm, {
+        labels: ds.classNames,
+        title: `Test set (${ds.name}), accuracy ${testAccuracy.toFixed(3)}`,
+      }),
       join(runDir, 'confusion-matrix.png'),
     ),
   ];
@@ -106,7 +111,14 @@ export async function trainMlp(o: DemoOptions, backend: BackendDescription): Pro
     datasetDir: ds.dir,
     backend: backend.name,
     model: { name: 'mlp', hidden: o.hidden, params: net.countParams() },
-    settings: { epochs: o.epochs, batch: o.batch, lr: o.lr, optimizer: 'sgd', seed: o.seed, trainExamples: train.x.shape[0] },
+    settings: {
+      epochs: o.epochs,
+      batch: o.batch,
+      lr: o.lr,
+      optimizer: 'sgd',
+      seed: o.seed,
+      trainExamples: train.x.shape[0],
+    },
     test: {
       accuracy: testAccuracy,
       macro: { precision: macro.precision, recall: macro.recall, f1: macro.f1 },
@@ -125,5 +137,12 @@ export async function trainMlp(o: DemoOptions, backend: BackendDescription): Pro
   writeFileSync(join(runDir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
   files.push(join(runDir, 'metrics.json'), join(runDir, 'model'));
   tf.dispose([train.x, train.y, test.x, test.y]);
-  return { dataset: ds.name, backend: backend.name, testAccuracy, macroF1: macro.f1, seconds: metrics.seconds, files };
+  return {
+    dataset: ds.name,
+    backend: backend.name,
+    testAccuracy,
+    macroF1: macro.f1,
+    seconds: metrics.seconds,
+    files,
+  };
 }

@@ -34,14 +34,20 @@ describe('IDX files', () => {
     assert.deepEqual(readIdxFile(f).dims, [2, 2, 3]);
   });
   it('truncated data, bad magic, unsupported type and corrupt gzip are typed errors naming the file', () => {
-    assert.throws(() => parseIdx(idx([2, 3], [1, 2, 3]), 'x.idx'), /x\.idx: IDX header says 2×3 = 6 values but the file holds 3/);
+    assert.throws(
+      () => parseIdx(idx([2, 3], [1, 2, 3]), 'x.idx'),
+      /x\.idx: IDX header says 2×3 = 6 values but the file holds 3/,
+    );
     assert.throws(() => parseIdx(Buffer.from([1, 0, 8, 1, 0, 0, 0, 0]), 'y'), /y: not an IDX file/);
     const float = idx([1], [0, 0, 0, 0]);
     float.writeUInt8(0x0d, 2);
     assert.throws(() => parseIdx(float, 'z'), /element type 0xd is not supported/);
     const bad = join(tmp, 'corrupt.gz');
     writeFileSync(bad, gzipSync(idx([4], [1, 2, 3, 4])).subarray(0, 12));
-    assert.throws(() => readIdxFile(bad), (e: Error) => e instanceof DataFormatError && /corrupt\.gz: corrupt gzip/.test(e.message));
+    assert.throws(
+      () => readIdxFile(bad),
+      (e: Error) => e instanceof DataFormatError && /corrupt\.gz: corrupt gzip/.test(e.message),
+    );
     assert.throws(() => readIdxFile(join(tmp, 'missing')), /missing: cannot read/);
   });
   it('a directory without the dataset says how to get it', () => {
@@ -50,7 +56,9 @@ describe('IDX files', () => {
 });
 
 const fashion = '/usr/share/datasets/fashion-mnist';
-describe('Fashion-MNIST (Debian dataset-fashion-mnist)', { skip: !existsSync(fashion) && 'not installed' }, () => {
+describe('Fashion-MNIST (Debian dataset-fashion-mnist)', {
+  skip: !existsSync(fashion) && 'not installed',
+}, () => {
   it('has 60,000 + 10,000 28×28 images with balanced labels', () => {
     const ds = loadMnistFormat('fashion-mnist');
     assert.equal(ds.train.n, 60000);

@@ -32,7 +32,10 @@ export function parseIdx(buf: Uint8Array, file = '<buffer>'): IdxArray {
   const type = view.getUint8(2);
   const rank = view.getUint8(3);
   if (type !== UBYTE) {
-    throw new DataFormatError(file, `IDX element type 0x${type.toString(16)} is not supported (expected 0x08, ubyte)`);
+    throw new DataFormatError(
+      file,
+      `IDX element type 0x${type.toString(16)} is not supported (expected 0x08, ubyte)`,
+    );
   }
   const header = 4 + 4 * rank;
   if (rank === 0 || buf.length < header) throw new DataFormatError(file, `bad IDX rank ${rank}`);

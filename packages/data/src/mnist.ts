@@ -67,12 +67,18 @@ function readSplit(dir: string, prefix: 'train' | 't10k'): ImageSplit {
   const imgFile = findFile(dir, `${prefix}-images-idx3-ubyte`);
   const lblFile = findFile(dir, `${prefix}-labels-idx1-ubyte`);
   if (!imgFile || !lblFile) {
-    throw new DataFormatError(dir, `missing ${prefix}-images-idx3-ubyte(.gz) or ${prefix}-labels-idx1-ubyte(.gz)`);
+    throw new DataFormatError(
+      dir,
+      `missing ${prefix}-images-idx3-ubyte(.gz) or ${prefix}-labels-idx1-ubyte(.gz)`,
+    );
   }
   const img = readIdxFile(imgFile);
   const lbl = readIdxFile(lblFile);
   if (img.dims.length !== 3 || lbl.dims.length !== 1) {
-    throw new DataFormatError(imgFile, `expected images n×rows×cols and labels n, got ${img.dims} and ${lbl.dims}`);
+    throw new DataFormatError(
+      imgFile,
+      `expected images n×rows×cols and labels n, got ${img.dims} and ${lbl.dims}`,
+    );
   }
   if (img.dims[0] !== lbl.dims[0]) {
     throw new DataFormatError(lblFile, `${lbl.dims[0]} labels for ${img.dims[0]} images`);
@@ -111,11 +117,17 @@ export interface ToTensorsOptions {
 }
 
 /** Pixels scaled to [0, 1] (float32) and int32 labels. */
-export function toTensors(split: ImageSplit, options: ToTensorsOptions = {}): { x: tf.Tensor; y: tf.Tensor1D } {
+export function toTensors(
+  split: ImageSplit,
+  options: ToTensorsOptions = {},
+): { x: tf.Tensor; y: tf.Tensor1D } {
   const n = Math.min(split.n, options.limit ?? split.n);
   const px = split.rows * split.cols;
   const f = new Float32Array(n * px);
   for (let i = 0; i < n * px; i++) f[i] = split.images[i]! / 255;
   const shape = options.layout === 'flat' ? [n, px] : [n, split.rows, split.cols, 1];
-  return { x: tf.tensor(f, shape, 'float32'), y: tf.tensor1d(Int32Array.from(split.labels.subarray(0, n)), 'int32') };
+  return {
+    x: tf.tensor(f, shape, 'float32'),
+    y: tf.tensor1d(Int32Array.from(split.labels.subarray(0, n)), 'int32'),
+  };
 }

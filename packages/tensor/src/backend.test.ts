@@ -13,7 +13,10 @@ describe('backend choice', () => {
     });
   });
   it('a forced backend that cannot load is an error with how to get it, not a fallback', async () => {
-    await assert.rejects(initBackend({ backend: 'native' }), /backend 'native' was forced but cannot load: .*libdnnl-dev/);
+    await assert.rejects(
+      initBackend({ backend: 'native' }),
+      /backend 'native' was forced but cannot load: .*libdnnl-dev/,
+    );
   });
   it('picks the best loadable backend and says why better ones were skipped', async () => {
     const notices: string[] = [];

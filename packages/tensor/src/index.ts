@@ -4,7 +4,7 @@
  *
  *   import { tf, initBackend, fit, layersTask, tensorDataSource } from '@dlpipe/tensor';
  */
-export * as tf from './tf.js';
+
 export * from './backend.js';
 export * from './errors.js';
 export * from './init/initializers.js';
@@ -13,13 +13,14 @@ export * from './io/model-io.js';
 export * from './layers/dropout.js';
 export * from './losses/losses.js';
 export * from './metrics/index.js';
+export * from './optim/adadelta.js';
 export * from './optim/clip.js';
 export * from './optim/create-optimizer.js';
-export * from './optim/adadelta.js';
 export * from './optim/decoupled.js';
 export * from './optim/schedules.js';
 export * from './plots/index.js';
 export * from './random.js';
+export * as tf from './tf.js';
 export * from './train/checkpoint.js';
 export * from './train/data-source.js';
 export * from './train/early-stopping.js';

@@ -50,7 +50,9 @@ describe('initializers', () => {
   it('works as a Layers kernelInitializer and survives serialization', () => {
     const layer = tf.layers.dense({ units: 3, inputShape: [4], kernelInitializer: initializer('heNormal') });
     const model = tf.sequential({ layers: [layer] });
-    const json = model.toJSON(undefined, false) as { config: { layers: Array<{ config: { kernel_initializer: { class_name: string } } }> } };
+    const json = model.toJSON(undefined, false) as {
+      config: { layers: Array<{ config: { kernel_initializer: { class_name: string } } }> };
+    };
     assert.equal(json.config.layers[0]!.config.kernel_initializer.class_name, 'DlpipeFanNormal');
     model.dispose();
   });

@@ -23,7 +23,9 @@ export function computeFans(shape: Shape): { fanIn: number; fanOut: number } {
 
 /** tfjs-layers' Initializer base class (not exported by name from its bundle). */
 export type Initializer = ReturnType<typeof tf.initializers.zeros>;
-const InitializerBase = Object.getPrototypeOf(tf.initializers.zeros().constructor) as abstract new () => Initializer;
+const InitializerBase = Object.getPrototypeOf(
+  tf.initializers.zeros().constructor,
+) as abstract new () => Initializer;
 
 /** A plain normal with a variance computed from the shape's fans. */
 class FanNormal extends InitializerBase {
@@ -67,7 +69,9 @@ export type InitializerName = keyof typeof INITIALIZERS;
 export function initializer(name: InitializerName | string, seed?: number): Initializer {
   const make = (INITIALIZERS as Record<string, (seed?: number) => Initializer>)[name];
   if (!make) {
-    throw new RangeError(`unknown initializer '${name}'; expected one of ${Object.keys(INITIALIZERS).join(', ')}`);
+    throw new RangeError(
+      `unknown initializer '${name}'; expected one of ${Object.keys(INITIALIZERS).join(', ')}`,
+    );
   }
   return make(seed);
 }

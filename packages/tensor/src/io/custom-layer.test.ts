@@ -22,7 +22,12 @@ class ScaleLayer extends tf.layers.Layer {
   }
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const d = (inputShape as tf.Shape)[1] as number;
-    this.scale = this.addWeight('scale', [d], 'float32', tf.initializers.constant({ value: this.config.init }));
+    this.scale = this.addWeight(
+      'scale',
+      [d],
+      'float32',
+      tf.initializers.constant({ value: this.config.init }),
+    );
     this.built = true;
   }
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
@@ -52,7 +57,10 @@ it('a registered custom layer survives save → load with its config and weights
 it('an unregistered custom layer is a ModelLoadError that says to register it', async () => {
   const dir = join(tmp, 'custom');
   const { readFileSync, writeFileSync } = await import('node:fs');
-  const json = readFileSync(join(dir, 'model.json'), 'utf8').replaceAll('DlpipeTestScale', 'NotRegisteredLayer');
+  const json = readFileSync(join(dir, 'model.json'), 'utf8').replaceAll(
+    'DlpipeTestScale',
+    'NotRegisteredLayer',
+  );
   writeFileSync(join(dir, 'model.json'), json);
   await assert.rejects(loadModel(dir), (e: Error) => {
     assert.ok(e instanceof ModelLoadError);

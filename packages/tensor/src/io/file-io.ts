@@ -72,13 +72,18 @@ export function writeArtifacts(pathOrUrl: string, artifacts: tf.io.ModelArtifact
 export function readArtifacts(pathOrUrl: string): tf.io.ModelArtifacts {
   const jsonPath = modelJsonPath(pathOrUrl);
   if (!existsSync(jsonPath)) {
-    throw new ModelLoadError(jsonPath, 'no model.json here: expected a directory written by saveModel/model.save');
+    throw new ModelLoadError(
+      jsonPath,
+      'no model.json here: expected a directory written by saveModel/model.save',
+    );
   }
   let json: tf.io.ModelJSON;
   try {
     json = JSON.parse(readFileSync(jsonPath, 'utf8')) as tf.io.ModelJSON;
   } catch (err) {
-    throw new ModelLoadError(jsonPath, `model.json is not valid JSON: ${(err as Error).message}`, { cause: err });
+    throw new ModelLoadError(jsonPath, `model.json is not valid JSON: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   if (typeof json !== 'object' || json === null || !('modelTopology' in json)) {
     throw new ModelLoadError(jsonPath, 'model.json has no modelTopology field: not a TensorFlow.js model');

@@ -124,7 +124,10 @@ describe('bad saved models', () => {
     const dir = join(tmp, 'truncated');
     await saveModel(mlp(), dir);
     truncateSync(join(dir, 'group1-shard1of1.bin'), 10);
-    await assert.rejects(loadModel(dir), /weight files hold 10 bytes but model\.json's manifest describes \d+/);
+    await assert.rejects(
+      loadModel(dir),
+      /weight files hold 10 bytes but model\.json's manifest describes \d+/,
+    );
     rmSync(join(dir, 'group1-shard1of1.bin'));
     await assert.rejects(loadModel(dir), /weight file listed in model\.json is missing/);
   });

@@ -35,7 +35,9 @@ export async function saveWeights(
   named: Record<string, tf.Tensor> | tf.NamedTensor[],
   metadata: Record<string, unknown> = {},
 ): Promise<void> {
-  const list = Array.isArray(named) ? named : Object.entries(named).map(([name, tensor]) => ({ name, tensor }));
+  const list = Array.isArray(named)
+    ? named
+    : Object.entries(named).map(([name, tensor]) => ({ name, tensor }));
   const { data, specs } = await tf.io.encodeWeights(list);
   writeArtifacts(pathOrUrl, {
     modelTopology: { dlpipe: 'weights' },
@@ -61,7 +63,11 @@ export async function loadWeights(
  * Assigns `values` (in order) to `targets`, checking count and every shape first so that a
  * mismatch changes nothing and names the offending weight.
  */
-export function assignChecked(targets: tf.LayerVariable[] | tf.Variable[], values: tf.Tensor[], what: string): void {
+export function assignChecked(
+  targets: tf.LayerVariable[] | tf.Variable[],
+  values: tf.Tensor[],
+  what: string,
+): void {
   if (targets.length !== values.length) {
     throw new ShapeMismatchError(
       `${what}: the model has ${targets.length} weights but ${values.length} were saved: ` +

@@ -21,7 +21,10 @@ describe('softmaxCrossEntropy', () => {
       [1, 2, 3],
       [1, 2, 3],
     ]);
-    assertClose(num(softmaxCrossEntropy(logits, tf.tensor1d([2, 0], 'int32'))), (0.40760596 + 2.40760596) / 2);
+    assertClose(
+      num(softmaxCrossEntropy(logits, tf.tensor1d([2, 0], 'int32'))),
+      (0.40760596 + 2.40760596) / 2,
+    );
     assertClose(num(softmaxCrossEntropy(logits, tf.oneHot(tf.tensor1d([2, 0], 'int32'), 3))), 1.40760596);
   });
   it('applies label smoothing as (1-ε)·onehot + ε/C', () => {
@@ -30,10 +33,18 @@ describe('softmaxCrossEntropy', () => {
     const eps = 0.1;
     const target = [eps / 3, eps / 3, 1 - eps + eps / 3];
     const expected = -target.reduce((s, t, i) => s + t * logp[i]!, 0);
-    assertClose(num(softmaxCrossEntropy(logits, tf.tensor1d([2], 'int32'), { labelSmoothing: eps })), expected);
+    assertClose(
+      num(softmaxCrossEntropy(logits, tf.tensor1d([2], 'int32'), { labelSmoothing: eps })),
+      expected,
+    );
   });
   it('averages over unmasked entries only (padding tokens)', () => {
-    const logits = tf.tensor3d([[[1, 2, 3], [0, 0, 0]]]);
+    const logits = tf.tensor3d([
+      [
+        [1, 2, 3],
+        [0, 0, 0],
+      ],
+    ]);
     const labels = tf.tensor2d([[2, 1]], [1, 2], 'int32');
     const masked = num(softmaxCrossEntropy(logits, labels, { mask: tf.tensor2d([[1, 0]]) }));
     assertClose(masked, 0.40760596);

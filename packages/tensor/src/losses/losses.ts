@@ -45,7 +45,9 @@ export function maskedMean(values: tf.Tensor, mask?: tf.Tensor): tf.Scalar {
   return tf.tidy(() => {
     if (!mask) return tf.mean(values) as tf.Scalar;
     if (mask.shape.join() !== values.shape.join()) {
-      throw new RangeError(`mask shape [${mask.shape}] must equal the per-example loss shape [${values.shape}]`);
+      throw new RangeError(
+        `mask shape [${mask.shape}] must equal the per-example loss shape [${values.shape}]`,
+      );
     }
     const m = tf.cast(mask, 'float32');
     return tf.div(tf.sum(tf.mul(values, m)), tf.maximum(tf.sum(m), 1e-12)) as tf.Scalar;

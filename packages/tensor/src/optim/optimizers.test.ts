@@ -14,7 +14,12 @@ import { tensorDataSource } from '../train/data-source.js';
 import { evaluate } from '../train/evaluate.js';
 import { fit } from '../train/fit.js';
 import { layersTask } from '../train/layers-task.js';
-import { createOptimizer, getLearningRate, type OptimizerOptions, setLearningRate } from './create-optimizer.js';
+import {
+  createOptimizer,
+  getLearningRate,
+  type OptimizerOptions,
+  setLearningRate,
+} from './create-optimizer.js';
 import { AdamW, SGDW } from './decoupled.js';
 import { cosineLr, createSchedule, exponentialLr, stepLr, warmup } from './schedules.js';
 
@@ -22,7 +27,8 @@ before(async () => {
   await tf.setBackend('cpu');
 });
 
-const halfMse = (yHat: tf.Tensor, y: tf.Tensor) => tf.tidy(() => tf.mean(tf.squaredDifference(yHat, y)).div(2) as tf.Scalar);
+const halfMse = (yHat: tf.Tensor, y: tf.Tensor) =>
+  tf.tidy(() => tf.mean(tf.squaredDifference(yHat, y)).div(2) as tf.Scalar);
 
 describe("d2l's optimizers on an airfoil-like regression set", () => {
   const data = airfoilLike();
@@ -43,7 +49,13 @@ describe("d2l's optimizers on an airfoil-like regression set", () => {
     it(`${o.name} reaches the optimum within 0.01`, async () => {
       setSeed(1);
       const net = tf.sequential({
-        layers: [tf.layers.dense({ units: 1, inputShape: [5], kernelInitializer: tf.initializers.randomNormal({ stddev: 0.01 }) })],
+        layers: [
+          tf.layers.dense({
+            units: 1,
+            inputShape: [5],
+            kernelInitializer: tf.initializers.randomNormal({ stddev: 0.01 }),
+          }),
+        ],
       });
       const task = layersTask(net, { loss: halfMse });
       const train = tensorDataSource(data, { batchSize: 10, shuffle: true });
@@ -61,7 +73,10 @@ describe('decoupled weight decay', () => {
     const w = tf.variable(tf.tensor1d([1, -2]), true, 'adamw_w');
     const opt = new AdamW({ learningRate: 0.1, weightDecay: 0.5 });
     opt.applyGradients({ adamw_w: tf.zeros([2]) });
-    assert.deepEqual(Array.from(w.dataSync()).map((v) => +v.toFixed(6)), [0.95, -1.9]);
+    assert.deepEqual(
+      Array.from(w.dataSync()).map((v) => +v.toFixed(6)),
+      [0.95, -1.9],
+    );
   });
   it('AdamW matches a hand-computed first step (PyTorch AdamW formula)', () => {
     const w = tf.variable(tf.tensor1d([1]), true, 'adamw_w2');
@@ -98,7 +113,16 @@ describe('optimizer options and learning rates', () => {
     assert.throws(() => createOptimizer({ name: 'lamb' as never, lr: 1 }), /name: /);
   });
   it('setLearningRate works for every optimizer', () => {
-    for (const name of ['sgd', 'momentum', 'adagrad', 'rmsprop', 'adadelta', 'adam', 'adamw', 'sgdw'] as const) {
+    for (const name of [
+      'sgd',
+      'momentum',
+      'adagrad',
+      'rmsprop',
+      'adadelta',
+      'adam',
+      'adamw',
+      'sgdw',
+    ] as const) {
       const o = createOptimizer({ name, lr: 0.1 });
       setLearningRate(o, 0.02);
       if (name !== 'momentum' && name !== 'sgd') assert.equal(getLearningRate(o), 0.02, name);
@@ -112,12 +136,19 @@ describe('optimizer options and learning rates', () => {
 });
 
 describe('schedules', () => {
-  const at = (s: (c: { step: number; epoch: number }) => number, step: number, epoch = 0) => s({ step, epoch });
+  const at = (s: (c: { step: number; epoch: number }) => number, step: number, epoch = 0) =>
+    s({ step, epoch });
   it('step decay and milestones', () => {
     const s = stepLr({ lr: 1, stepSize: 2, gamma: 0.5 });
-    assert.deepEqual([0, 1, 2, 3, 4].map((e) => at(s, 0, e)), [1, 1, 0.5, 0.5, 0.25]);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4].map((e) => at(s, 0, e)),
+      [1, 1, 0.5, 0.5, 0.25],
+    );
     const m = stepLr({ lr: 1, milestones: [15, 30], gamma: 0.5, unit: 'step' });
-    assert.deepEqual([0, 15, 29, 30].map((t) => at(m, t)), [1, 0.5, 0.5, 0.25]);
+    assert.deepEqual(
+      [0, 15, 29, 30].map((t) => at(m, t)),
+      [1, 0.5, 0.5, 0.25],
+    );
   });
   it('exponential', () => {
     assert.equal(at(exponentialLr({ lr: 2, gamma: 0.5, unit: 'step' }), 3), 0.25);

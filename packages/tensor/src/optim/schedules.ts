@@ -104,7 +104,11 @@ export const scheduleOptionsSchema = z.discriminatedUnion('type', [
     unit: z.enum(['step', 'epoch']).optional(),
     minLr: z.number().min(0).optional(),
   }),
-  z.object({ type: z.literal('cosine'), finalLr: z.number().min(0).optional(), totalSteps: z.number().int().positive() }),
+  z.object({
+    type: z.literal('cosine'),
+    finalLr: z.number().min(0).optional(),
+    totalSteps: z.number().int().positive(),
+  }),
 ]);
 export type ScheduleOptions = z.input<typeof scheduleOptionsSchema> & {
   /** Linear warm-up steps before the schedule. */

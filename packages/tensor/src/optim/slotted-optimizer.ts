@@ -40,7 +40,9 @@ export abstract class SlottedOptimizer extends tf.Optimizer {
     const rest = await this.extractIterations(weightValues);
     const k = this.slotNames.length;
     if (rest.length % k !== 0) {
-      throw new RangeError(`${this.getClassName()} expects ${k} state tensors per variable, got ${rest.length} in all`);
+      throw new RangeError(
+        `${this.getClassName()} expects ${k} state tensors per variable, got ${rest.length} in all`,
+      );
     }
     this.disposeSlots();
     for (let i = 0; i < rest.length; i += k) {
@@ -60,4 +62,3 @@ export abstract class SlottedOptimizer extends tf.Optimizer {
     super.dispose();
   }
 }
-

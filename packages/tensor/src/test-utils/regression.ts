@@ -47,7 +47,10 @@ function leastSquaresLoss(x: tf.Tensor2D, y: tf.Tensor2D): number {
     const xa = tf.concat([x, tf.ones([n, 1])], 1);
     const xtx = tf.matMul(xa, xa, true, false);
     const xty = tf.matMul(xa, y, true, false);
-    const w = solve(xtx.arraySync() as number[][], (xty.arraySync() as number[][]).map((r) => r[0]!));
+    const w = solve(
+      xtx.arraySync() as number[][],
+      (xty.arraySync() as number[][]).map((r) => r[0]!),
+    );
     const pred = tf.matMul(xa, tf.tensor2d(w, [w.length, 1]));
     return tf.mean(tf.square(tf.sub(pred, y))).dataSync()[0]! / 2;
   });

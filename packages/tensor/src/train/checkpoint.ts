@@ -94,7 +94,8 @@ export async function readCheckpoint(
   optimizer: tf.Optimizer,
 ): Promise<CheckpointMeta> {
   const metaPath = join(dir, 'meta.json');
-  if (!existsSync(metaPath)) throw new CheckpointError(`checkpoint ${dir} has no meta.json (incomplete write?)`);
+  if (!existsSync(metaPath))
+    throw new CheckpointError(`checkpoint ${dir} has no meta.json (incomplete write?)`);
   const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as CheckpointMeta;
   if (meta.numState !== state.length) {
     throw new CheckpointError(
@@ -111,7 +112,8 @@ export async function readCheckpoint(
   try {
     model = (await loadWeights(join(dir, 'model'))).weights;
   } catch (err) {
-    if (err instanceof DlpipeError) throw new CheckpointError(`cannot resume: ${err.message}`, { cause: err });
+    if (err instanceof DlpipeError)
+      throw new CheckpointError(`cannot resume: ${err.message}`, { cause: err });
     throw err;
   }
   try {

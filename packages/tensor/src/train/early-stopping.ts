@@ -33,7 +33,8 @@ export class EarlyStopping implements Callback {
   constructor(private readonly o: EarlyStoppingOptions = {}) {
     this.monitor = o.monitor ?? 'val_loss';
     this.mode = o.mode ?? (/acc|f1|auc|precision|recall/i.test(this.monitor) ? 'max' : 'min');
-    if (o.restoreBest && !o.variables) throw new RangeError('EarlyStopping restoreBest needs options.variables');
+    if (o.restoreBest && !o.variables)
+      throw new RangeError('EarlyStopping restoreBest needs options.variables');
   }
 
   private improved(v: number): boolean {

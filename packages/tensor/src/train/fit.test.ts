@@ -22,7 +22,10 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 /** A tiny classification set: 3 Gaussian blobs in 4-D. */
 function blobs(n = 96, seed = 1) {
   setSeed(seed);
-  const y = tf.tensor1d(Array.from({ length: n }, (_, i) => i % 3), 'int32');
+  const y = tf.tensor1d(
+    Array.from({ length: n }, (_, i) => i % 3),
+    'int32',
+  );
   const centers = tf.tensor2d([
     [2, 0, 0, 0],
     [0, 2, 0, 0],
@@ -43,7 +46,8 @@ function mlp(dropout = 0.2): tf.LayersModel {
   });
 }
 
-const stepLosses = (h: { kind: string; loss?: unknown }[]) => h.filter((r) => r.kind === 'step').map((r) => r.loss);
+const stepLosses = (h: { kind: string; loss?: unknown }[]) =>
+  h.filter((r) => r.kind === 'step').map((r) => r.loss);
 
 describe('fit', () => {
   it('learns, reports metrics and validation, and writes history.jsonl', async () => {
@@ -72,7 +76,12 @@ describe('fit', () => {
     const net = mlp();
     const task = layersTask(net);
     const train = tensorDataSource(data, { batchSize: 8, shuffle: true });
-    const opts = { optimizer: tf.train.adam(0.01), metrics: ['accuracy'], clipNorm: 1, progress: false as const };
+    const opts = {
+      optimizer: tf.train.adam(0.01),
+      metrics: ['accuracy'],
+      clipNorm: 1,
+      progress: false as const,
+    };
     await fit(task, train, { ...opts, epochs: 1 }); // optimizer slots are created on the first step
     const before = tf.memory().numTensors;
     await fit(task, train, { ...opts, epochs: 25 }); // 25 × 8 = 200 steps
@@ -123,7 +132,8 @@ describe('fit', () => {
         resume: true,
         progress: false,
       }),
-      (e: Error) => e instanceof CheckpointError && /holds 8 state tensors but the model has 2/.test(e.message),
+      (e: Error) =>
+        e instanceof CheckpointError && /holds 8 state tensors but the model has 2/.test(e.message),
     );
   });
 
@@ -168,8 +178,19 @@ describe('fit', () => {
     const net = mlp(0);
     const task = layersTask(net);
     // A validation "metric" that only gets worse after epoch 2: val on shuffled labels.
-    const bad = { x: data.x, y: tf.tensor1d(Array.from({ length: 48 }, (_, i) => (i + 1) % 3), 'int32') };
-    const es = new EarlyStopping({ monitor: 'val_loss', patience: 2, restoreBest: true, variables: () => task.stateTensors() });
+    const bad = {
+      x: data.x,
+      y: tf.tensor1d(
+        Array.from({ length: 48 }, (_, i) => (i + 1) % 3),
+        'int32',
+      ),
+    };
+    const es = new EarlyStopping({
+      monitor: 'val_loss',
+      patience: 2,
+      restoreBest: true,
+      variables: () => task.stateTensors(),
+    });
     const r = await fit(task, tensorDataSource(data, { batchSize: 8 }), {
       epochs: 50,
       optimizer: { name: 'adam', lr: 0.05 },
@@ -191,7 +212,8 @@ describe('fit', () => {
     const task: TrainTask<XYBatch> = {
       trainableVariables: () => [w, b],
       stateTensors: () => [w, b],
-      loss: (batch) => tf.mean(tf.square(tf.sub(tf.add(tf.matMul(batch.x as tf.Tensor, w), b), batch.y))) as tf.Scalar,
+      loss: (batch) =>
+        tf.mean(tf.square(tf.sub(tf.add(tf.matMul(batch.x as tf.Tensor, w), b), batch.y))) as tf.Scalar,
       batchSize: (batch) => batch.y.shape[0]!,
     };
     await fit(task, tensorDataSource({ x: X, y }, { batchSize: 10, shuffle: true }), {
@@ -201,7 +223,9 @@ describe('fit', () => {
     });
     // d2l §3.4 recovers w = [2, -3.4], b = 4.2
     const [w0, w1] = Array.from(w.dataSync());
-    assert.ok(Math.abs(w0! - 2) < 0.01 && Math.abs(w1! + 3.4) < 0.01 && Math.abs(b.dataSync()[0]! - 4.2) < 0.01);
+    assert.ok(
+      Math.abs(w0! - 2) < 0.01 && Math.abs(w1! + 3.4) < 0.01 && Math.abs(b.dataSync()[0]! - 4.2) < 0.01,
+    );
   });
 
   it('progress shows counts, values, throughput and ETA as plain lines off a TTY', async () => {
@@ -214,7 +238,10 @@ describe('fit', () => {
       metrics: ['accuracy'],
       progress: { stream: stream as never, plainEvery: 0 },
     });
-    assert.match(lines[0]!, /^epoch 1\/1 {2}1\/4 {2}loss \d\.\d{4} {2}accuracy \d\.\d{4} {2}[\d.]+ samples\/s {2}ETA \d+:\d\d\n$/);
+    assert.match(
+      lines[0]!,
+      /^epoch 1\/1 {2}1\/4 {2}loss \d\.\d{4} {2}accuracy \d\.\d{4} {2}[\d.]+ samples\/s {2}ETA \d+:\d\d\n$/,
+    );
     assert.ok(!lines.join('').includes('\r'));
   });
 });

@@ -106,9 +106,14 @@ function addInto(acc: NamedGrads | undefined, grads: NamedGrads): NamedGrads {
   return out;
 }
 
-export async function fit<B>(task: TrainTask<B>, train: DataSource<B>, options: FitOptions<B>): Promise<FitResult> {
+export async function fit<B>(
+  task: TrainTask<B>,
+  train: DataSource<B>,
+  options: FitOptions<B>,
+): Promise<FitResult> {
   const t0 = performance.now();
-  const optimizer = options.optimizer instanceof tf.Optimizer ? options.optimizer : createOptimizer(options.optimizer);
+  const optimizer =
+    options.optimizer instanceof tf.Optimizer ? options.optimizer : createOptimizer(options.optimizer);
   const metrics = (options.metrics ?? []).map((m) => createMetric(m));
   const callbacks = options.callbacks ?? [];
   const accumulate = Math.max(1, Math.floor(options.accumulate ?? 1));
@@ -238,7 +243,12 @@ export async function fit<B>(task: TrainTask<B>, train: DataSource<B>, options: 
       bar.update(1, values, n);
       if (micro === accumulate) {
         applyStep(acc, micro);
-        const rec: HistoryRecord = { kind: 'step', epoch: state.epoch + 1, step: state.globalStep, loss: stepLoss / micro };
+        const rec: HistoryRecord = {
+          kind: 'step',
+          epoch: state.epoch + 1,
+          step: state.globalStep,
+          loss: stepLoss / micro,
+        };
         if (options.schedule) rec.lr = options.schedule({ step: state.globalStep - 1, epoch: state.epoch });
         acc = undefined;
         micro = 0;
@@ -262,14 +272,25 @@ export async function fit<B>(task: TrainTask<B>, train: DataSource<B>, options: 
       bar.done();
       break; // mid-epoch stop: no epoch record
     }
-    const rec: HistoryRecord = { kind: 'epoch', epoch: state.epoch + 1, step: state.globalStep, loss: lossSum / seen };
+    const rec: HistoryRecord = {
+      kind: 'epoch',
+      epoch: state.epoch + 1,
+      step: state.globalStep,
+      loss: lossSum / seen,
+    };
     for (const m of metrics) rec[m.name] = m.result();
     if (options.validation) {
       const val = await evaluate(task, options.validation, { metrics: options.metrics });
       for (const [k, v] of Object.entries(val)) rec[`val_${k}`] = v;
     }
     rec.seconds = (performance.now() - t0) / 1000;
-    bar.done(Object.fromEntries(Object.entries(rec).filter(([k]) => k.startsWith('val_')).map(([k, v]) => [k, Number(v)])));
+    bar.done(
+      Object.fromEntries(
+        Object.entries(rec)
+          .filter(([k]) => k.startsWith('val_'))
+          .map(([k, v]) => [k, Number(v)]),
+      ),
+    );
     history.append(rec);
     state.epoch++;
     state.stepInEpoch = 0;

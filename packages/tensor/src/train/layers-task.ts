@@ -3,8 +3,9 @@
  *
  *   const task = layersTask(model, { loss: 'softmaxCrossEntropy' });
  */
-import { LOSSES, type LossFn, type LossName } from '../losses/losses.js';
+
 import { saveModel } from '../io/model-io.js';
+import { LOSSES, type LossFn, type LossName } from '../losses/losses.js';
 import type * as tf from '../tf.js';
 import type { LossOutput, TrainTask, XYBatch } from './types.js';
 
@@ -18,7 +19,8 @@ export interface LayersTaskOptions {
 export function layersTask(model: tf.LayersModel, options: LayersTaskOptions = {}): TrainTask<XYBatch> {
   const lossName = options.loss ?? 'softmaxCrossEntropy';
   const lossFn: LossFn = typeof lossName === 'function' ? lossName : LOSSES[lossName];
-  if (!lossFn) throw new RangeError(`unknown loss '${String(lossName)}'; expected one of ${Object.keys(LOSSES)}`);
+  if (!lossFn)
+    throw new RangeError(`unknown loss '${String(lossName)}'; expected one of ${Object.keys(LOSSES)}`);
   return {
     trainableVariables: () => model.trainableWeights.map((w) => w.read() as tf.Variable),
     stateTensors: () => model.weights.map((w) => w.read() as tf.Variable),
