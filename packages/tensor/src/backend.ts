@@ -58,7 +58,6 @@ async function describe(name: BackendName, forced: boolean, attempts: BackendAtt
 }
 
 async function choose(options: InitBackendOptions): Promise<BackendDescription> {
-  tf.env().set('PROD', true); // no debug checks, no console banners from tfjs
   const notice = options.notice ?? defaultNotice;
   const requested = options.backend ?? process.env.DLPIPE_BACKEND;
   if (requested) {

@@ -6,9 +6,13 @@
  * The backend is chosen in `backend.ts`; the union package registers `cpu` (and a `webgl`
  * backend that never initializes in Node, which dlpipe never selects).
  */
-import type { Tensor } from '@tensorflow/tfjs';
+import { env, type Tensor } from '@tensorflow/tfjs';
 
 export * from '@tensorflow/tfjs';
+
+// Production mode: no debug checks and no console banners ("install our node backend") from tfjs;
+// dlpipe says itself which backend it uses and why (backend.ts).
+env().set('PROD', true);
 
 /** A tensor with a name (weights lists, optimizer state), as tfjs-core uses internally. */
 export interface NamedTensor {
