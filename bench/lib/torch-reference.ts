@@ -1,0 +1,71 @@
+/**
+ * PyTorch's numbers for the same models on this machine, from ../shared/bench/torch_reference.py
+ * run with Debian's Python in the same benchmark run (its README: compare ratios only).
+ *
+ *   const ref = await runTorchReference({ repoRoot, quick: true });
+ *   if (ref.ok) ref.result['lenet_b256']?.s;
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { runChild } from './child.js';
+
+export const PYTHON = '/usr/bin/python3';
+export const TORCH_MISSING = 'PyTorch reference not available (apt-get install python3-torch)';
+
+/** One entry of the reference's RESULT: seconds per step (median), maybe GFLOP/s. */
+export interface TorchEntry {
+  s: number;
+  gflops?: number;
+  train_flop?: number;
+}
+
+export type TorchResult = Record<string, TorchEntry | string | number | undefined> & {
+  version?: string;
+  threads?: number;
+};
+
+export type TorchReference =
+  | { ok: true; result: TorchResult; script: string; wallS: number }
+  | { ok: false; reason: string };
+
+/** Options of `runTorchReference`. */
+export interface TorchReferenceOptions {
+  /** The dlpipe checkout; the script is looked for at `<repoRoot>/../shared/bench/`. */
+  repoRoot: string;
+  /** Pass `--quick` through. */
+  quick: boolean;
+  /** Seconds before it is killed (default 300). */
+  budgetS?: number;
+}
+
+export function torchScriptPath(repoRoot: string): string {
+  return resolve(repoRoot, '..', 'shared', 'bench', 'torch_reference.py');
+}
+
+/** Whether the script and a Python that can `import torch` are there; the reason when not. */
+export function torchMissingReason(script: string): string | undefined {
+  if (!existsSync(script)) return `${TORCH_MISSING}: ${script} is missing`;
+  if (!existsSync(PYTHON)) return `${TORCH_MISSING}: ${PYTHON} is missing`;
+  const r = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 });
+  return r.status === 0 ? undefined : `${TORCH_MISSING}: \`${PYTHON} -c "import torch"\` failed`;
+}
+
+export async function runTorchReference(options: TorchReferenceOptions): Promise<TorchReference> {
+  const script = torchScriptPath(options.repoRoot);
+  const missing = torchMissingReason(script);
+  if (missing) return { ok: false, reason: missing };
+  const args = [script, ...(options.quick ? ['--quick'] : [])];
+  const budgetS = options.budgetS ?? 300;
+  const out = await runChild(PYTHON, args, { cwd: options.repoRoot, budgetS });
+  if (out.timedOut) return { ok: false, reason: `PyTorch reference timed out (> ${budgetS} s)` };
+  if (!out.result) return { ok: false, reason: `PyTorch reference failed: ${out.error ?? 'no RESULT line'}` };
+  return { ok: true, result: out.result as TorchResult, script, wallS: out.wallS };
+}
+
+/** Seconds of one reference entry, if present. */
+export function torchSeconds(ref: TorchReference, key: string): number | undefined {
+  if (!ref.ok) return undefined;
+  const entry = ref.result[key];
+  return typeof entry === 'object' && typeof entry.s === 'number' ? entry.s : undefined;
+}

@@ -1,0 +1,47 @@
+/**
+ * What the engine benchmark needs from a model: a training step, a forward pass and its size.
+ * A model file only says what the model is; timing and the child process are shared.
+ *
+ *   const net = MODELS.lenet.create({ batch: 256 });
+ *   net.trainStep(); net.forward(); net.dispose();
+ */
+
+/** A built model with its own random batch, ready to be timed. */
+export interface BenchModel {
+  /** Trainable parameters, counted as PyTorch's `sum(p.numel() for p in net.parameters())`. */
+  paramCount(): number;
+  /** Forward + backward + update on the fixed batch, everything disposed; returns the loss. */
+  trainStep(): number;
+  /** One forward pass in training mode (as the reference does), read back to force completion. */
+  forward(): void;
+  /** Frees the weights, optimizer state and batch. */
+  dispose(): void;
+}
+
+/** Options of `BenchModelSpec.create`. */
+export interface BenchModelOptions {
+  /** Examples per batch. */
+  batch: number;
+}
+
+/** A model of the benchmark: how to build it and which PyTorch numbers it is compared with. */
+export interface BenchModelSpec {
+  /** Name on the command line (`--models lenet`). */
+  name: string;
+  /** Batch of a training step; `--quick` may use the smaller one the reference uses then. */
+  trainBatch(quick: boolean): number;
+  /** Batch of a forward pass. */
+  forwardBatch: number;
+  /** Warm-up steps before timing (as the reference). */
+  warmup: number;
+  /** Key prefixes in torch_reference.py's RESULT (`lenet` → `lenet_b256`, `lenetfwd_b256`). */
+  torchKeys: { train: string; forward: string };
+  /** PyTorch's parameter count for the same model (see the model file for its source). */
+  torchParams: number;
+  create(options: BenchModelOptions): BenchModel;
+}
+
+/** Total number of elements of a list of shapes. */
+export function countParams(shapes: readonly (readonly number[])[]): number {
+  return shapes.reduce((sum, shape) => sum + shape.reduce((n, d) => n * d, 1), 0);
+}

@@ -1,0 +1,18 @@
+/**
+ * The models of the engine benchmark, by name: `MODELS.lenet.create({ batch: 256 })`.
+ * Same nets as ../shared/bench/torch_reference.py (d2l), so their times compare.
+ */
+import type { BenchModelSpec } from './bench-model.js';
+import { lenet } from './lenet.js';
+import { resnet18 } from './resnet18.js';
+import { transformer } from './transformer.js';
+
+export type { BenchModel, BenchModelSpec } from './bench-model.js';
+
+export const MODELS = { lenet, resnet18, transformer } satisfies Record<string, BenchModelSpec>;
+export type ModelName = keyof typeof MODELS;
+export const MODEL_NAMES = Object.keys(MODELS) as ModelName[];
+
+export function isModelName(name: string): name is ModelName {
+  return Object.hasOwn(MODELS, name);
+}

@@ -1,0 +1,40 @@
+/**
+ * `pnpm bench <name> [...]` — dlpipe's benchmarks, chosen from an explicit registry.
+ *
+ *   pnpm bench engine --quick --backends cpu,wasm
+ */
+
+/** A benchmark: one line of what it measures, and its entry (loaded only when chosen). */
+interface Benchmark {
+  summary: string;
+  load(): Promise<{ main(argv: string[]): Promise<number> }>;
+}
+
+const BENCHMARKS: Record<string, Benchmark> = {
+  engine: {
+    summary: 'compute engine: train/forward step time per backend and model vs PyTorch, sgemm GFLOP/s',
+    load: () => import('./engine.js'),
+  },
+};
+
+function usage(): string {
+  const rows = Object.entries(BENCHMARKS).map(([name, b]) => `  ${name.padEnd(10)} ${b.summary}`);
+  return `usage: pnpm bench <name> [options]\n\nbenchmarks:\n${rows.join('\n')}\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    process.stderr.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const bench = Object.hasOwn(BENCHMARKS, name) ? BENCHMARKS[name] : undefined;
+  if (!bench) {
+    const known = Object.keys(BENCHMARKS).join(', ');
+    process.stderr.write(`pnpm bench: unknown benchmark '${name}'; known: ${known}\n\n${usage()}`);
+    return 2;
+  }
+  return (await bench.load()).main(rest);
+}
+
+process.exitCode = await main(process.argv.slice(2));
