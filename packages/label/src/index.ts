@@ -1,0 +1,2 @@
+/** @dlpipe/label — see the package description; work in progress. */
+export {};

@@ -1,0 +1,2 @@
+/** @dlpipe/scrape — see the package description; work in progress. */
+export {};
