@@ -13,12 +13,17 @@ export const demoOptionsSchema = z.object({
   limit: z.coerce.number().int().min(0).default(0),
   out: z.string().default('runs/demo'),
   seed: z.coerce.number().int().default(42),
+  /** Continue from the run directory's latest checkpoint. */
+  resume: z.boolean().default(false),
+  /** Checkpoint every N optimizer steps (0: at epoch ends only). */
+  checkpointEvery: z.coerce.number().int().min(0).default(0),
   verbose: z.boolean().default(false),
 });
 export type DemoOptions = z.output<typeof demoOptionsSchema>;
 
 export const USAGE = `usage: dlpipe-demo [--dataset fashion-mnist|mnist|DIR] [--epochs 1] [--batch 256] [--lr 0.1]
-                   [--hidden 256] [--limit N] [--out runs/demo] [--seed 42] [--verbose]
+                   [--hidden 256] [--limit N] [--out runs/demo] [--seed 42]
+                   [--checkpoint-every N] [--resume] [--verbose]
 
 Trains d2l's MLP (784-256-10, ReLU, SGD) on Fashion-MNIST and writes metrics.json,
 curves.png and confusion-matrix.png under --out.`;
@@ -35,13 +40,16 @@ export function parseDemoArgs(argv: string[]): DemoOptions | 'help' {
       limit: { type: 'string' },
       out: { type: 'string' },
       seed: { type: 'string' },
+      resume: { type: 'boolean' },
+      'checkpoint-every': { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) return 'help';
-  const parsed = demoOptionsSchema.safeParse(values);
+  const { 'checkpoint-every': checkpointEvery, ...rest } = values;
+  const parsed = demoOptionsSchema.safeParse({ ...rest, checkpointEvery });
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`${issues}\n${USAGE}`);

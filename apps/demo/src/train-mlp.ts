@@ -74,15 +74,20 @@ export async function trainMlp(o: DemoOptions, backend: BackendDescription): Pro
   const net = mlp(train.x.shape[1]!, o.hidden, ds.classNames.length);
   const runDir = o.out;
   mkdirSync(runDir, { recursive: true });
-  const result = await fit(layersTask(net), tensorDataSource(train, { batchSize: o.batch, shuffle: true }), {
+  const trainData = tensorDataSource(train, { batchSize: o.batch, shuffle: true });
+  const totalSteps = (trainData.length ?? 1) * o.epochs;
+  const result = await fit(layersTask(net), trainData, {
     epochs: o.epochs,
     optimizer: { name: 'sgd', lr: o.lr },
     metrics: ['accuracy'],
     validation: tensorDataSource(test, { batchSize: 1024 }),
     runDir,
     seed: o.seed,
-    logEvery: 10,
+    logEvery: Math.max(1, Math.floor(totalSteps / 100)), // about 100 points on the curve
+    checkpointEvery: o.checkpointEvery,
+    resume: o.resume,
   });
+  if (result.resumedFrom) process.stderr.write(`resumed from ${result.resumedFrom}\n`);
   const yTrue = test.y.dataSync() as Int32Array;
   const yPred = predictClasses(net, test.x);
   const cm = confusionMatrix(yTrue, yPred, { numClasses: ds.classNames.length });
