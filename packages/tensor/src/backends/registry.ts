@@ -2,8 +2,6 @@
  * The backends dlpipe can run on, in the order it tries them, and how each one is loaded.
  * A loader resolves when its backend is registered with tfjs, or throws saying why it cannot be.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as tf from '../tf.js';
 
 /** Backend names, best first. */
@@ -26,8 +24,6 @@ export interface BackendLoader {
   howTo: string;
 }
 
-const nativeAddon = fileURLToPath(new URL('../../native/build/Release/dlpipe_native.node', import.meta.url));
-
 export const BACKEND_LOADERS: Record<BackendName, BackendLoader> = {
   tensorflow: {
     async load() {
@@ -43,15 +39,17 @@ export const BACKEND_LOADERS: Record<BackendName, BackendLoader> = {
   },
   native: {
     async load() {
-      if (!existsSync(nativeAddon)) {
-        throw new Error(`the native addon is not built (${nativeAddon} is missing)`);
-      }
-      throw new Error('the native backend is not part of this version of dlpipe');
+      const { registerNativeBackend } = await import('./native/register.js');
+      registerNativeBackend();
     },
     async facts() {
-      return { version: tf.version_core, threads: 0, simd: true };
+      const { loadNativeAddon } = await import('./native/addon.js');
+      const info = loadNativeAddon().info();
+      return { version: `oneDNN ${info.onednn}`, threads: info.threads, simd: true };
     },
-    howTo: "install Debian's libdnnl-dev and a C++ toolchain, then run `pnpm install` again",
+    howTo:
+      "install Debian's libdnnl-dev, g++ and make, then run `pnpm install` again " +
+      '(the addon builds at install; see packages/tensor/native/build/status.json)',
   },
   wasm: {
     async load() {

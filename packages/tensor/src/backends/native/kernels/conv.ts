@@ -1,0 +1,132 @@
+/**
+ * The Conv2D family on oneDNN: Conv2D, FusedConv2D, Conv2DBackpropInput/Filter and the depthwise
+ * kernels (as grouped convolutions), NHWC or NCHW. Geometry comes from tfjs's own
+ * `computeConv2DInfo`, so padding modes, strides, dilations and rounding match the cpu kernels.
+ */
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import * as tf from '../../../tf.js';
+import type { NativeAddon } from '../addon.js';
+import { ACTIVATION_CODES, f32, fallback, type KernelArgs, output, sizeOf, type TensorInfo } from './util.js';
+
+type ConvInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
+
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  activation?: string;
+  leakyreluAlpha?: number;
+}
+
+function convInfo(xShape: number[], fShape: number[], a: ConvAttrs, depthwise: boolean): ConvInfo {
+  const format = tf.backend_util.convertConv2DDataFormat(a.dataFormat ?? 'NHWC');
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    fShape as [number, number, number, number],
+    a.strides,
+    a.dilations ?? 1,
+    a.pad,
+    a.dimRoundingMode,
+    depthwise,
+    format,
+  );
+}
+
+/** The addon's geometry vector, or undefined when oneDNN cannot express it (negative padding). */
+function geom(c: ConvInfo, groups: number): number[] | undefined {
+  const effH = (c.filterHeight - 1) * c.dilationHeight + 1;
+  const effW = (c.filterWidth - 1) * c.dilationWidth + 1;
+  const pt = c.padInfo.top;
+  const pl = c.padInfo.left;
+  const pb = (c.outHeight - 1) * c.strideHeight + effH - c.inHeight - pt;
+  const pr = (c.outWidth - 1) * c.strideWidth + effW - c.inWidth - pl;
+  if (pt < 0 || pl < 0 || pb < 0 || pr < 0) return undefined;
+  if (c.batchSize * c.outHeight * c.outWidth * c.outChannels * c.inChannels === 0) return undefined;
+  return [
+    c.batchSize,
+    c.inHeight,
+    c.inWidth,
+    c.inChannels,
+    c.outHeight,
+    c.outWidth,
+    c.outChannels,
+    c.filterHeight,
+    c.filterWidth,
+    c.strideHeight,
+    c.strideWidth,
+    c.dilationHeight,
+    c.dilationWidth,
+    pt,
+    pl,
+    pb,
+    pr,
+    groups,
+    c.dataFormat === 'channelsFirst' ? 1 : 0,
+  ];
+}
+
+function outShape(c: ConvInfo): number[] {
+  return c.dataFormat === 'channelsFirst'
+    ? [c.batchSize, c.outChannels, c.outHeight, c.outWidth]
+    : [c.batchSize, c.outHeight, c.outWidth, c.outChannels];
+}
+
+export function convKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
+  const forward = (args: KernelArgs, name: string, depthwise: boolean, fused: boolean) => {
+    const backend = args.backend as MathBackendCPU;
+    const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, TensorInfo | undefined>;
+    const a = args.attrs as unknown as ConvAttrs;
+    const xv = f32(backend, x!);
+    const fv = f32(backend, filter!);
+    const c = convInfo(x!.shape, filter!.shape, a, depthwise);
+    const g = geom(c, depthwise ? c.inChannels : 1);
+    const act = fused ? ACTIVATION_CODES[a.activation ?? 'linear'] : 0;
+    const bv = bias ? f32(backend, bias) : null;
+    const badBias = bias !== undefined && (!bv || bv.length !== c.outChannels);
+    if (!xv || !fv || !g || act === undefined || preluActivationWeights || badBias) return fallback(name, args);
+    const out = new Float32Array(sizeOf(outShape(c)));
+    addon.conv2d(xv, fv, out, g, bv ?? null, act, a.leakyreluAlpha ?? 0.2);
+    return output(backend, outShape(c), out);
+  };
+
+  const backpropInput = (args: KernelArgs, name: string, depthwise: boolean) => {
+    const backend = args.backend as MathBackendCPU;
+    const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
+    const a = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
+    const dyv = f32(backend, dy);
+    const fv = f32(backend, filter);
+    const c = convInfo(a.inputShape, filter.shape, a, depthwise);
+    const g = geom(c, depthwise ? c.inChannels : 1);
+    if (!dyv || !fv || !g) return fallback(name, args);
+    const dx = new Float32Array(sizeOf(a.inputShape));
+    addon.conv2dBackpropInput(dyv, fv, dx, g);
+    return output(backend, [...a.inputShape], dx);
+  };
+
+  const backpropFilter = (args: KernelArgs, name: string, depthwise: boolean) => {
+    const backend = args.backend as MathBackendCPU;
+    const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
+    const a = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
+    const xv = f32(backend, x);
+    const dyv = f32(backend, dy);
+    const c = convInfo(x.shape, a.filterShape, a, depthwise);
+    const g = geom(c, depthwise ? c.inChannels : 1);
+    if (!xv || !dyv || !g) return fallback(name, args);
+    const dw = new Float32Array(sizeOf(a.filterShape));
+    addon.conv2dBackpropFilter(xv, dyv, dw, g);
+    return output(backend, [...a.filterShape], dw);
+  };
+
+  return {
+    Conv2D: (args) => forward(args, 'Conv2D', false, false),
+    FusedConv2D: (args) => forward(args, 'FusedConv2D', false, true),
+    DepthwiseConv2dNative: (args) => forward(args, 'DepthwiseConv2dNative', true, false),
+    FusedDepthwiseConv2D: (args) => forward(args, 'FusedDepthwiseConv2D', true, true),
+    Conv2DBackpropInput: (args) => backpropInput(args, 'Conv2DBackpropInput', false),
+    DepthwiseConv2dNativeBackpropInput: (args) => backpropInput(args, 'DepthwiseConv2dNativeBackpropInput', true),
+    Conv2DBackpropFilter: (args) => backpropFilter(args, 'Conv2DBackpropFilter', false),
+    DepthwiseConv2dNativeBackpropFilter: (args) => backpropFilter(args, 'DepthwiseConv2dNativeBackpropFilter', true),
+  };
+}

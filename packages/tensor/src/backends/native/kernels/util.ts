@@ -1,0 +1,42 @@
+/**
+ * Helpers for native kernels: typed views of a cpu-backend tensor's storage, output allocation,
+ * and falling back to the cpu kernel for cases the native kernel does not cover.
+ */
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import * as tf from '../../../tf.js';
+
+export type KernelArgs = Parameters<tf.KernelFunc>[0];
+export type TensorInfo = tf.TensorInfo;
+
+/** The float32 values of a tensor, without copying; undefined for other dtypes or storage. */
+export function f32(backend: MathBackendCPU, t: TensorInfo): Float32Array | undefined {
+  if (t.dtype !== 'float32') return undefined;
+  const v = backend.data.get(t.dataId)?.values;
+  return v instanceof Float32Array ? v : undefined;
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** A new float32 tensor owning `values`. */
+export function output(backend: MathBackendCPU, shape: number[], values: Float32Array): TensorInfo {
+  return backend.makeTensorInfo(shape, 'float32', values);
+}
+
+/** Runs tfjs's cpu kernel for this call (same storage, so no copy). */
+export function fallback(kernelName: string, args: KernelArgs): TensorInfo | TensorInfo[] {
+  const k = tf.getKernel(kernelName, 'cpu');
+  if (!k) throw new Error(`no cpu kernel '${kernelName}' to fall back to`);
+  return k.kernelFunc(args);
+}
+
+/** Activation names of fused kernels → the addon's codes (native/src/fused.h). */
+export const ACTIVATION_CODES: Record<string, number> = {
+  linear: 0,
+  relu: 1,
+  relu6: 2,
+  elu: 3,
+  sigmoid: 4,
+  leakyrelu: 5,
+};

@@ -1,0 +1,30 @@
+/**
+ * The `native` backend: tfjs's cpu backend storage (one contiguous typed array per tensor) with
+ * kernels replaced by dlpipe's oneDNN addon wherever one exists; every other kernel is the cpu
+ * backend's own. Gradients need nothing extra: tfjs gradients call the same kernels.
+ */
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import * as tf from '../../tf.js';
+import { loadNativeAddon, type NativeAddon } from './addon.js';
+import { convKernels } from './kernels/conv.js';
+import { matMulKernels } from './kernels/matmul.js';
+
+/** Kernel groups by file, each mapping kernel names to native implementations. */
+const KERNEL_GROUPS: Array<(addon: NativeAddon) => Record<string, tf.KernelFunc>> = [matMulKernels, convKernels];
+
+/** The kernels the native backend overrides (for tests and `describeBackend`). */
+export function nativeKernelNames(addon: NativeAddon): string[] {
+  return KERNEL_GROUPS.flatMap((g) => Object.keys(g(addon)));
+}
+
+/** Registers the `native` backend with tfjs (idempotent); throws when the addon cannot load. */
+export function registerNativeBackend(): NativeAddon {
+  const addon = loadNativeAddon();
+  if (tf.findBackendFactory('native')) return addon;
+  const overrides: Record<string, tf.KernelFunc> = Object.assign({}, ...KERNEL_GROUPS.map((g) => g(addon)));
+  tf.registerBackend('native', () => new MathBackendCPU(), 3);
+  for (const k of tf.getKernelsForBackend('cpu')) {
+    tf.registerKernel({ ...k, backendName: 'native', kernelFunc: overrides[k.kernelName] ?? k.kernelFunc });
+  }
+  return addon;
+}
