@@ -15,6 +15,10 @@ const BENCHMARKS: Record<string, Benchmark> = {
     summary: 'compute engine: train/forward step time per backend and model vs PyTorch, sgemm GFLOP/s',
     load: () => import('./engine.js'),
   },
+  profile: {
+    summary: 'per-kernel time of one model step on one backend (where the time goes)',
+    load: () => import('./profile.js'),
+  },
 };
 
 function usage(): string {
