@@ -1,0 +1,64 @@
+/**
+ * Test helpers for native kernels: whether the addon is built, a skip reason for node:test, and
+ * running the same computation on the cpu and native backends to compare the results.
+ *
+ *   const d = await maxDiff(() => tf.conv2d(x, w, 1, 'same'));   // { max, rel, shapes equal }
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { useBackend } from '../../backend.js';
+import * as tf from '../../tf.js';
+import { ADDON_PATH } from './addon.js';
+
+export function nativeAvailable(): boolean {
+  return existsSync(ADDON_PATH);
+}
+
+/** node:test `skip` option: skip only when the addon is absent and CI does not require it. */
+export const nativeSkip: string | false =
+  !nativeAvailable() && !process.env.DLPIPE_REQUIRE_NATIVE ? 'native addon not built' : false;
+
+type Out = tf.Tensor | tf.Tensor[];
+
+async function on(backend: 'cpu' | 'native', fn: () => Out): Promise<{ shape: number[]; dtype: string; v: number[] }[]> {
+  await useBackend(backend);
+  const outs = tf.tidy(() => [fn()].flat());
+  const res = outs.map((t) => ({ shape: t.shape, dtype: t.dtype, v: Array.from(t.dataSync()) }));
+  tf.dispose(outs);
+  return res;
+}
+
+/**
+ * Runs `fn` on cpu and on native (inputs must be created inside `fn` or be backend-independent:
+ * tensors made on one backend are moved by tfjs when read on another) and asserts equal shapes,
+ * dtypes and values within `rtol` relative to the largest magnitude of the cpu result.
+ */
+export async function assertSameOnBackends(fn: () => Out, rtol = 1e-5, what = 'result'): Promise<void> {
+  const a = await on('cpu', fn);
+  const b = await on('native', fn);
+  assert.equal(b.length, a.length, `${what}: number of outputs`);
+  a.forEach((x, i) => {
+    const y = b[i]!;
+    assert.deepEqual(y.shape, x.shape, `${what}[${i}] shape`);
+    assert.equal(y.dtype, x.dtype, `${what}[${i}] dtype`);
+    const scale = Math.max(1, ...x.v.map((v) => Math.abs(v)).filter(Number.isFinite));
+    x.v.forEach((v, j) => {
+      const w = y.v[j]!;
+      if (Number.isNaN(v)) assert.ok(Number.isNaN(w), `${what}[${i}][${j}]: cpu NaN, native ${w}`);
+      else if (!Number.isFinite(v)) assert.equal(w, v, `${what}[${i}][${j}]`);
+      else assert.ok(Math.abs(v - w) <= rtol * scale, `${what}[${i}][${j}]: cpu ${v}, native ${w} (rtol ${rtol})`);
+    });
+  });
+}
+
+/** A seeded float tensor in [-1, 1) (LCG; independent of the global RNG). */
+export function seeded(shape: number[], seed = 1, dtype: 'float32' | 'int32' = 'float32', range = 1): tf.Tensor {
+  let s = seed >>> 0 || 1;
+  const n = shape.reduce((a, b) => a * b, 1);
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    v[i] = ((s / 4294967296) * 2 - 1) * range;
+  }
+  return dtype === 'int32' ? tf.tensor(Int32Array.from(v, Math.round), shape, 'int32') : tf.tensor(v, shape);
+}
