@@ -20,7 +20,10 @@ export const nativeSkip: string | false =
 
 type Out = tf.Tensor | tf.Tensor[];
 
-async function on(backend: 'cpu' | 'native', fn: () => Out): Promise<{ shape: number[]; dtype: string; v: number[] }[]> {
+async function on(
+  backend: 'cpu' | 'native',
+  fn: () => Out,
+): Promise<{ shape: number[]; dtype: string; v: number[] }[]> {
   await useBackend(backend);
   const outs = tf.tidy(() => [fn()].flat());
   const res = outs.map((t) => ({ shape: t.shape, dtype: t.dtype, v: Array.from(t.dataSync()) }));
@@ -41,18 +44,28 @@ export async function assertSameOnBackends(fn: () => Out, rtol = 1e-5, what = 'r
     const y = b[i]!;
     assert.deepEqual(y.shape, x.shape, `${what}[${i}] shape`);
     assert.equal(y.dtype, x.dtype, `${what}[${i}] dtype`);
-    const scale = Math.max(1, ...x.v.map((v) => Math.abs(v)).filter(Number.isFinite));
+    let scale = 1;
+    for (const v of x.v) if (Number.isFinite(v) && Math.abs(v) > scale) scale = Math.abs(v);
     x.v.forEach((v, j) => {
       const w = y.v[j]!;
       if (Number.isNaN(v)) assert.ok(Number.isNaN(w), `${what}[${i}][${j}]: cpu NaN, native ${w}`);
       else if (!Number.isFinite(v)) assert.equal(w, v, `${what}[${i}][${j}]`);
-      else assert.ok(Math.abs(v - w) <= rtol * scale, `${what}[${i}][${j}]: cpu ${v}, native ${w} (rtol ${rtol})`);
+      else
+        assert.ok(
+          Math.abs(v - w) <= rtol * scale,
+          `${what}[${i}][${j}]: cpu ${v}, native ${w} (rtol ${rtol})`,
+        );
     });
   });
 }
 
 /** A seeded float tensor in [-1, 1) (LCG; independent of the global RNG). */
-export function seeded(shape: number[], seed = 1, dtype: 'float32' | 'int32' = 'float32', range = 1): tf.Tensor {
+export function seeded(
+  shape: number[],
+  seed = 1,
+  dtype: 'float32' | 'int32' = 'float32',
+  range = 1,
+): tf.Tensor {
   let s = seed >>> 0 || 1;
   const n = shape.reduce((a, b) => a * b, 1);
   const v = new Float32Array(n);
