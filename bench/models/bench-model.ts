@@ -22,6 +22,10 @@ export interface BenchModel {
 export interface BenchModelOptions {
   /** Examples per batch. */
   batch: number;
+  /** Input height and width where the model allows it (ResNet-18; default 96). Tests use less. */
+  size?: number;
+  /** Learning rate instead of the benchmark's (tests use a gentler one to compare backends). */
+  lr?: number;
 }
 
 /** A model of the benchmark: how to build it and which PyTorch numbers it is compared with. */

@@ -42,5 +42,5 @@ export const lenet: BenchModelSpec = {
   warmup: 3,
   torchKeys: { train: 'lenet', forward: 'lenetfwd' },
   torchParams: LENET_TORCH_PARAMS,
-  create: ({ batch }) => layersClassifier(lenetNet(), { batch, inputShape: [28, 28, 1], lr: 0.9 }),
+  create: ({ batch, lr = 0.9 }) => layersClassifier(lenetNet(), { batch, inputShape: [28, 28, 1], lr }),
 };

@@ -49,8 +49,8 @@ function resnetBlock(X: Sym, numChannels: number, numResiduals: number, firstBlo
 }
 
 /** ResNet-18: 7×7 conv, max-pool, four blocks of two residuals (64…512), pool, dense 10. */
-export function resnet18Net(): tf.LayersModel {
-  const input = tf.input({ shape: [96, 96, 1] });
+export function resnet18Net(size = 96): tf.LayersModel {
+  const input = tf.input({ shape: [size, size, 1] });
   let X = relu(batchNorm(conv(input, 64, 7, 2)));
   X = tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }).apply(X) as Sym;
   X = resnetBlock(X, 64, 2, true);
@@ -69,5 +69,6 @@ export const resnet18: BenchModelSpec = {
   warmup: 1,
   torchKeys: { train: 'resnet18', forward: 'resnetfwd' },
   torchParams: RESNET18_TORCH_PARAMS,
-  create: ({ batch }) => layersClassifier(resnet18Net(), { batch, inputShape: [96, 96, 1], lr: 0.05 }),
+  create: ({ batch, size = 96, lr = 0.05 }) =>
+    layersClassifier(resnet18Net(size), { batch, inputShape: [size, size, 1], lr }),
 };

@@ -1,0 +1,64 @@
+/**
+ * The native engine on whole d2l models: LeNet, ResNet-18 and the Transformer give the same
+ * losses over 5 training steps as tfjs's cpu backend (relative tolerance 1e-3: float32 sums in a
+ * different order, compounded over 5 SGD/Adam steps), and 500 training steps keep the tensor count
+ * flat and RSS bounded. Small batches (ResNet-18 at 16×16) keep the cpu side quick.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setSeed, useBackend } from '@dlpipe/tensor';
+import { MODELS } from '../bench/models/index.js';
+import { nativeSkip } from '../packages/tensor/src/backends/native/test-helpers.js';
+
+async function losses(
+  backend: 'cpu' | 'native',
+  model: keyof typeof MODELS,
+  batch: number,
+  size?: number,
+  lr?: number,
+) {
+  await useBackend(backend);
+  setSeed(7);
+  const net = MODELS[model].create({ batch, size, lr });
+  const out = Array.from({ length: 5 }, () => net.trainStep());
+  net.dispose();
+  return out;
+}
+
+describe('native engine on whole models', { skip: nativeSkip }, () => {
+  // ResNet-18 with lr 0.01: at the benchmark's 0.05 a batch of 8 diverges and any rounding
+  // difference is amplified chaotically, which says nothing about the kernels.
+  const cases: Array<[keyof typeof MODELS, number, number?, number?]> = [
+    ['lenet', 8],
+    ['resnet18', 8, 16, 0.01],
+    ['transformer', 8],
+  ];
+  for (const [model, batch, size, lr] of cases) {
+    it(`${model} (batch ${batch}${size ? `, ${size}×${size}` : ''}): same losses as cpu over 5 steps`, async () => {
+      const cpu = await losses('cpu', model, batch, size, lr);
+      const native = await losses('native', model, batch, size, lr);
+      assert.ok(cpu[4]! !== cpu[0]!, 'the loss moves');
+      cpu.forEach((l, i) => {
+        assert.ok(
+          Math.abs(l - native[i]!) <= 1e-3 * Math.max(1, Math.abs(l)),
+          `step ${i + 1}: cpu ${l}, native ${native[i]}`,
+        );
+      });
+    });
+  }
+
+  it('500 LeNet training steps: numTensors flat, RSS bounded', async () => {
+    await useBackend('native');
+    setSeed(1);
+    const net = MODELS.lenet.create({ batch: 16 });
+    const { tf } = await import('@dlpipe/tensor');
+    for (let i = 0; i < 20; i++) net.trainStep(); // warm-up: primitive caches, optimizer state
+    const tensors = tf.memory().numTensors;
+    const rss = process.memoryUsage().rss;
+    for (let i = 0; i < 500; i++) net.trainStep();
+    assert.equal(tf.memory().numTensors, tensors);
+    const grown = (process.memoryUsage().rss - rss) / 2 ** 20;
+    assert.ok(grown < 64, `RSS grew ${grown.toFixed(1)} MiB over 500 steps`);
+    net.dispose();
+  });
+});
