@@ -34,11 +34,13 @@ export interface EngineOptions {
   models: ModelName[];
   /** Seconds for the whole run (default 540, quick 170). */
   budgetS: number;
+  /** Repeat the whole measurement (PyTorch included) this many times, printing each pass. */
+  passes: number;
 }
 
 const USAGE =
   'usage: pnpm bench engine [--json] [--quick] [--backends cpu,wasm] [--models lenet,resnet18,transformer] ' +
-  '[--budget <seconds>]';
+  '[--budget <seconds>] [--passes N]';
 
 function list(value: string | undefined, known: readonly string[], what: string): string[] {
   if (!value) return [...known];
@@ -65,6 +67,7 @@ export function parseEngineArgs(argv: string[]): EngineOptions {
       backends: { type: 'string' },
       models: { type: 'string' },
       budget: { type: 'string' },
+      passes: { type: 'string' },
     },
   });
   if (values.help) throw new HelpRequested();
@@ -73,12 +76,16 @@ export function parseEngineArgs(argv: string[]): EngineOptions {
   const models = list(values.models, MODEL_NAMES, 'model').filter(isModelName);
   const backends = list(values.backends, BACKEND_ORDER, 'backend');
   backends.sort((a, b) => BACKEND_ORDER.indexOf(a as BackendName) - BACKEND_ORDER.indexOf(b as BackendName));
+  const passes = values.passes === undefined ? 1 : Number(values.passes);
+  if (!Number.isInteger(passes) || passes < 1)
+    throw new Error(`--passes must be an integer >= 1, got '${values.passes}'`);
   return {
     json: values.json,
     quick: values.quick,
     backends,
     models,
     budgetS,
+    passes,
   };
 }
 
@@ -270,7 +277,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`bench engine: ${(err as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  const report = await runEngine(opts, new Progress());
-  process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report));
+  const reports = [];
+  for (let pass = 1; pass <= opts.passes; pass++) {
+    const report = await runEngine(opts, new Progress());
+    reports.push(report);
+    if (!opts.json) {
+      if (opts.passes > 1) process.stdout.write(`\npass ${pass} of ${opts.passes}\n`);
+      process.stdout.write(renderTable(report));
+    }
+  }
+  if (opts.json) process.stdout.write(`${JSON.stringify(opts.passes > 1 ? reports : reports[0], null, 2)}\n`);
   return 0;
 }
