@@ -1,0 +1,2 @@
+/** @dlpipe/nlp — work in progress. */
+export {};

@@ -1,0 +1,2 @@
+/** @dlpipe/vision — work in progress. */
+export {};
