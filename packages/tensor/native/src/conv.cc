@@ -68,6 +68,15 @@ WeightMove MakeMove(const dnnl::memory::desc& from, const dnnl::memory::desc& to
   return m;
 }
 
+// The weights as the primitive wants them: the user's array itself, or a reordered copy.
+dnnl::memory PrepareWeights(const WeightMove& move, const dnnl::memory::desc& user, float* data) {
+  dnnl::memory userW(user, Engine(), data);
+  if (!move.needed) return userW;
+  dnnl::memory w(move.inner, Engine());
+  move.prim.execute(Stream(), userW, w);
+  return w;
+}
+
 struct FwdPlan {
   dnnl::convolution_forward prim;
   dnnl::memory::desc src, dst, bias;
@@ -96,12 +105,7 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info) {
     });
     auto& eng = Engine();
     auto& s = Stream();
-    dnnl::memory userW(g.Wei(g.userWei()), eng, F32(info[1]));
-    dnnl::memory w = userW;
-    if (plan->wei.needed) {
-      w = dnnl::memory(plan->wei.inner, eng);
-      plan->wei.prim.execute(s, userW, w);
-    }
+    dnnl::memory w = PrepareWeights(plan->wei, g.Wei(g.userWei()), F32(info[1]));
     std::unordered_map<int, dnnl::memory> args{
         {DNNL_ARG_SRC, dnnl::memory(plan->src, eng, F32(info[0]))},
         {DNNL_ARG_WEIGHTS, w},
@@ -138,12 +142,7 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
     });
     auto& eng = Engine();
     auto& s = Stream();
-    dnnl::memory userW(g.Wei(g.userWei()), eng, F32(info[1]));
-    dnnl::memory w = userW;
-    if (plan->wei.needed) {
-      w = dnnl::memory(plan->wei.inner, eng);
-      plan->wei.prim.execute(s, userW, w);
-    }
+    dnnl::memory w = PrepareWeights(plan->wei, g.Wei(g.userWei()), F32(info[1]));
     plan->prim.execute(s, {{DNNL_ARG_DIFF_DST, dnnl::memory(plan->diffDst, eng, F32(info[0]))},
                            {DNNL_ARG_WEIGHTS, w},
                            {DNNL_ARG_DIFF_SRC, dnnl::memory(plan->diffSrc, eng, F32(info[2]))}});
