@@ -18,17 +18,22 @@ export function globalNorm(grads: tf.Tensor[]): tf.Scalar {
 }
 
 /**
- * Scales gradients so their global norm is at most `maxNorm`. Returns new tensors (the caller
- * disposes the inputs) and the norm before clipping, as a number.
+ * Scales gradients so their global norm is at most `maxNorm`. Returns the norm before clipping
+ * and, when it exceeded maxNorm, new scaled tensors (`clipped: true`; the caller still owns and
+ * disposes the inputs); otherwise the input map itself (`clipped: false`), saving a copy per step.
  */
-export function clipByGlobalNorm(grads: NamedGrads, maxNorm: number): { grads: NamedGrads; norm: number } {
+export function clipByGlobalNorm(
+  grads: NamedGrads,
+  maxNorm: number,
+): { grads: NamedGrads; norm: number; clipped: boolean } {
   if (!(maxNorm > 0)) throw new RangeError(`maxNorm must be > 0, got ${maxNorm}`);
   const names = Object.keys(grads);
   const normT = globalNorm(names.map((n) => grads[n]!));
   const norm = normT.dataSync()[0]!;
   normT.dispose();
-  const scale = norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
+  if (!(norm > maxNorm)) return { grads, norm, clipped: false };
+  const scale = maxNorm / (norm + 1e-6);
   const out: NamedGrads = {};
-  for (const n of names) out[n] = tf.tidy(() => (scale === 1 ? grads[n]!.clone() : tf.mul(grads[n]!, scale)));
-  return { grads: out, norm };
+  for (const n of names) out[n] = tf.mul(grads[n]!, scale);
+  return { grads: out, norm, clipped: true };
 }

@@ -175,9 +175,9 @@ export async function fit<B>(
       g = scaled;
     }
     if (options.clipNorm) {
-      const clipped = clipByGlobalNorm(g, options.clipNorm).grads;
-      tf.dispose(Object.values(g));
-      g = clipped;
+      const r = clipByGlobalNorm(g, options.clipNorm);
+      if (r.clipped) tf.dispose(Object.values(g));
+      g = r.grads;
     }
     if (options.schedule) {
       setLearningRate(optimizer, options.schedule({ step: state.globalStep, epoch: state.epoch }));
