@@ -5,7 +5,7 @@
  *
  *   const net = transformer.create({ batch: 64 }); net.trainStep(); // loss
  */
-import { clipByGlobalNorm, tf } from '@dlpipe/tensor';
+import { clipByGlobalNorm, createOptimizer, tf } from '@dlpipe/tensor';
 import { type BenchModel, type BenchModelSpec, countParams } from './bench-model.js';
 import {
   addNorm,
@@ -204,7 +204,7 @@ function randomBatch(B: number, L: number, srcVocab: number, tgtVocab: number) {
 function createTransformer({ batch }: { batch: number }): BenchModel {
   const net = new Transformer({ srcVocabSize: 184, tgtVocabSize: 201 });
   const data = tf.tidy(() => randomBatch(batch, 10, 184, 201));
-  const optimizer = tf.train.adam(0.005, 0.9, 0.999, 1e-8);
+  const optimizer = createOptimizer({ name: 'adam', lr: 0.005 }); // dlpipe's Adam: fused update, PyTorch's ε 1e-8
   const vars = Object.values(net.params.vars);
   return {
     paramCount: () => countParams(vars.map((v) => v.shape)),

@@ -14,6 +14,7 @@ export * from './layers/dropout.js';
 export * from './losses/losses.js';
 export * from './metrics/index.js';
 export * from './optim/adadelta.js';
+export * from './optim/adam-update.js';
 export * from './optim/clip.js';
 export * from './optim/create-optimizer.js';
 export * from './optim/decoupled.js';

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { OptionsError } from '../errors.js';
 import * as tf from '../tf.js';
 import { Adadelta } from './adadelta.js';
-import { AdamW, SGDW } from './decoupled.js';
+import { Adam, AdamW, SGDW } from './decoupled.js';
 
 export const OPTIMIZER_NAMES = [
   'sgd',
@@ -66,7 +66,7 @@ export function createOptimizer(options: OptimizerOptions): tf.Optimizer {
     case 'adadelta':
       return new Adadelta({ learningRate: o.lr, ...pick(o, ['rho', 'epsilon']) }); // tfjs's differs from PyTorch's
     case 'adam':
-      return tf.train.adam(o.lr, o.beta1 ?? 0.9, o.beta2 ?? 0.999, o.epsilon);
+      return new Adam({ learningRate: o.lr, ...pick(o, ['beta1', 'beta2', 'epsilon']) });
     case 'adamw':
       return new AdamW({ learningRate: o.lr, ...pick(o, ['beta1', 'beta2', 'epsilon', 'weightDecay']) });
     case 'sgdw':

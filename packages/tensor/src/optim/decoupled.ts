@@ -7,6 +7,7 @@
  *   const sgd = new SGDW({ learningRate: 0.1, momentum: 0.9, weightDecay: 5e-4 });
  */
 import * as tf from '../tf.js';
+import { fusedAdamStep, hasFusedAdam } from './adam-update.js';
 import { SlottedOptimizer } from './slotted-optimizer.js';
 
 export interface AdamWOptions {
@@ -46,11 +47,25 @@ export class AdamW extends SlottedOptimizer {
     const c1 = 1 - this.beta1 ** t;
     const c2 = 1 - this.beta2 ** t;
     const lr = this.learningRate;
+    const fused = hasFusedAdam();
+    const attrs = {
+      lr,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      c1,
+      c2,
+      weightDecay: this.weightDecay,
+    };
     tf.tidy(() => {
       this.gradEntries(variableGradients).forEach(([name, g], i) => {
         if (g == null) return;
         const w = tf.engine().registeredVariables[name]!;
         const [m, v] = this.slotsFor(i, name, w) as [tf.Variable, tf.Variable];
+        if (fused && g.dtype === 'float32') {
+          fusedAdamStep(w, g, m, v, attrs);
+          return;
+        }
         m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
         v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
         const step = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), this.epsilon));
@@ -142,5 +157,14 @@ export class SGDW extends SlottedOptimizer {
   }
 }
 
+/** Adam (Kingma & Ba) with PyTorch's defaults (ε 1e-8), through the same fused update as AdamW. */
+export class Adam extends AdamW {
+  static override className = 'DlpipeAdam';
+  constructor(options: Omit<AdamWOptions, 'weightDecay'> = {}) {
+    super({ ...options, weightDecay: 0 });
+  }
+}
+
 tf.serialization.registerClass(AdamW);
+tf.serialization.registerClass(Adam);
 tf.serialization.registerClass(SGDW);

@@ -1,0 +1,50 @@
+// Fused optimizer updates: one pass over a variable instead of a dozen tfjs kernels per step.
+#include <cmath>
+
+#include "common.h"
+
+namespace dlpipe {
+namespace {
+
+// adamUpdate(w, g, m, v, outW, outM, outV, [lr, beta1, beta2, eps, c1, c2, weightDecay])
+// m' = β1·m + (1−β1)·g;  v' = β2·v + (1−β2)·g²;  w' = w·(1 − lr·λ) − lr·(m'/c1)/(√(v'/c2) + ε)
+// with c1 = 1 − β1^t, c2 = 1 − β2^t (bias corrections) and λ the decoupled weight decay.
+Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
+  return Guard(info, "DlpipeAdamUpdate", [&]() -> Napi::Value {
+    const float* w = F32(info[0]);
+    const float* g = F32(info[1]);
+    const float* m = F32(info[2]);
+    const float* v = F32(info[3]);
+    float* w2 = F32(info[4]);
+    float* m2 = F32(info[5]);
+    float* v2 = F32(info[6]);
+    const int64_t n = info[0].As<Napi::Float32Array>().ElementLength();
+    auto a = info[7].As<Napi::Array>();
+    const float lr = a.Get(0u).As<Napi::Number>().FloatValue();
+    const float b1 = a.Get(1u).As<Napi::Number>().FloatValue();
+    const float b2 = a.Get(2u).As<Napi::Number>().FloatValue();
+    const float eps = a.Get(3u).As<Napi::Number>().FloatValue();
+    const float c1 = a.Get(4u).As<Napi::Number>().FloatValue();
+    const float c2 = a.Get(5u).As<Napi::Number>().FloatValue();
+    const float wd = a.Get(6u).As<Napi::Number>().FloatValue();
+    const float decay = 1.f - lr * wd;
+#pragma omp parallel for if (n > 65536) schedule(static)
+    for (int64_t i = 0; i < n; i++) {
+      const float gi = g[i];
+      const float mi = b1 * m[i] + (1.f - b1) * gi;
+      const float vi = b2 * v[i] + (1.f - b2) * gi * gi;
+      m2[i] = mi;
+      v2[i] = vi;
+      w2[i] = w[i] * decay - lr * (mi / c1) / (std::sqrt(vi / c2) + eps);
+    }
+    return info.Env().Undefined();
+  });
+}
+
+}  // namespace
+
+void InitOptim(Napi::Env env, Napi::Object exports) {
+  exports.Set("adamUpdate", Napi::Function::New(env, AdamUpdate));
+}
+
+}  // namespace dlpipe
