@@ -59,35 +59,6 @@ export async function loadWeights(
   return { weights, metadata: (a.userDefinedMetadata ?? {}) as Record<string, unknown> };
 }
 
-/**
- * Assigns `values` (in order) to `targets`, checking count and every shape first so that a
- * mismatch changes nothing and names the offending weight.
- */
-export function assignChecked(
-  targets: tf.LayerVariable[] | tf.Variable[],
-  values: tf.Tensor[],
-  what: string,
-): void {
-  if (targets.length !== values.length) {
-    throw new ShapeMismatchError(
-      `${what}: the model has ${targets.length} weights but ${values.length} were saved: ` +
-        'they come from a different architecture',
-    );
-  }
-  targets.forEach((t, i) => {
-    const want = t.shape.join(',');
-    const got = values[i]!.shape.join(',');
-    if (want !== got) {
-      throw new ShapeMismatchError(
-        `${what}: weight ${i} '${t.name}' has shape [${want}] in the model but [${got}] in the saved file`,
-      );
-    }
-  });
-  targets.forEach((t, i) => {
-    (t as tf.Variable).assign?.(values[i]!) ?? (t as tf.LayerVariable).write(values[i]!);
-  });
-}
-
 /** Loads weights saved from a model of the same architecture into `model` (order + shapes checked). */
 export async function loadWeightsInto(model: tf.LayersModel, pathOrUrl: string): Promise<void> {
   const a = readArtifacts(pathOrUrl);

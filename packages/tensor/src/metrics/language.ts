@@ -36,7 +36,9 @@ export function crossEntropySum(logits: tf.Tensor2D, labels: tf.Tensor1D): Cross
     const ids = tf.cast(labels, 'int32');
     const safe = tf.clipByValue(ids, 0, numClasses - 1);
     const logProbs = tf.logSoftmax(tf.cast(logits, 'float32'));
-    const picked = tf.gather(logProbs, tf.expandDims(safe, 1), 1, 1);
+    // one-hot · log p rather than a batched gather: tfjs-backend-wasm 4.22's Gather with
+    // batchDims 1 reads out of bounds.
+    const picked = tf.mul(tf.oneHot(safe, numClasses), logProbs);
     return tf.stack([
       tf.neg(tf.sum(picked)),
       tf.cast(tf.min(ids), 'float32'),
