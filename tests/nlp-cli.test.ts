@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { describe, it } from 'node:test';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+const tmp = mkdtempSync(join(tmpdir(), 'dlpipe-nlp-cli-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const root = new URL('..', import.meta.url).pathname;
 const nlp = (...args: string[]) => {
-  const env = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, DLPIPE_QUIET: '1' };
   delete env.DOTENV_CONFIG_QUIET;
   return spawnSync(process.execPath, ['apps/nlp/bin/dlpipe-nlp.mjs', ...args], {
     cwd: root,
@@ -29,8 +35,94 @@ describe('pnpm nlp', () => {
     const bad = nlp('tokenize', '--lang', 'fr', 'x');
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /lang: .*"en"/);
-    const gru = nlp('lm', 'train', '--model', 'gru');
+    const gru = nlp('lm', 'train', '--model', 'gru', '--num-hiddens', '0');
     assert.equal(gru.status, 2);
-    assert.match(gru.stderr, /not available yet/);
+    assert.match(gru.stderr, /num-hiddens: .*>0/);
+  });
+
+  it('lm train --model gru writes history, curves, metrics and a model that lm generate loads', () => {
+    const out = join(tmp, 'gru');
+    const tiny = ['--max-chars', '3000', '--num-hiddens', '8', '--batch-size', '4', '--num-steps', '10'];
+    const train = nlp(
+      'lm',
+      'train',
+      '--model',
+      'gru',
+      ...tiny,
+      '--out',
+      out,
+      '--prefix',
+      'the',
+      '--num-preds',
+      '5',
+    );
+    assert.equal(train.status, 0, train.stderr);
+    assert.match(train.stdout, /^gru \(layers\): perplexity \d+\.\d+, held-out \d+\.\d+\nthe[a-z ]{5}\n/);
+    for (const f of [
+      'history.jsonl',
+      'curves.png',
+      'metrics.json',
+      'model/model.json',
+      'checkpoints/latest.json',
+    ]) {
+      assert.ok(existsSync(join(out, f)), f);
+    }
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    assert.ok(metrics.perplexity > 1 && metrics.perplexity < 28, `perplexity ${metrics.perplexity}`);
+    const gen = nlp(
+      'lm',
+      'generate',
+      '--model',
+      'gru',
+      '--out',
+      out,
+      '--prefix',
+      'whale',
+      '--num-preds',
+      '7',
+    );
+    assert.equal(gen.status, 0, gen.stderr);
+    assert.match(gen.stdout, /^whale[a-z ]{7}\n$/);
+  });
+
+  it('a bidirectional LM trains, then lm generate refuses with exit 2 and says why', () => {
+    const out = join(tmp, 'bi');
+    const tiny = [
+      '--max-chars',
+      '2000',
+      '--num-hiddens',
+      '4',
+      '--batch-size',
+      '4',
+      '--num-steps',
+      '10',
+      '--impl',
+      'scratch',
+    ];
+    const train = nlp('lm', 'train', '--model', 'lstm', '--bidirectional', ...tiny, '--out', out);
+    assert.equal(train.status, 0, train.stderr);
+    const gen = nlp('lm', 'generate', '--model', 'lstm', '--out', out);
+    assert.equal(gen.status, 2);
+    assert.match(gen.stderr, /^dlpipe-nlp: a bidirectional RNN cannot generate text/);
+  });
+
+  it('classify train reports accuracy and F1 next to naive Bayes; classify predict labels texts', () => {
+    const out = join(tmp, 'cnn');
+    const tiny = ['--epochs', '1', '--embed-size', '8', '--num-steps', '10', '--out', out];
+    const train = nlp('classify', 'train', '--model', 'textcnn', ...tiny);
+    assert.equal(train.status, 0, train.stderr);
+    assert.match(
+      train.stdout,
+      /^textcnn: accuracy 0\.\d{3}, F1 0\.\d{3} \| naive Bayes \(natural\): accuracy 0\.8\d{2}, F1 0\.\d{3} \(test 600 sentences, seed 0\)\n/,
+    );
+    const pred = nlp('classify', 'predict', '--out', out, 'great', 'awful food');
+    assert.equal(pred.status, 0, pred.stderr);
+    assert.match(
+      pred.stdout,
+      /^(positive|negative)\t[01]\.\d{3}\tgreat\n(positive|negative)\t[01]\.\d{3}\tawful food\n$/,
+    );
+    const none = nlp('classify', 'predict', '--out', out);
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /give one or more texts/);
   });
 });

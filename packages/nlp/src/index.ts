@@ -1,6 +1,7 @@
 /**
  * @dlpipe/nlp — tokenizers (natural, nodejieba, WordPiece for BERT), vocabularies and Zipf plots,
- * offline corpora with d2l's sequence partitioning, and n-gram language models.
+ * offline corpora with d2l's sequence partitioning, n-gram and RNN/GRU/LSTM language models
+ * (scratch and tfjs layers), and sentiment classifiers (BiRNN, TextCNN, naive Bayes).
  *
  *   import { EnglishTokenizer, ChineseTokenizer, bertUncased, Vocab, NgramLM } from '@dlpipe/nlp';
  */
@@ -10,6 +11,19 @@ export * from './corpus/corpora.js';
 export * from './corpus/partition.js';
 export * from './errors.js';
 export * from './lm/ngram-lm.js';
+export * from './rnn/cells.js';
+export * from './rnn/create-encoder.js';
+export * from './rnn/encoder.js';
+export * from './rnn/layers-encoder.js';
+export * from './rnn/lm-data.js';
+export * from './rnn/lm-io.js';
+export * from './rnn/perplexity-metric.js';
+export * from './rnn/rnn-lm.js';
+export * from './rnn/scratch-encoder.js';
+export * from './sentiment/classifiers.js';
+export * from './sentiment/naive-bayes.js';
+export * from './sentiment/sentiment-data.js';
+export * from './sentiment/sentiment-eval.js';
 export * from './text/check-text.js';
 export * from './text/normalizers.js';
 export * from './tokenize/chinese.js';

@@ -1,7 +1,7 @@
 /**
  * `pnpm nlp lm train --model ngram [--n 3] [--smoothing kneser-ney|add-k] [--corpus moby-dick]`
- * (held-out perplexity, runs/lm-ngram/metrics.json) and `pnpm nlp lm generate --prefix "the whale"`.
- * RNN/GRU/LSTM language models are not built yet (issue 7 part 4).
+ * (held-out perplexity, runs/lm-ngram/metrics.json) and `pnpm nlp lm generate --prefix "the whale"`;
+ * `--model gru|lstm|rnn` trains d2l's char-level RNN LM (see lm-rnn.ts).
  *
  *   pnpm nlp lm train --model ngram --n 3 && pnpm nlp lm generate --prefix "call me"
  */
@@ -12,6 +12,7 @@ import { ModelUseError, NgramLM, Rng } from '@dlpipe/nlp';
 import { z } from 'zod';
 import { CORPORA, corpusSentences } from '../corpus-tokens.js';
 import { parseOrThrow } from '../options.js';
+import { generateRnnLM, RNN_BOOLEAN_OPTS, RNN_STRING_OPTS, rnnSchema, trainRnnLM } from './lm-rnn.js';
 
 const schema = z.object({
   model: z.enum(['ngram', 'rnn', 'gru', 'lstm']).default('ngram'),
@@ -36,16 +37,23 @@ function trainNgram(o: z.output<typeof schema>) {
 
 export async function lmCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub !== 'train' && sub !== 'generate') {
+    throw new ModelUseError(`nlp lm: unknown subcommand '${sub ?? ''}'; expected train or generate.`);
+  }
   const { values } = parseArgs({
     args: rest,
-    options: Object.fromEntries(STRING_OPTS.map((k) => [k, { type: 'string' as const }])),
+    options: {
+      ...Object.fromEntries(
+        [...STRING_OPTS, ...RNN_STRING_OPTS].map((k) => [k, { type: 'string' as const }]),
+      ),
+      ...Object.fromEntries(RNN_BOOLEAN_OPTS.map((k) => [k, { type: 'boolean' as const }])),
+    },
   });
-  const o = parseOrThrow(schema, values, `lm ${sub ?? ''}`);
-  if (o.model !== 'ngram') {
-    throw new ModelUseError(
-      `nlp lm: --model ${o.model} is not available yet (RNN language models are pending); use --model ngram.`,
-    );
+  if (values.model !== undefined && values.model !== 'ngram') {
+    const r = parseOrThrow(rnnSchema, values, `lm ${sub}`);
+    return sub === 'train' ? trainRnnLM(r) : generateRnnLM(r);
   }
+  const o = parseOrThrow(schema, values, `lm ${sub}`);
   const { lm, test } = trainNgram(o);
   if (sub === 'train') {
     const metrics = {
@@ -65,11 +73,10 @@ export async function lmCommand(argv: string[]): Promise<number> {
     console.log(`wrote ${join(o.out, 'metrics.json')}`);
     return 0;
   }
-  if (sub === 'generate') {
+  {
     const prefix = o.level === 'char' ? Array.from(o.prefix) : o.prefix.split(/\s+/).filter((w) => w !== '');
     const out = lm.sample(new Rng(o.seed), { prefix, maxLength: 40 });
     console.log(out.join(o.level === 'char' ? '' : ' '));
     return 0;
   }
-  throw new ModelUseError(`nlp lm: unknown subcommand '${sub ?? ''}'; expected train or generate.`);
 }

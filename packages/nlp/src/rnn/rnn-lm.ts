@@ -1,0 +1,141 @@
+/**
+ * d2l's RNN language model (9.5/9.6, 10.x): one-hot tokens → recurrent encoder (RNN/GRU/LSTM,
+ * scratch or layers, deep, bidirectional) → a dense output layer (W_hq, b_q) over the vocabulary.
+ * A `TrainTask` for `fit` (loss: mean cross-entropy per token; yHat/y feed `PerplexityMetric`),
+ * and greedy `predict(prefix, numPreds)` as d2l's `predict`. A bidirectional model refuses to
+ * predict: it would need the future it is asked to produce.
+ *
+ *   const lm = new RNNLM({ vocabSize: 28, kind: 'gru', numHiddens: 256 });
+ *   await fit(lm, lmDataSource(corpus, { batchSize: 32, numSteps: 35 }), { epochs: 10, … });
+ *   lm.predict(vocab.indicesOf([...'it has']), 20);
+ */
+import { type LossOutput, softmaxCrossEntropy, type TrainTask, tf } from '@dlpipe/tensor';
+import { z } from 'zod';
+import { ModelUseError } from '../errors.js';
+import { CELL_KINDS, type CellKind } from './cells.js';
+import { createEncoder } from './create-encoder.js';
+import { ENCODER_IMPLS, type EncoderImpl, type EncoderState, type RecurrentEncoder } from './encoder.js';
+
+export interface RNNLMOptions {
+  /** Tokens in the vocabulary (input one-hot width and output classes). */
+  vocabSize: number;
+  /** 'rnn', 'gru' or 'lstm'. */
+  kind: CellKind;
+  /** Hidden units per layer and direction. */
+  numHiddens: number;
+  /** Stacked recurrent layers. Default 1. */
+  numLayers?: number;
+  /** Bidirectional layers (trainable, but cannot generate). Default false. */
+  bidirectional?: boolean;
+  /** 'layers' (tfjs layers, default) or 'scratch' (tf ops). */
+  impl?: EncoderImpl;
+}
+
+export const rnnLMOptionsSchema = z.object({
+  vocabSize: z.number().int().min(2),
+  kind: z.enum(CELL_KINDS),
+  numHiddens: z.number().int().positive(),
+  numLayers: z.number().int().positive().default(1),
+  bidirectional: z.boolean().default(false),
+  impl: z.enum(ENCODER_IMPLS).default('layers'),
+});
+
+/** Token ids, int32 [batch, numSteps]; Y is X shifted by one token. */
+export interface LMBatch {
+  X: tf.Tensor2D;
+  Y: tf.Tensor2D;
+}
+
+export class RNNLM implements TrainTask<LMBatch> {
+  readonly options: Readonly<Required<RNNLMOptions>>;
+  readonly encoder: RecurrentEncoder;
+  readonly W_hq: tf.Variable;
+  readonly b_q: tf.Variable;
+
+  constructor(options: RNNLMOptions) {
+    const r = rnnLMOptionsSchema.safeParse(options);
+    if (!r.success) {
+      throw new ModelUseError(
+        `RNNLM options: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`,
+      );
+    }
+    this.options = r.data;
+    const { vocabSize, numHiddens, bidirectional } = r.data;
+    this.encoder = createEncoder(r.data.impl, { ...r.data, inputDim: vocabSize });
+    const outDim = numHiddens * (bidirectional ? 2 : 1);
+    this.W_hq = tf.variable(tf.randomNormal([outDim, vocabSize], 0, 0.01));
+    this.b_q = tf.variable(tf.zeros([vocabSize]));
+  }
+
+  /** Logits [batch, steps, vocab] for token ids [batch, steps], and the encoder's final state. */
+  forward(X: tf.Tensor2D, state?: EncoderState): { logits: tf.Tensor3D; state: EncoderState } {
+    const [b, T] = X.shape;
+    const oneHot = tf.oneHot(tf.cast(X, 'int32'), this.options.vocabSize) as tf.Tensor3D;
+    const { outputs, state: s } = this.encoder.forward(tf.cast(oneHot, 'float32'), state);
+    const flat = tf.reshape(outputs, [b * T, -1]);
+    const logits = tf.add(tf.matMul(flat, this.W_hq), this.b_q);
+    return { logits: tf.reshape(logits, [b, T, this.options.vocabSize]), state: s };
+  }
+
+  loss(batch: LMBatch): LossOutput {
+    const { logits } = this.forward(batch.X);
+    const yHat = tf.reshape(logits, [-1, this.options.vocabSize]);
+    const y = tf.reshape(batch.Y, [-1]);
+    return { loss: softmaxCrossEntropy(yHat, y), yHat, y };
+  }
+
+  trainableVariables(): tf.Variable[] {
+    return [...this.encoder.trainableVariables(), this.W_hq, this.b_q];
+  }
+
+  stateTensors(): tf.Variable[] {
+    return this.trainableVariables();
+  }
+
+  /** Tokens in a batch (throughput is in tokens/s). */
+  batchSize(batch: LMBatch): number {
+    return batch.X.size;
+  }
+
+  /** d2l's `predict`: warm up on the prefix, then append the argmax token `numPreds` times. */
+  predict(prefix: readonly number[], numPreds: number): number[] {
+    if (this.options.bidirectional) {
+      throw new ModelUseError(
+        'a bidirectional RNN cannot generate text: each output depends on the tokens after it, which ' +
+          'do not exist yet when predicting the next one (d2l 10.4). Train a unidirectional model ' +
+          '(without --bidirectional) to generate.',
+      );
+    }
+    if (prefix.length === 0) {
+      throw new ModelUseError('predict needs a non-empty prefix (at least one token id) to start from.');
+    }
+    const bad = prefix.find((i) => !Number.isInteger(i) || i < 0 || i >= this.options.vocabSize);
+    if (bad !== undefined) {
+      throw new ModelUseError(
+        `prefix token id ${bad} is outside the vocabulary [0, ${this.options.vocabSize}).`,
+      );
+    }
+    const out = [...prefix];
+    let state: EncoderState | undefined;
+    let next = tf.tensor2d([prefix as number[]], [1, prefix.length], 'int32');
+    for (let i = 0; i < numPreds; i++) {
+      const r = tf.tidy(() => {
+        const f = this.forward(next, state);
+        const last = tf.squeeze(tf.slice(f.logits, [0, f.logits.shape[1] - 1, 0], [1, 1, -1]));
+        return { id: tf.argMax(last), state: f.state };
+      });
+      const id = r.id.dataSync()[0]!;
+      tf.dispose([r.id, next, ...(state ?? []).flat()]);
+      state = r.state;
+      out.push(id);
+      next = tf.tensor2d([[id]], [1, 1], 'int32');
+    }
+    tf.dispose([next, ...(state ?? []).flat()]);
+    return out;
+  }
+
+  dispose(): void {
+    this.encoder.dispose();
+    tf.dispose([this.W_hq, this.b_q]);
+  }
+}
