@@ -21,7 +21,7 @@ function finish(ok, reason) {
 
 if (process.env.DLPIPE_SKIP_NATIVE) finish(false, 'DLPIPE_SKIP_NATIVE is set');
 if (!existsSync('/usr/include/oneapi/dnnl/dnnl.hpp')) {
-  finish(false, "oneDNN headers are missing (apt-get install libdnnl-dev, then pnpm install again)");
+  finish(false, 'oneDNN headers are missing (apt-get install libdnnl-dev, then pnpm install again)');
 }
 let gyp;
 try {
@@ -29,7 +29,9 @@ try {
 } catch {
   finish(false, 'node-gyp is not installed');
 }
-const args = [gyp, 'rebuild', '--release'];
+// Incremental when configured already: a rebuild deletes build/ (and the working addon) first.
+const configured = existsSync(join(here, 'build', 'Makefile'));
+const args = [gyp, configured ? 'build' : 'rebuild', '--release'];
 if (existsSync('/usr/include/node/node_api.h')) args.push('--nodedir=/usr'); // no header download offline
 const r = spawnSync(process.execPath, args, { cwd: here, encoding: 'utf8', env: { ...process.env } });
 if (r.status !== 0) {

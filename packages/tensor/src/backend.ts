@@ -71,7 +71,7 @@ async function choose(options: InitBackendOptions): Promise<BackendDescription> 
       await activate(requested);
     } catch (err) {
       throw new BackendError(
-        `backend '${requested}' was forced but cannot load: ${(err as Error).message}. ` +
+        `backend '${requested}' was forced but cannot load: ${firstLine((err as Error).message)} ` +
           `To get it: ${BACKEND_LOADERS[requested].howTo}; or unset DLPIPE_BACKEND to use the best available.`,
         { cause: err },
       );

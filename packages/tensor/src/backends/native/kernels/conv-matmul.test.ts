@@ -2,7 +2,9 @@
  * Native MatMul and Conv2D-family kernels against tfjs's cpu kernels (relative tolerance 1e-5 of
  * the largest output magnitude; 2e-5 for gradients, which sum over many terms).
  */
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { useBackend } from '../../../backend.js';
 import * as tf from '../../../tf.js';
 import { assertSameOnBackends, nativeSkip, seeded } from '../test-helpers.js';
 
@@ -93,6 +95,7 @@ describe('native Conv2D family', { skip }, () => {
     },
     { x: [256, 14, 14, 6], f: [5, 5, 6, 16], s: 1, p: 'valid' }, // LeNet's second conv
     { x: [2, 1, 1, 3], f: [1, 1, 3, 4], s: 1, p: 'valid' },
+    { x: [2, 8, 8, 4], f: [1, 1, 4, 6], s: 2, p: 'valid' }, // ResNet's shortcut: last row never read
   ];
   for (const c of cases) {
     const name = `x[${c.x}] f[${c.f}] s${c.s} ${JSON.stringify(c.p)}${c.d ? ` d${c.d}` : ''}${c.round ? ` ${c.round}` : ''}`;
@@ -161,7 +164,6 @@ describe('native Conv2D family', { skip }, () => {
     );
   });
   it('no tensors leak across repeated native convolutions', async () => {
-    const { useBackend } = await import('../../../backend.js');
     await useBackend('native');
     const x = seeded([2, 8, 8, 3], 1) as tf.Tensor4D;
     const f = seeded([3, 3, 3, 4], 2) as tf.Tensor4D;
@@ -171,7 +173,6 @@ describe('native Conv2D family', { skip }, () => {
     tf.dispose(g([x, f]));
     const before = tf.memory().numTensors;
     for (let i = 0; i < 20; i++) tf.dispose(g([x, f]));
-    const { strict: assert } = await import('node:assert');
     assert.equal(tf.memory().numTensors, before);
   });
 });

@@ -40,9 +40,14 @@ function geom(c: ConvInfo, groups: number): number[] | undefined {
   const effW = (c.filterWidth - 1) * c.dilationWidth + 1;
   const pt = c.padInfo.top;
   const pl = c.padInfo.left;
-  const pb = (c.outHeight - 1) * c.strideHeight + effH - c.inHeight - pt;
-  const pr = (c.outWidth - 1) * c.strideWidth + effW - c.inWidth - pl;
-  if (pt < 0 || pl < 0 || pb < 0 || pr < 0) return undefined;
+  // Right/bottom padding so that oneDNN's output size equals tfjs's; a negative value (the last
+  // rows are never read, e.g. 1×1 stride-2 'valid' on an even size) becomes 0 when the output
+  // size still comes out the same.
+  const pb = Math.max(0, (c.outHeight - 1) * c.strideHeight + effH - c.inHeight - pt);
+  const pr = Math.max(0, (c.outWidth - 1) * c.strideWidth + effW - c.inWidth - pl);
+  const oh = Math.floor((c.inHeight + pt + pb - effH) / c.strideHeight) + 1;
+  const ow = Math.floor((c.inWidth + pl + pr - effW) / c.strideWidth) + 1;
+  if (pt < 0 || pl < 0 || oh !== c.outHeight || ow !== c.outWidth) return undefined;
   if (c.batchSize * c.outHeight * c.outWidth * c.outChannels * c.inChannels === 0) return undefined;
   return [
     c.batchSize,
@@ -85,7 +90,8 @@ export function convKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
     const act = fused ? ACTIVATION_CODES[a.activation ?? 'linear'] : 0;
     const bv = bias ? f32(backend, bias) : null;
     const badBias = bias !== undefined && (!bv || bv.length !== c.outChannels);
-    if (!xv || !fv || !g || act === undefined || preluActivationWeights || badBias) return fallback(name, args);
+    if (!xv || !fv || !g || act === undefined || preluActivationWeights || badBias)
+      return fallback(name, args);
     const out = new Float32Array(sizeOf(outShape(c)));
     addon.conv2d(xv, fv, out, g, bv ?? null, act, a.leakyreluAlpha ?? 0.2);
     return output(backend, outShape(c), out);
@@ -125,8 +131,10 @@ export function convKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
     DepthwiseConv2dNative: (args) => forward(args, 'DepthwiseConv2dNative', true, false),
     FusedDepthwiseConv2D: (args) => forward(args, 'FusedDepthwiseConv2D', true, true),
     Conv2DBackpropInput: (args) => backpropInput(args, 'Conv2DBackpropInput', false),
-    DepthwiseConv2dNativeBackpropInput: (args) => backpropInput(args, 'DepthwiseConv2dNativeBackpropInput', true),
+    DepthwiseConv2dNativeBackpropInput: (args) =>
+      backpropInput(args, 'DepthwiseConv2dNativeBackpropInput', true),
     Conv2DBackpropFilter: (args) => backpropFilter(args, 'Conv2DBackpropFilter', false),
-    DepthwiseConv2dNativeBackpropFilter: (args) => backpropFilter(args, 'DepthwiseConv2dNativeBackpropFilter', true),
+    DepthwiseConv2dNativeBackpropFilter: (args) =>
+      backpropFilter(args, 'DepthwiseConv2dNativeBackpropFilter', true),
   };
 }
