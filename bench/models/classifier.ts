@@ -4,7 +4,7 @@
  *
  *   const net = layersClassifier(lenetNet(), { batch: 256, inputShape: [28, 28, 1], lr: 0.9 });
  */
-import { tf } from '@dlpipe/tensor';
+import { createOptimizer, tf } from '@dlpipe/tensor';
 import { type BenchModel, countParams } from './bench-model.js';
 
 /** Options of `layersClassifier`. */
@@ -26,7 +26,7 @@ export function layersClassifier(net: tf.LayersModel, options: ClassifierOptions
   const y = tf.tidy(() =>
     tf.oneHot(tf.randomUniform([options.batch], 0, numClasses, 'int32') as tf.Tensor1D, numClasses),
   );
-  const optimizer = tf.train.sgd(options.lr);
+  const optimizer = createOptimizer({ name: 'sgd', lr: options.lr }); // dlpipe's SGD: one fused kernel per variable
   // LayerVariable.read() is typed Tensor but returns the tf.Variable that holds the weight
   const params = net.trainableWeights.map((w) => w.read() as tf.Variable);
   const logits = () => net.apply(X, { training: true }) as tf.Tensor;

@@ -15,6 +15,7 @@ export * from './losses/losses.js';
 export * from './metrics/index.js';
 export * from './optim/adadelta.js';
 export * from './optim/adam-update.js';
+export * from './optim/sgd-update.js';
 export * from './optim/clip.js';
 export * from './optim/create-optimizer.js';
 export * from './optim/decoupled.js';

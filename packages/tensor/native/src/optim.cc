@@ -41,9 +41,43 @@ Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
   });
 }
 
+// sgdUpdate(w, g, buf|null, outW, outBuf|null, [lr, momentum, weightDecay, nesterov, first])
+// buf' = g on the first step, else μ·buf + g (PyTorch); d = nesterov ? g + μ·buf' : buf' (g
+// without momentum); w' = w·(1 − lr·λ) − lr·d.
+Napi::Value SgdUpdate(const Napi::CallbackInfo& info) {
+  return Guard(info, "DlpipeSgdUpdate", [&]() -> Napi::Value {
+    const float* w = F32(info[0]);
+    const float* g = F32(info[1]);
+    const bool hasBuf = info[2].IsTypedArray();
+    const float* buf = hasBuf ? F32(info[2]) : nullptr;
+    float* w2 = F32(info[3]);
+    float* buf2 = hasBuf ? F32(info[4]) : nullptr;
+    const int64_t n = info[0].As<Napi::Float32Array>().ElementLength();
+    auto a = info[5].As<Napi::Array>();
+    const float lr = a.Get(0u).As<Napi::Number>().FloatValue();
+    const float mu = a.Get(1u).As<Napi::Number>().FloatValue();
+    const float wd = a.Get(2u).As<Napi::Number>().FloatValue();
+    const bool nesterov = a.Get(3u).As<Napi::Number>().Int32Value() != 0;
+    const bool first = a.Get(4u).As<Napi::Number>().Int32Value() != 0;
+    const float decay = 1.f - lr * wd;
+#pragma omp parallel for if (n > 65536) schedule(static)
+    for (int64_t i = 0; i < n; i++) {
+      float d = g[i];
+      if (hasBuf) {
+        const float b = first ? g[i] : mu * buf[i] + g[i];
+        buf2[i] = b;
+        d = nesterov ? g[i] + mu * b : b;
+      }
+      w2[i] = w[i] * decay - lr * d;
+    }
+    return info.Env().Undefined();
+  });
+}
+
 }  // namespace
 
 void InitOptim(Napi::Env env, Napi::Object exports) {
+  exports.Set("sgdUpdate", Napi::Function::New(env, SgdUpdate));
   exports.Set("adamUpdate", Napi::Function::New(env, AdamUpdate));
 }
 

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { OptionsError } from '../errors.js';
 import * as tf from '../tf.js';
 import { Adadelta } from './adadelta.js';
-import { Adam, AdamW, SGDW } from './decoupled.js';
+import { Adam, AdamW, SGD, SGDW } from './decoupled.js';
 
 export const OPTIMIZER_NAMES = [
   'sgd',
@@ -56,9 +56,9 @@ export function createOptimizer(options: OptimizerOptions): tf.Optimizer {
   const o = parsed.data;
   switch (o.name) {
     case 'sgd':
-      return tf.train.sgd(o.lr);
+      return new SGD({ learningRate: o.lr });
     case 'momentum':
-      return tf.train.momentum(o.lr, o.momentum ?? 0.9, o.nesterov ?? false);
+      return new SGD({ learningRate: o.lr, momentum: o.momentum ?? 0.9, nesterov: o.nesterov ?? false });
     case 'adagrad':
       return tf.train.adagrad(o.lr, o.initialAccumulator ?? 0.1);
     case 'rmsprop':

@@ -8,6 +8,7 @@
  */
 import * as tf from '../tf.js';
 import { fusedAdamStep, hasFusedAdam } from './adam-update.js';
+import { fusedSgdStep, hasFusedSgd } from './sgd-update.js';
 import { SlottedOptimizer } from './slotted-optimizer.js';
 
 export interface AdamWOptions {
@@ -124,13 +125,25 @@ export class SGDW extends SlottedOptimizer {
   override applyGradients(variableGradients: tf.NamedTensorMap | tf.NamedTensor[]): void {
     const lr = this.learningRate;
     const first = this.iterations === 0;
+    const fused = hasFusedSgd();
+    const attrs = {
+      lr,
+      momentum: this.momentum,
+      weightDecay: this.weightDecay,
+      nesterov: this.nesterov,
+      first,
+    };
     tf.tidy(() => {
       this.gradEntries(variableGradients).forEach(([name, g], i) => {
         if (g == null) return;
         const w = tf.engine().registeredVariables[name]!;
+        const buf = this.momentum > 0 ? (this.slotsFor(i, name, w)[0] as tf.Variable) : undefined;
+        if (fused && g.dtype === 'float32') {
+          fusedSgdStep(w, g, buf, attrs);
+          return;
+        }
         let d: tf.Tensor = g;
-        if (this.momentum > 0) {
-          const [buf] = this.slotsFor(i, name, w) as [tf.Variable];
+        if (buf) {
           buf.assign(first ? g : tf.add(tf.mul(buf, this.momentum), g));
           d = this.nesterov ? tf.add(g, tf.mul(buf, this.momentum)) : buf;
         }
@@ -165,6 +178,12 @@ export class Adam extends AdamW {
   }
 }
 
+/** Plain or momentum SGD (PyTorch semantics) through the fused update. */
+export class SGD extends SGDW {
+  static override className = 'DlpipeSGD';
+}
+
 tf.serialization.registerClass(AdamW);
+tf.serialization.registerClass(SGD);
 tf.serialization.registerClass(Adam);
 tf.serialization.registerClass(SGDW);

@@ -1,6 +1,7 @@
-/** Native fused optimizer updates (native/src/optim.cc): DlpipeAdamUpdate. */
+/** Native fused optimizer updates (native/src/optim.cc): DlpipeAdamUpdate, DlpipeSgdUpdate. */
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { ADAM_UPDATE, type AdamUpdateAttrs, adamParams } from '../../../optim/adam-update.js';
+import { SGD_UPDATE, type SgdUpdateAttrs, sgdParams } from '../../../optim/sgd-update.js';
 import type * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { f32, fallback, output, type TensorInfo } from './util.js';
@@ -26,6 +27,22 @@ export function optimKernels(addon: NativeAddon): Record<string, tf.KernelFunc> 
         adamParams(args.attrs as unknown as AdamUpdateAttrs),
       );
       return outs.map((o) => output(backend, [...w!.shape], o));
+    },
+    [SGD_UPDATE]: (args) => {
+      const backend = args.backend as MathBackendCPU;
+      const { w, g, buf } = args.inputs as Record<string, TensorInfo | undefined>;
+      const wv = f32(backend, w!);
+      const gv = f32(backend, g!);
+      const bv = buf ? f32(backend, buf) : null;
+      if (!wv || !gv || gv.length !== wv.length || bv === undefined || (bv && bv.length !== wv.length)) {
+        return fallback(SGD_UPDATE, args);
+      }
+      const w2 = new Float32Array(wv.length);
+      const b2 = bv ? new Float32Array(wv.length) : null;
+      addon.sgdUpdate(wv, gv, bv, w2, b2, sgdParams(args.attrs as unknown as SgdUpdateAttrs));
+      const outs = [output(backend, [...w!.shape], w2)];
+      if (b2) outs.push(output(backend, [...w!.shape], b2));
+      return outs;
     },
   };
 }
