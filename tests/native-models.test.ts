@@ -26,11 +26,13 @@ async function losses(
 }
 
 describe('native engine on whole models', { skip: nativeSkip }, () => {
-  // ResNet-18 with lr 0.01: at the benchmark's 0.05 a batch of 8 diverges and any rounding
-  // difference is amplified chaotically, which says nothing about the kernels.
+  // ResNet-18 with lr 0.003: on a batch of 8 random examples, larger rates (the benchmark's 0.05,
+  // even 0.01) memorize within 3 steps with logits so sharp that float32 rounding differences of
+  // 5e-7 in one batch-norm (measured) grow to several % by step 4 on any two backends; that says
+  // nothing about the kernels.
   const cases: Array<[keyof typeof MODELS, number, number?, number?]> = [
     ['lenet', 8],
-    ['resnet18', 8, 16, 0.01],
+    ['resnet18', 8, 16, 0.003],
     ['transformer', 8],
   ];
   for (const [model, batch, size, lr] of cases) {
