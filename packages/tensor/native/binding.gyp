@@ -5,7 +5,16 @@
       "sources": [
         "src/addon.cc",
         "src/matmul.cc",
-        "src/conv.cc"
+        "src/conv.cc",
+        "src/optim.cc",
+        "src/pool.cc",
+        "src/batchnorm.cc",
+        "src/layout.cc",
+        "src/gather.cc",
+        "src/eltwise.cc",
+        "src/binary.cc",
+        "src/reduce.cc",
+        "src/softmax.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "/usr/include"],
       "libraries": ["-ldnnl", "-lgomp"],

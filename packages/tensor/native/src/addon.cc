@@ -57,6 +57,15 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, Info));
   InitMatMul(env, exports);
   InitConv(env, exports);
+  InitOptim(env, exports);
+  InitPool(env, exports);
+  InitBatchNorm(env, exports);
+  InitLayout(env, exports);
+  InitGather(env, exports);
+  InitEltwise(env, exports);
+  InitBinary(env, exports);
+  InitReduce(env, exports);
+  InitSoftmax(env, exports);
   return exports;
 }
 

@@ -48,5 +48,14 @@ using tag = dnnl::memory::format_tag;
 // Registration hooks of each kernel group.
 void InitMatMul(Napi::Env env, Napi::Object exports);
 void InitConv(Napi::Env env, Napi::Object exports);
+void InitOptim(Napi::Env env, Napi::Object exports);
+void InitPool(Napi::Env env, Napi::Object exports);
+void InitBatchNorm(Napi::Env env, Napi::Object exports);
+void InitLayout(Napi::Env env, Napi::Object exports);
+void InitGather(Napi::Env env, Napi::Object exports);
+void InitEltwise(Napi::Env env, Napi::Object exports);
+void InitBinary(Napi::Env env, Napi::Object exports);
+void InitReduce(Napi::Env env, Napi::Object exports);
+void InitSoftmax(Napi::Env env, Napi::Object exports);
 
 }  // namespace dlpipe

@@ -8,6 +8,9 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
+/** Storage of float32, int32 and bool tensors, which the layout kernels move alike. */
+export type LayoutArray = Float32Array | Int32Array | Uint8Array;
+
 /** The addon's functions; each takes typed arrays (zero-copy) and writes into `out`. */
 export interface NativeAddon {
   setThreads(n: number): number;
@@ -38,6 +41,103 @@ export interface NativeAddon {
   ): void;
   conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, geom: number[]): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geom: number[]): void;
+  sgdUpdate(
+    w: Float32Array,
+    g: Float32Array,
+    buf: Float32Array | null,
+    outW: Float32Array,
+    outBuf: Float32Array | null,
+    params: number[],
+  ): void;
+  adamUpdate(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    outW: Float32Array,
+    outM: Float32Array,
+    outV: Float32Array,
+    params: number[],
+  ): void;
+  // Pooling (native/src/pool.cc), NHWC; geom [N, IH, IW, C, OH, OW, KH, KW, SH, SW, PT, PL, PB, PR].
+  maxPool(x: Float32Array, out: Float32Array, geom: number[]): void;
+  avgPool(x: Float32Array, out: Float32Array, geom: number[]): void;
+  maxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, geom: number[]): void;
+  avgPoolGrad(dy: Float32Array, dx: Float32Array, geom: number[]): void;
+  // Batch norm over the last axis of C channels (native/src/batchnorm.cc).
+  batchNorm(
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    scale: Float32Array,
+    offset: Float32Array,
+    out: Float32Array,
+    channels: number,
+    varianceEpsilon: number,
+  ): void;
+  batchNormGrad(
+    dy: Float32Array,
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    scale: Float32Array | null,
+    channels: number,
+    varianceEpsilon: number,
+    dx: Float32Array,
+    dMean: Float32Array,
+    dVariance: Float32Array,
+    dScale: Float32Array,
+    dOffset: Float32Array,
+  ): void;
+  // Layout (native/src/layout.cc, gather.cc): any typed array, moved by element size.
+  transpose(x: LayoutArray, out: LayoutArray, shape: number[], perm: number[]): void;
+  tile(x: LayoutArray, out: LayoutArray, shape: number[], reps: number[]): void;
+  concat(inputs: LayoutArray[], out: LayoutArray, outer: number, inners: number[]): void;
+  stridedSlice(
+    x: LayoutArray,
+    out: LayoutArray,
+    shape: number[],
+    begin: number[],
+    strides: number[],
+    outShape: number[],
+  ): void;
+  pad(x: LayoutArray, out: LayoutArray, shape: number[], before: number[], outShape: number[]): void;
+  /** -1, or the position of the first index outside [0, dimSize) (nothing written then). */
+  gather(
+    x: LayoutArray,
+    indices: Int32Array,
+    out: LayoutArray,
+    outer: number,
+    dimSize: number,
+    inner: number,
+  ): number;
+  unsortedSegmentSum(
+    x: Float32Array,
+    ids: Int32Array,
+    out: Float32Array,
+    numSegments: number,
+    inner: number,
+  ): void;
+  // Math (native/src/eltwise.cc, binary.cc, reduce.cc, softmax.cc): codes in kernels/math-codes.ts.
+  unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
+  /** False (nothing written) for int32 → float32 of values beyond ±2^24. */
+  cast(x: LayoutArray, out: LayoutArray): boolean;
+  activationGrad(op: number, dy: Float32Array, xOrY: Float32Array, out: Float32Array, alpha: number): void;
+  binary(
+    op: number,
+    a: LayoutArray,
+    aShape: number[],
+    b: LayoutArray,
+    bShape: number[],
+    out: LayoutArray,
+    outShape: number[],
+  ): void;
+  select(condition: Uint8Array, t: LayoutArray, e: LayoutArray, out: LayoutArray): void;
+  addN(xs: Float32Array[], out: Float32Array): void;
+  reduce(op: number, x: LayoutArray, shape: number[], axes: number[], out: LayoutArray): void;
+  argReduce(isMin: boolean, x: LayoutArray, shape: number[], axis: number, out: Int32Array): void;
+  softmax(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): void;
+  softmaxGrad(dy: Float32Array, y: Float32Array, out: Float32Array, rows: number, cols: number): void;
   [kernel: string]: unknown;
 }
 

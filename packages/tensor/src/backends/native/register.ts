@@ -6,11 +6,28 @@
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '../../tf.js';
 import { loadNativeAddon, type NativeAddon } from './addon.js';
+import { batchNormKernels } from './kernels/batchnorm.js';
 import { convKernels } from './kernels/conv.js';
+import { gatherKernels } from './kernels/gather.js';
+import { layoutKernels } from './kernels/layout.js';
+import { mathKernels } from './kernels/math.js';
 import { matMulKernels } from './kernels/matmul.js';
+import { optimKernels } from './kernels/optim.js';
+import { poolKernels } from './kernels/pool.js';
+import { sliceKernels } from './kernels/slice.js';
 
 /** Kernel groups by file, each mapping kernel names to native implementations. */
-const KERNEL_GROUPS: Array<(addon: NativeAddon) => Record<string, tf.KernelFunc>> = [matMulKernels, convKernels];
+const KERNEL_GROUPS: Array<(addon: NativeAddon) => Record<string, tf.KernelFunc>> = [
+  matMulKernels,
+  convKernels,
+  optimKernels,
+  poolKernels,
+  batchNormKernels,
+  layoutKernels,
+  sliceKernels,
+  gatherKernels,
+  mathKernels,
+];
 
 /** The kernels the native backend overrides (for tests and `describeBackend`). */
 export function nativeKernelNames(addon: NativeAddon): string[] {
@@ -23,8 +40,14 @@ export function registerNativeBackend(): NativeAddon {
   if (tf.findBackendFactory('native')) return addon;
   const overrides: Record<string, tf.KernelFunc> = Object.assign({}, ...KERNEL_GROUPS.map((g) => g(addon)));
   tf.registerBackend('native', () => new MathBackendCPU(), 3);
-  for (const k of tf.getKernelsForBackend('cpu')) {
+  const cpuKernels = tf.getKernelsForBackend('cpu');
+  for (const k of cpuKernels) {
     tf.registerKernel({ ...k, backendName: 'native', kernelFunc: overrides[k.kernelName] ?? k.kernelFunc });
+  }
+  // dlpipe's own kernels (fused gradients, optimizer updates) that the cpu backend lacks.
+  const cpuNames = new Set(cpuKernels.map((k) => k.kernelName));
+  for (const [kernelName, kernelFunc] of Object.entries(overrides)) {
+    if (!cpuNames.has(kernelName)) tf.registerKernel({ kernelName, backendName: 'native', kernelFunc });
   }
   return addon;
 }

@@ -49,7 +49,21 @@ export function matMulKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
     if (biasV && biasV.length !== s.n) return fallback(name, args);
     const out = new Float32Array(sizeOf(s.outShape));
     if (out.length > 0 && s.k > 0) {
-      addon.batchMatMul(av, bv, out, s.batchA, s.batchB, s.m, s.k, s.n, transposeA, transposeB, biasV, code, alpha);
+      addon.batchMatMul(
+        av,
+        bv,
+        out,
+        s.batchA,
+        s.batchB,
+        s.m,
+        s.k,
+        s.n,
+        transposeA,
+        transposeB,
+        biasV,
+        code,
+        alpha,
+      );
     } else if (out.length > 0 && biasV) {
       return fallback(name, args); // K = 0 with a bias: rare; keep tfjs's semantics
     }
@@ -58,7 +72,10 @@ export function matMulKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
   return {
     BatchMatMul: (args) => run(args, 'BatchMatMul', undefined, 'linear', 0),
     _FusedMatMul: (args) => {
-      const { bias, preluActivationWeights } = args.inputs as { bias?: TensorInfo; preluActivationWeights?: TensorInfo };
+      const { bias, preluActivationWeights } = args.inputs as {
+        bias?: TensorInfo;
+        preluActivationWeights?: TensorInfo;
+      };
       const { activation, leakyreluAlpha } = args.attrs as { activation?: string; leakyreluAlpha?: number };
       if (preluActivationWeights) return fallback('_FusedMatMul', args);
       return run(args, '_FusedMatMul', bias, activation ?? 'linear', leakyreluAlpha ?? 0.2);

@@ -1,0 +1,47 @@
+/**
+ * Storage access for the layout kernels: the typed array of a float32, int32 or bool tensor
+ * (which the addon moves by element size), and empty outputs that need no native call.
+ *
+ *   const xv = raw(backend, x);   // Float32Array | Int32Array | Uint8Array, or undefined
+ */
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type * as tf from '../../../tf.js';
+import type { LayoutArray } from '../addon.js';
+import type { TensorInfo } from './util.js';
+
+const STORAGE: Record<string, new (n: number) => LayoutArray> = {
+  float32: Float32Array,
+  int32: Int32Array,
+  bool: Uint8Array,
+};
+
+/** The values of a float32, int32 or bool tensor, without copying; undefined otherwise. */
+export function raw(backend: MathBackendCPU, t: TensorInfo): LayoutArray | undefined {
+  const Kind = STORAGE[t.dtype];
+  const v = backend.data.get(t.dataId)?.values;
+  return Kind && v instanceof Kind ? v : undefined;
+}
+
+/** A zeroed array for a tensor of `dtype` and `size` elements (float32, int32 or bool). */
+export function alloc(dtype: tf.DataType, size: number): LayoutArray {
+  const Kind = STORAGE[dtype];
+  if (!Kind) throw new Error(`native layout kernels: no storage for dtype ${dtype}`);
+  return new Kind(size);
+}
+
+/** A new tensor of `dtype` owning `values`. */
+export function outputOf(
+  backend: MathBackendCPU,
+  shape: number[],
+  dtype: tf.DataType,
+  values: LayoutArray,
+): TensorInfo {
+  return backend.makeTensorInfo(shape, dtype, values);
+}
+
+/** Row-major size of the dims [from, to) of `shape`. */
+export function span(shape: readonly number[], from: number, to = shape.length): number {
+  let n = 1;
+  for (let i = from; i < to; i++) n *= shape[i]!;
+  return n;
+}
