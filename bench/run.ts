@@ -11,13 +11,31 @@ interface Benchmark {
 }
 
 const BENCHMARKS: Record<string, Benchmark> = {
+  data: {
+    summary:
+      'tables: read time and peak RSS of CSV, CSV.gz, CSV.zip, Feather; 1 GB CSV → Feather in bounded memory',
+    load: () => import('./data.js'),
+  },
   engine: {
     summary: 'compute engine: train/forward step time per backend and model vs PyTorch, sgemm GFLOP/s',
     load: () => import('./engine.js'),
   },
+  vision: {
+    summary: "d2l's LeNet and LeNet-BN on Fashion-MNIST: accuracy and time per epoch vs PyTorch",
+    load: () => import('./vision.js'),
+  },
+  nlp: {
+    summary:
+      'tokenizer overhead vs natural/nodejieba, WordPiece vs a plain loop, char-GRU LM tokens/s vs PyTorch',
+    load: () => import('./nlp.js'),
+  },
   profile: {
     summary: 'per-kernel time of one model step on one backend (where the time goes)',
     load: () => import('./profile.js'),
+  },
+  scrape: {
+    summary: 'crawler pages/s and peak RSS vs a bare playwright loop, 500 local pages',
+    load: () => import('./scrape.js'),
   },
 };
 

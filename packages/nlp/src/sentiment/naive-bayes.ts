@@ -5,12 +5,11 @@
  *   const nb = NaiveBayesBaseline.train(ds.train.tokens, labels);
  *   nb.predict([['great', 'phone']]); // [1]
  */
-import type { BayesClassifier } from 'natural';
 import { ModelUseError } from '../errors.js';
-import { loadNatural } from '../tokenize/natural-loader.js';
+import { loadNatural, type NaturalBayesClassifier } from '../tokenize/natural-loader.js';
 
 export class NaiveBayesBaseline {
-  private constructor(private readonly nb: BayesClassifier) {}
+  private constructor(private readonly nb: NaturalBayesClassifier) {}
 
   /** Trains on token lists and integer labels. */
   static train(tokens: readonly (readonly string[])[], labels: readonly number[]): NaiveBayesBaseline {
