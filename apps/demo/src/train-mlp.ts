@@ -65,7 +65,10 @@ function predictClasses(model: tf.LayersModel, x: tf.Tensor, batch = 1024): Int3
   return out;
 }
 
-export async function trainMlp(o: DemoOptions, backend: BackendDescription): Promise<DemoResult> {
+export async function trainMlp(
+  o: DemoOptions & { epochs: number },
+  backend: BackendDescription,
+): Promise<DemoResult> {
   const t0 = performance.now();
   const ds = loadDataset(o.dataset);
   const train = toTensors(ds.train, { layout: 'flat', limit: o.limit || undefined });
