@@ -223,7 +223,8 @@ export class Crawler {
       if (this.options.robots) await this.checkRobots(request);
       const commit = await this.withWatchdog(request, generation, async () => {
         lease = await pool.acquire();
-        this.gate.touch(request.host, Date.now());
+        const wait = this.gate.reserve(request.host, Date.now());
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         const input = {
           lease,
           request,

@@ -18,6 +18,8 @@ export interface HostGateOptions {
 interface HostState {
   active: number;
   lastStart: number;
+  /** When the last navigation to the host was allowed to begin (see `reserve`). */
+  lastNavigation: number;
   delayMs: number;
   pausedUntil: number;
 }
@@ -35,7 +37,13 @@ export class HostGate {
   private state(host: string): HostState {
     let s = this.hosts.get(host);
     if (!s) {
-      s = { active: 0, lastStart: Number.NEGATIVE_INFINITY, delayMs: this.delayMs, pausedUntil: 0 };
+      s = {
+        active: 0,
+        lastStart: Number.NEGATIVE_INFINITY,
+        lastNavigation: Number.NEGATIVE_INFINITY,
+        delayMs: this.delayMs,
+        pausedUntil: 0,
+      };
       this.hosts.set(host, s);
     }
     return s;
@@ -56,9 +64,17 @@ export class HostGate {
     s.lastStart = now;
   }
 
-  /** Moves a started request's start time to `now` (when it really begins, after robots.txt and a page). */
-  touch(host: string, now: number): void {
-    this.state(host).lastStart = now;
+  /**
+   * Reserves the moment a claimed request may really navigate (after robots.txt and waiting for
+   * a page): at least the host's delay after the previous navigation, so requests claimed apart
+   * but delayed by a busy machine still reach the server apart. Returns the ms to wait.
+   */
+  reserve(host: string, now: number): number {
+    const s = this.state(host);
+    const at = Math.max(now, s.lastNavigation + s.delayMs, s.pausedUntil);
+    s.lastNavigation = at;
+    s.lastStart = Math.max(s.lastStart, at);
+    return at - now;
   }
 
   /** Records a request end. */

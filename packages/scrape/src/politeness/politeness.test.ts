@@ -53,6 +53,16 @@ describe('HostGate', () => {
     assert.equal(g.nextReadyAfter(150), 200);
   });
 
+  it('navigations claimed apart but delayed by a busy machine are still spaced by the delay', () => {
+    const g = new HostGate({ maxPerHost: 4, delayMs: 600 });
+    g.start('a', 0);
+    g.start('a', 600);
+    // both requests only got a browser page at t = 700: the second must wait the full delay
+    assert.equal(g.reserve('a', 700), 0);
+    assert.equal(g.reserve('a', 700), 600);
+    assert.equal(g.readyAt('a', 700), 1900, 'the next claim waits for the last navigation');
+  });
+
   it('Crawl-delay raises the delay, never lowers it; pause holds a host', () => {
     const g = new HostGate({ maxPerHost: 4, delayMs: 100 });
     g.start('a', 0);
