@@ -4,7 +4,7 @@
  *
  *   pnpm label self-train --data x.csv --label-col y --out labeled.csv --store labels.sqlite
  */
-import { DlpipeError } from '@dlpipe/tensor';
+import { runCli } from '@dlpipe/tensor';
 import type { Command } from './args.js';
 import { importCmd } from './commands/import.js';
 import { review } from './commands/review.js';
@@ -19,31 +19,4 @@ export const COMMANDS: Record<string, Command> = {
   export: exportCmd,
 };
 
-function usage(): string {
-  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(11)} ${c.summary}`);
-  return `usage: pnpm label <command> [options]   (pnpm label <command> --help)\n\ncommands:\n${rows.join('\n')}`;
-}
-
-async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h') {
-    console.log(usage());
-    return name ? 0 : 2;
-  }
-  const cmd = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!cmd) {
-    console.error(`dlpipe-label: unknown command '${name}'\n\n${usage()}`);
-    return 2;
-  }
-  return cmd.run(rest);
-}
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    const msg = err instanceof Error ? err.message : String(err);
-    console.error(`dlpipe-label: ${msg}`);
-    if (process.env.DLPIPE_DEBUG && err instanceof Error) console.error(err.stack);
-    process.exit(err instanceof DlpipeError ? 2 : 1);
-  },
-);
+runCli('label', COMMANDS, process.argv.slice(2));

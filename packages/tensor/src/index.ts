@@ -6,6 +6,8 @@
  */
 
 export * from './backend.js';
+export * from './cli/command-args.js';
+export * from './cli/run-cli.js';
 export * from './errors.js';
 export * from './init/initializers.js';
 export * from './io/file-io.js';

@@ -51,13 +51,6 @@ export class Adadelta extends SlottedOptimizer {
   override getConfig(): tf.serialization.ConfigDict {
     return { learningRate: this.learningRate, rho: this.rho, epsilon: this.epsilon };
   }
-
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new cls(config);
-  }
 }
 
 tf.serialization.registerClass(Adadelta);

@@ -85,13 +85,6 @@ export class AdamW extends SlottedOptimizer {
       weightDecay: this.weightDecay,
     };
   }
-
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new cls(config);
-  }
 }
 
 export interface SGDWOptions {
@@ -160,13 +153,6 @@ export class SGDW extends SlottedOptimizer {
       nesterov: this.nesterov,
       weightDecay: this.weightDecay,
     };
-  }
-
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new cls(config);
   }
 }
 

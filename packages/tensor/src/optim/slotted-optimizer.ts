@@ -57,6 +57,14 @@ export abstract class SlottedOptimizer extends tf.Optimizer {
     this.slots = [];
   }
 
+  /** Every dlpipe optimizer takes its config object as its constructor's options. */
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    return new cls(config);
+  }
+
   override dispose(): void {
     this.disposeSlots();
     super.dispose();
