@@ -4,7 +4,7 @@
  *
  *   const net = resnet18.create({ batch: 64 }); console.log(net.paramCount()); // 11178378
  */
-import { tf } from '@dlpipe/tensor';
+import { batchNormalization, tf } from '@dlpipe/tensor';
 import type { BenchModelSpec } from './bench-model.js';
 import { layersClassifier } from './classifier.js';
 
@@ -19,7 +19,7 @@ type Sym = tf.SymbolicTensor;
 
 /** Batch-norm with PyTorch's defaults (eps 1e-5, momentum 0.1 ↔ tfjs momentum 0.9). */
 function batchNorm(x: Sym): Sym {
-  return tf.layers.batchNormalization({ epsilon: 1e-5, momentum: 0.9 }).apply(x) as Sym;
+  return batchNormalization({ epsilon: 1e-5, momentum: 0.9 }).apply(x) as Sym;
 }
 
 function conv(x: Sym, filters: number, kernelSize: number, strides = 1): Sym {

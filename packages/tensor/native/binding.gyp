@@ -9,6 +9,7 @@
         "src/optim.cc",
         "src/pool.cc",
         "src/batchnorm.cc",
+        "src/batchnorm-train.cc",
         "src/layout.cc",
         "src/gather.cc",
         "src/eltwise.cc",

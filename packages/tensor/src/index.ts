@@ -12,6 +12,7 @@ export * from './errors.js';
 export * from './init/initializers.js';
 export * from './io/file-io.js';
 export * from './io/model-io.js';
+export * from './layers/batch-norm.js';
 export * from './layers/dropout.js';
 export * from './losses/losses.js';
 export * from './metrics/index.js';

@@ -60,6 +60,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitOptim(env, exports);
   InitPool(env, exports);
   InitBatchNorm(env, exports);
+  InitBatchNormTrain(env, exports);
   InitLayout(env, exports);
   InitGather(env, exports);
   InitEltwise(env, exports);

@@ -75,6 +75,31 @@ export interface NativeAddon {
     channels: number,
     varianceEpsilon: number,
   ): void;
+  // Batch norm in training mode: batch statistics over all axes but the last (batchnorm-train.cc).
+  batchNormTrain(
+    x: Float32Array,
+    scale: Float32Array | null,
+    offset: Float32Array | null,
+    channels: number,
+    varianceEpsilon: number,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+  ): void;
+  batchNormTrainGrad(
+    dy: Float32Array,
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    scale: Float32Array | null,
+    dMean: Float32Array | null,
+    dVariance: Float32Array | null,
+    channels: number,
+    varianceEpsilon: number,
+    dx: Float32Array,
+    dScale: Float32Array,
+    dOffset: Float32Array,
+  ): void;
   batchNormGrad(
     dy: Float32Array,
     x: Float32Array,

@@ -7,6 +7,7 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '../../tf.js';
 import { loadNativeAddon, type NativeAddon } from './addon.js';
 import { batchNormKernels } from './kernels/batchnorm.js';
+import { batchNormTrainKernels } from './kernels/batchnorm-train.js';
 import { convKernels } from './kernels/conv.js';
 import { gatherKernels } from './kernels/gather.js';
 import { layoutKernels } from './kernels/layout.js';
@@ -23,6 +24,7 @@ const KERNEL_GROUPS: Array<(addon: NativeAddon) => Record<string, tf.KernelFunc>
   optimKernels,
   poolKernels,
   batchNormKernels,
+  batchNormTrainKernels,
   layoutKernels,
   sliceKernels,
   gatherKernels,
