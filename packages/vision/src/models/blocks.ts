@@ -5,7 +5,7 @@
  *
  *   let x = tf.input({ shape: [96, 96, 1] }); x = conv(x, 64, 7, { stride: 2, padding: 3 });
  */
-import { tf } from '@dlpipe/tensor';
+import { batchNormalization, tf } from '@dlpipe/tensor';
 
 export type Sym = tf.SymbolicTensor;
 
@@ -40,9 +40,12 @@ export function conv(x: Sym, filters: number, kernelSize: number, o: ConvOptions
     .apply(p.x) as Sym;
 }
 
-/** PyTorch `BatchNorm2d`/`BatchNorm1d` defaults: momentum 0.1 (tfjs 0.9), eps 1e-5. */
+/**
+ * PyTorch `BatchNorm2d`/`BatchNorm1d` defaults: momentum 0.1 (tfjs 0.9), eps 1e-5; @dlpipe/tensor's
+ * layer (tfjs-layers' BatchNormalization with a fused training step on the native backend).
+ */
 export function batchNorm(x: Sym): Sym {
-  return tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(x) as Sym;
+  return batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(x) as Sym;
 }
 
 export function act(x: Sym, activation: 'relu' | 'sigmoid'): Sym {
