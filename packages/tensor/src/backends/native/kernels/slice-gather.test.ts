@@ -175,6 +175,45 @@ describe('native Slice and StridedSlice', { skip }, () => {
   });
 });
 
+describe('native SplitV and Unpack (slices)', { skip }, () => {
+  const cases: Array<[number[], number | number[], number]> = [
+    [[32, 12], 3, 1],
+    [[32, 12], [5, 4, 3], 1],
+    [[6, 4, 5], [1, -1], 0],
+    [[2, 3, 8], 4, -1],
+    [[3, 0, 4], 2, 2],
+  ];
+  for (const [shape, splits, axis] of cases) {
+    it(`split [${shape}] into ${JSON.stringify(splits)} on axis ${axis} (float32, int32, bool)`, async () => {
+      await assertSameOnBackends(() => typed(shape, 3).flatMap((t) => tf.split(t, splits, axis)), 0);
+    });
+  }
+  for (const [shape, axis] of [
+    [[4, 5, 6], 1],
+    [[4, 5, 6], -1],
+    [[7, 3], 0],
+    [[2, 1, 3], 1],
+  ] as Array<[number[], number]>) {
+    it(`unstack [${shape}] on axis ${axis} (float32, int32, bool)`, async () => {
+      await assertSameOnBackends(() => typed(shape, 4).flatMap((t) => tf.unstack(t, axis)), 0);
+    });
+  }
+  it('gradients of split and unstack', async () => {
+    await assertSameOnBackends(
+      () =>
+        tf.grad((x: tf.Tensor) => {
+          const [a, b] = tf.split(x, [2, 4], 1) as [tf.Tensor, tf.Tensor];
+          const rows = tf.unstack(b, 0);
+          return a
+            .mul(seeded([3, 2], 5))
+            .sum()
+            .add(rows[1]!.square().sum());
+        })(seeded([3, 6], 1)),
+      1e-6,
+    );
+  });
+});
+
 describe('native GatherV2', { skip }, () => {
   const cases: Array<[number[], number[], number[], number]> = [
     // x shape, indices shape, index values (cycled), axis

@@ -2,7 +2,8 @@
  * Slice and StridedSlice on the native addon (float32, int32, bool). A slice that is one
  * contiguous block stays the cpu kernel's zero-copy view; any other slice, and strided slices with
  * positive or negative strides, are one strided copy. Identity slices and other dtypes run the
- * cpu kernels.
+ * cpu kernels. SplitV and Unpack are the same slices (the cpu backend's versions call its own
+ * element-by-element slice, 600× slower for a column split: tfjs-layers' GRU splits its gates so).
  *
  *   tf.slice(x, [0, 1], [2, 3]);   // → addon.stridedSlice(x, out, shape, [0, 1], [1, 1], [2, 3])
  */
@@ -89,5 +90,41 @@ export function sliceKernels(addon: NativeAddon): Record<string, tf.KernelFunc> 
     return out ? outputOf(backend, info.finalShape, x.dtype, out) : fallback(tf.StridedSlice, args);
   };
 
-  return { [tf.Slice]: slice, [tf.StridedSlice]: stridedSlice };
+  const splitV = (args: KernelArgs) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    const { numOrSizeSplits, axis } = args.attrs as { numOrSizeSplits: number | number[]; axis: number };
+    const ax = tf.util.parseAxisParam(axis, x.shape)[0]!;
+    const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, ax);
+    const begin = x.shape.map(() => 0);
+    return sizes.map((n) => {
+      const size = [...x.shape];
+      size[ax] = n;
+      const piece = slice({ ...args, attrs: { begin: [...begin], size } }) as TensorInfo;
+      begin[ax]! += n;
+      return piece;
+    });
+  };
+
+  const unpack = (args: KernelArgs) => {
+    const backend = args.backend as MathBackendCPU;
+    const { value } = args.inputs as { value: TensorInfo };
+    const rank = value.shape.length;
+    const ax = ((args.attrs as { axis: number }).axis + rank) % rank;
+    const outShape = value.shape.filter((_, i) => i !== ax);
+    const size = [...value.shape];
+    size[ax] = 1;
+    return Array.from({ length: value.shape[ax]! }, (_, i) => {
+      const begin = value.shape.map((_, a) => (a === ax ? i : 0));
+      const piece = slice({ backend, inputs: { x: value }, attrs: { begin, size } }) as TensorInfo;
+      const out = fallback(tf.Reshape, {
+        backend,
+        inputs: { x: piece },
+        attrs: { shape: outShape },
+      }) as TensorInfo;
+      backend.disposeIntermediateTensorInfo(piece);
+      return out;
+    });
+  };
+
+  return { [tf.Slice]: slice, [tf.StridedSlice]: stridedSlice, [tf.SplitV]: splitV, [tf.Unpack]: unpack };
 }
