@@ -4,13 +4,17 @@
  * training tokens/s for d2l's GRU (hidden 256) next to PyTorch's in the same run, with held-out
  * perplexities after the same number of steps. Timings are noisy: compare ratios.
  *
- *   pnpm bench nlp [--quick] [--json] [--steps 100] [--kinds gru,lstm,rnn] [--impls layers,scratch]
+ *   pnpm bench nlp [--quick] [--json] [--only tokenizers|lm] [--steps 100] [--kinds gru,lstm,rnn]
+ *                  [--impls layers,scratch]
  */
 import { parseArgs } from 'node:util';
 import { CELL_KINDS, type CellKind, ENCODER_IMPLS, type EncoderImpl } from '@dlpipe/nlp';
 import { describeBackend, formatBackend, initBackend } from '@dlpipe/tensor';
-import { benchCharLM } from './nlp-lm.js';
-import { benchTokenizers } from './nlp-tokenizers.js';
+import { benchCharLM, type LMRow } from './nlp-lm.js';
+import { benchTokenizers, type TokenizerRow } from './nlp-tokenizers.js';
+
+const PARTS = ['tokenizers', 'lm'] as const;
+type Part = (typeof PARTS)[number];
 
 function list<T extends string>(value: string, known: readonly T[], what: string): T[] {
   const items = value.split(',').filter((s) => s !== '');
@@ -29,34 +33,51 @@ export async function main(argv: string[]): Promise<number> {
       steps: { type: 'string' },
       kinds: { type: 'string', default: 'gru' },
       impls: { type: 'string', default: 'layers,scratch' },
+      only: { type: 'string' },
     },
   });
+  const parts = list<Part>(values.only ?? PARTS.join(','), PARTS, 'only');
   await initBackend();
   const backend = formatBackend(await describeBackend());
-  const tokenizers = benchTokenizers({
-    passes: values.quick ? 1 : 3,
-    chars: values.quick ? 100_000 : 400_000,
-  });
+  const tokenizers = parts.includes('tokenizers')
+    ? benchTokenizers({ passes: values.quick ? 3 : 10, chars: values.quick ? 100_000 : 400_000 })
+    : [];
   const steps = Number(values.steps ?? (values.quick ? 20 : 100));
-  const lm = await benchCharLM({
-    steps,
-    numHiddens: 256,
-    chars: 300_000,
-    kinds: list<CellKind>(values.kinds, CELL_KINDS, 'kinds'),
-    impls: list<EncoderImpl>(values.impls, ENCODER_IMPLS, 'impls'),
-  });
+  const kinds = list<CellKind>(values.kinds, CELL_KINDS, 'kinds');
+  const lm = parts.includes('lm')
+    ? await benchCharLM({
+        steps,
+        numHiddens: 256,
+        chars: 300_000,
+        kinds,
+        impls: list<EncoderImpl>(values.impls, ENCODER_IMPLS, 'impls'),
+      })
+    : undefined;
   if (values.json) {
     console.log(JSON.stringify({ backend, tokenizers, lm }, null, 2));
     return 0;
   }
+  console.log(`backend: ${backend}`);
+  if (tokenizers.length) printTokenizers(tokenizers);
+  if (lm) printLM(lm, steps, kinds);
+  return 0;
+}
+
+function printTokenizers(rows: TokenizerRow[]): void {
   const k = (n: number) => `${(n / 1000).toFixed(0)}k`;
-  console.log(`backend: ${backend}\n\ntokenizer                       ours tok/s   direct tok/s   overhead`);
-  for (const r of tokenizers) {
+  console.log('\ntokenizer                       ours tok/s   direct tok/s   overhead');
+  for (const r of rows) {
     console.log(
       `${r.name.padEnd(32)}${k(r.ours).padStart(10)}${k(r.direct).padStart(15)}${`${(r.overhead * 100).toFixed(1)}%`.padStart(11)}`,
     );
   }
-  console.log(`\nchar LM, GRU hidden 256, batch 32 × 35, ${steps} steps   tokens/s   ratio   held-out ppl`);
+}
+
+function printLM(lm: { rows: LMRow[]; notes: string[] }, steps: number, kinds: CellKind[]): void {
+  const what = kinds.map((k) => k.toUpperCase()).join('/');
+  console.log(
+    `\nchar LM, ${what} hidden 256, batch 32 × 35, ${steps} steps   tokens/s   ratio   held-out ppl`,
+  );
   const ref = lm.rows.find((r) => r.name.startsWith('PyTorch'));
   for (const r of lm.rows) {
     const ratio = ref ? `${(ref.tokensPerSecond / r.tokensPerSecond).toFixed(1)}×` : '';
@@ -65,5 +86,4 @@ export async function main(argv: string[]): Promise<number> {
     );
   }
   for (const n of lm.notes) console.log(`note: ${n}`);
-  return 0;
 }

@@ -24,6 +24,8 @@ export * from './sentiment/classifiers.js';
 export * from './sentiment/naive-bayes.js';
 export * from './sentiment/sentiment-data.js';
 export * from './sentiment/sentiment-eval.js';
+export * from './text/bert-chars.js';
+export * from './text/bert-normalizer.js';
 export * from './text/check-text.js';
 export * from './text/normalizers.js';
 export * from './tokenize/chinese.js';

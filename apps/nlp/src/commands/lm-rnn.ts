@@ -3,6 +3,8 @@
  * through dlpipe's `fit` (gradient clipping, perplexity per epoch on train and held-out text,
  * history.jsonl, checkpoints, `--resume`), then curves.png, metrics.json and model/ under
  * runs/lm-<model>/; `pnpm nlp lm generate --model gru --prefix "call me"` loads model/.
+ * Batches come by sequential partitioning with the hidden state carried from batch to batch, as
+ * d2l's `train_ch8` defaults to (`--sampling random` starts every batch from zeros).
  *
  *   pnpm nlp lm train --model gru --num-hiddens 256 --epochs 1 && pnpm nlp lm generate --model gru --prefix "the whale"
  */
@@ -30,6 +32,7 @@ export const rnnSchema = z.object({
   epochs: z.coerce.number().int().positive().default(1),
   'batch-size': z.coerce.number().int().positive().default(32),
   'num-steps': z.coerce.number().int().positive().default(35),
+  sampling: z.enum(['sequential', 'random']).default('sequential'),
   optimizer: z.enum(['adam', 'sgd']).default('adam'),
   lr: z.coerce.number().positive().default(0.005),
   'clip-norm': z.coerce.number().positive().default(1),
@@ -43,21 +46,36 @@ export const rnnSchema = z.object({
 });
 export type RnnOptions = z.output<typeof rnnSchema>;
 
-export const RNN_STRING_OPTS = [
-  'impl',
-  'num-hiddens',
-  'num-layers',
-  'epochs',
-  'batch-size',
-  'num-steps',
-  'optimizer',
-  'lr',
-  'clip-norm',
-  'max-chars',
-  'max-steps',
-  'num-preds',
-];
-export const RNN_BOOLEAN_OPTS = ['bidirectional', 'resume'];
+/** parseArgs options of the RNN models (beside the n-gram ones in lm.ts). */
+export const RNN_OPTIONS = {
+  ...Object.fromEntries(
+    [
+      'impl',
+      'num-hiddens',
+      'num-layers',
+      'epochs',
+      'batch-size',
+      'num-steps',
+      'sampling',
+      'optimizer',
+      'lr',
+      'clip-norm',
+      'max-chars',
+      'max-steps',
+      'num-preds',
+    ].map((k) => [k, { type: 'string' }]),
+  ),
+  bidirectional: { type: 'boolean' },
+  resume: { type: 'boolean' },
+} as Record<string, { type: 'string' | 'boolean' }>;
+
+export const RNN_USAGE = `       pnpm nlp lm train|generate --model gru|lstm|rnn [--impl layers|scratch] [--num-hiddens 256]
+       [--num-layers 1] [--bidirectional] [--epochs 1] [--batch-size 32] [--num-steps 35]
+       [--sampling sequential|random] [--optimizer adam|sgd] [--lr 0.005] [--clip-norm 1] [--max-chars N]
+       [--max-steps N] [--resume] [--seed 42] [--prefix TEXT] [--num-preds 50] [--out runs/lm-<model>]
+
+Trains d2l's char-level language model on Moby-Dick (sequential batches carry the hidden state, as
+d2l's train_ch8; --sampling random starts each batch from zeros), or generates from a trained one.`;
 
 const runDir = (o: RnnOptions) => o.out ?? `runs/lm-${o.model}`;
 
@@ -83,7 +101,7 @@ export async function trainRnnLM(o: RnnOptions): Promise<number> {
   });
   const dir = runDir(o);
   const data = { batchSize: o['batch-size'], numSteps: o['num-steps'] };
-  const result = await fit(lm, lmDataSource(ids.slice(0, cut), data), {
+  const result = await fit(lm, lmDataSource(ids.slice(0, cut), { ...data, sampling: o.sampling }), {
     epochs: o.epochs,
     optimizer: { name: o.optimizer, lr: o.lr },
     clipNorm: o['clip-norm'],
@@ -109,6 +127,7 @@ export async function trainRnnLM(o: RnnOptions): Promise<number> {
     numHiddens: o['num-hiddens'],
     numLayers: o['num-layers'],
     bidirectional: o.bidirectional,
+    sampling: o.sampling,
     chars: chars.length,
     vocab: vocab.size,
     steps: result.steps,

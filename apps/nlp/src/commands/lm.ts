@@ -7,14 +7,21 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { ModelUseError, NgramLM, Rng } from '@dlpipe/nlp';
+import { NgramLM, Rng } from '@dlpipe/nlp';
+import { type Command, parseCommandArgs } from '@dlpipe/tensor';
 import { z } from 'zod';
 import { CORPORA, corpusSentences } from '../corpus-tokens.js';
-import { parseOrThrow } from '../options.js';
-import { generateRnnLM, RNN_BOOLEAN_OPTS, RNN_STRING_OPTS, rnnSchema, trainRnnLM } from './lm-rnn.js';
+import { generateRnnLM, RNN_OPTIONS, RNN_USAGE, rnnSchema, trainRnnLM } from './lm-rnn.js';
+
+const USAGE = `usage: pnpm nlp lm train|generate --model ngram [--n 1-3] [--smoothing kneser-ney|add-k] [--k 1]
+       [--corpus ${CORPORA.join('|')}] [--level word|char] [--prefix TEXT] [--seed 42] [--out runs/lm-ngram]
+${RNN_USAGE}`;
+
+const SUBCOMMAND = z.tuple([z.enum(['train', 'generate'])]);
+const RNN_MODELS: readonly string[] = ['rnn', 'gru', 'lstm'];
 
 const schema = z.object({
+  _: SUBCOMMAND,
   model: z.enum(['ngram', 'rnn', 'gru', 'lstm']).default('ngram'),
   corpus: z.enum(CORPORA).default('moby-dick'),
   level: z.enum(['word', 'char']).default('word'),
@@ -25,58 +32,67 @@ const schema = z.object({
   seed: z.coerce.number().int().default(42),
   out: z.string().default('runs/lm-ngram'),
 });
+type Options = z.output<typeof schema>;
 
-const STRING_OPTS = ['model', 'corpus', 'level', 'n', 'smoothing', 'k', 'prefix', 'seed', 'out'];
+const OPTIONS = {
+  ...Object.fromEntries(
+    ['model', 'corpus', 'level', 'n', 'smoothing', 'k', 'prefix', 'seed', 'out'].map((k) => [
+      k,
+      { type: 'string' },
+    ]),
+  ),
+  ...RNN_OPTIONS,
+} as Record<string, { type: 'string' | 'boolean' }>;
 
-function trainNgram(o: z.output<typeof schema>) {
+function trainNgram(o: Options) {
   const sentences = corpusSentences(o.corpus, o.level);
   const cut = Math.floor(sentences.length * 0.9);
   const lm = NgramLM.train(sentences.slice(0, cut), { n: o.n, smoothing: o.smoothing, k: o.k });
-  return { lm, train: sentences.slice(0, cut), test: sentences.slice(cut) };
+  return { lm, test: sentences.slice(cut) };
 }
 
-export async function lmCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (sub !== 'train' && sub !== 'generate') {
-    throw new ModelUseError(`nlp lm: unknown subcommand '${sub ?? ''}'; expected train or generate.`);
-  }
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      ...Object.fromEntries(
-        [...STRING_OPTS, ...RNN_STRING_OPTS].map((k) => [k, { type: 'string' as const }]),
-      ),
-      ...Object.fromEntries(RNN_BOOLEAN_OPTS.map((k) => [k, { type: 'boolean' as const }])),
-    },
-  });
-  if (values.model !== undefined && values.model !== 'ngram') {
-    const r = parseOrThrow(rnnSchema, values, `lm ${sub}`);
-    return sub === 'train' ? trainRnnLM(r) : generateRnnLM(r);
-  }
-  const o = parseOrThrow(schema, values, `lm ${sub}`);
+function ngram(o: Options): number {
   const { lm, test } = trainNgram(o);
-  if (sub === 'train') {
-    const metrics = {
-      model: `ngram-${o.n}`,
-      smoothing: o.smoothing,
-      corpus: o.corpus,
-      level: o.level,
-      vocab: lm.vocab.length,
-      testSentences: test.length,
-      testPerplexity: lm.perplexity(test),
-    };
-    mkdirSync(o.out, { recursive: true });
-    writeFileSync(join(o.out, 'metrics.json'), JSON.stringify(metrics, null, 2));
-    console.log(
-      `${metrics.model} ${o.smoothing} on ${o.corpus}: held-out perplexity ${metrics.testPerplexity.toFixed(2)} (vocab ${metrics.vocab})`,
-    );
-    console.log(`wrote ${join(o.out, 'metrics.json')}`);
-    return 0;
-  }
-  {
+  if (o._[0] === 'generate') {
     const prefix = o.level === 'char' ? Array.from(o.prefix) : o.prefix.split(/\s+/).filter((w) => w !== '');
     const out = lm.sample(new Rng(o.seed), { prefix, maxLength: 40 });
     console.log(out.join(o.level === 'char' ? '' : ' '));
     return 0;
   }
+  const metrics = {
+    model: `ngram-${o.n}`,
+    smoothing: o.smoothing,
+    corpus: o.corpus,
+    level: o.level,
+    vocab: lm.vocab.length,
+    testSentences: test.length,
+    testPerplexity: lm.perplexity(test),
+  };
+  mkdirSync(o.out, { recursive: true });
+  writeFileSync(join(o.out, 'metrics.json'), JSON.stringify(metrics, null, 2));
+  console.log(
+    `${metrics.model} ${o.smoothing} on ${o.corpus}: held-out perplexity ${metrics.testPerplexity.toFixed(2)} (vocab ${metrics.vocab})`,
+  );
+  console.log(`wrote ${join(o.out, 'metrics.json')}`);
+  return 0;
 }
+
+export const lm: Command = {
+  summary: 'train or sample an n-gram or RNN/GRU/LSTM language model',
+  usage: USAGE,
+  async run(argv) {
+    // The model picks the schema: n-gram options, or the RNN ones (lm-rnn.ts).
+    const peek = parseCommandArgs(argv, OPTIONS, z.looseObject({ model: z.string().optional() }), USAGE);
+    if (peek === 'help') {
+      console.log(USAGE);
+      return 0;
+    }
+    if (!RNN_MODELS.includes(peek.model ?? '')) {
+      const o = parseCommandArgs(argv, OPTIONS, schema, USAGE);
+      return o === 'help' ? 0 : ngram(o);
+    }
+    const r = parseCommandArgs(argv, OPTIONS, rnnSchema.extend({ _: SUBCOMMAND }), USAGE);
+    if (r === 'help') return 0;
+    return r._[0] === 'train' ? trainRnnLM(r) : generateRnnLM(r);
+  },
+};

@@ -5,7 +5,6 @@
  *   pnpm nlp tokenize --lang wordpiece --ids "Hello, world!"   # 101 7592 1010 2088 999 102
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import {
   bertUncased,
   CHINESE_MODES,
@@ -14,10 +13,17 @@ import {
   ENGLISH_KINDS,
   EnglishTokenizer,
 } from '@dlpipe/nlp';
+import { type Command, parseCommandArgs } from '@dlpipe/tensor';
 import { z } from 'zod';
-import { parseOrThrow } from '../options.js';
+
+const USAGE = `usage: pnpm nlp tokenize [--lang en|zh|wordpiece] [--kind ${ENGLISH_KINDS.join('|')}]
+       [--mode ${CHINESE_MODES.join('|')}] [--user-dict F] [--lowercase] [--nfkc] [--strip-accents] [--stem]
+       [--ids] [--json] [TEXT | --file F | stdin]
+
+Prints the tokens of each input line (ids with --lang wordpiece --ids; a JSON array per line with --json).`;
 
 const schema = z.object({
+  _: z.array(z.string()),
   lang: z.enum(['en', 'zh', 'wordpiece']).default('en'),
   kind: z.enum(ENGLISH_KINDS).default('treebank'),
   mode: z.enum(CHINESE_MODES).default('precise'),
@@ -30,48 +36,53 @@ const schema = z.object({
   file: z.string().optional(),
   'user-dict': z.string().optional(),
 });
+type Options = z.output<typeof schema>;
 
-export const TOKENIZE_USAGE = `usage: pnpm nlp tokenize [--lang en|zh|wordpiece] [--kind ${ENGLISH_KINDS.join('|')}]
-       [--mode ${CHINESE_MODES.join('|')}] [--user-dict F] [--lowercase] [--nfkc] [--strip-accents] [--stem]
-       [--ids] [--json] [TEXT | --file F | stdin]`;
+const OPTIONS = {
+  ...Object.fromEntries(['lang', 'kind', 'mode', 'file', 'user-dict'].map((k) => [k, { type: 'string' }])),
+  ...Object.fromEntries(
+    ['lowercase', 'nfkc', 'strip-accents', 'stem', 'ids', 'json'].map((k) => [k, { type: 'boolean' }]),
+  ),
+} as Record<string, { type: 'string' | 'boolean' }>;
 
-export async function tokenizeCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: Object.fromEntries(
-      ['lang', 'kind', 'mode', 'file', 'user-dict']
-        .map((k) => [k, { type: 'string' }])
-        .concat(
-          ['lowercase', 'nfkc', 'strip-accents', 'stem', 'ids', 'json'].map((k) => [k, { type: 'boolean' }]),
-        ),
-    ) as Record<string, { type: 'string' | 'boolean' }>,
-  });
-  const o = parseOrThrow(schema, values, 'tokenize');
-  const text =
-    positionals.length > 0
-      ? positionals.join(' ')
-      : decodeUtf8(o.file ? readFileSync(o.file) : readFileSync(0), o.file ?? 'stdin');
+/** The tokenizer the options ask for, as one function per line. */
+function lineTokenizer(o: Options): (line: string) => Array<string | number> {
   const norm = { lowercase: o.lowercase, nfkc: o.nfkc, stripAccents: o['strip-accents'] };
-  let run: (line: string) => Array<string | number>;
   if (o.lang === 'en') {
     const t = new EnglishTokenizer({ kind: o.kind, stem: o.stem, ...norm });
-    run = (l) => t.tokenize(l);
-  } else if (o.lang === 'zh') {
+    return (l) => t.tokenize(l);
+  }
+  if (o.lang === 'zh') {
     const t = new ChineseTokenizer({
       mode: o.mode,
       ...(o['user-dict'] && { userDict: o['user-dict'] }),
       ...norm,
     });
-    run = (l) => t.tokenize(l);
-  } else {
-    const t = bertUncased();
-    run = (l) => (o.ids ? t.encode(l).ids : t.encode(l).tokens);
+    return (l) => t.tokenize(l);
   }
-  for (const line of text.split(/\r?\n/)) {
-    if (line.trim() === '' && positionals.length === 0) continue;
-    const out = run(line);
-    process.stdout.write(`${o.json ? JSON.stringify(out) : out.join(' ')}\n`);
-  }
-  return 0;
+  const t = bertUncased();
+  return (l) => (o.ids ? t.encode(l).ids : t.encode(l).tokens);
 }
+
+export const tokenize: Command = {
+  summary: 'print the tokens of text (English, Chinese or BERT WordPiece)',
+  usage: USAGE,
+  async run(argv) {
+    const o = parseCommandArgs(argv, OPTIONS, schema, USAGE);
+    if (o === 'help') {
+      console.log(USAGE);
+      return 0;
+    }
+    const text =
+      o._.length > 0
+        ? o._.join(' ')
+        : decodeUtf8(o.file ? readFileSync(o.file) : readFileSync(0), o.file ?? 'stdin');
+    const run = lineTokenizer(o);
+    for (const line of text.split(/\r?\n/)) {
+      if (line.trim() === '' && o._.length === 0) continue;
+      const out = run(line);
+      process.stdout.write(`${o.json ? JSON.stringify(out) : out.join(' ')}\n`);
+    }
+    return 0;
+  },
+};

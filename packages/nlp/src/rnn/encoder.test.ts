@@ -43,6 +43,26 @@ describe('scratch and tfjs-layers encoders agree given the same weights', () => 
     }
   }
 
+  for (const kind of ['gru', 'lstm'] as const) {
+    it(`${kind}: gradients through time agree too (d loss / d X, 2 layers, bidirectional)`, () => {
+      setSeed(11);
+      const options = { kind, inputDim: 3, numHiddens: 4, numLayers: 2, bidirectional: true };
+      const scratch = new ScratchEncoder(options, 0.5);
+      const layers = new LayersEncoder(options);
+      layers.setWeightsFrom(scratch);
+      const X = tf.randomNormal([2, 6, 3]) as tf.Tensor3D;
+      const weights = tf.randomNormal([2, 6, 8]);
+      const dX = (enc: ScratchEncoder | LayersEncoder) =>
+        tf.grad((x: tf.Tensor) => tf.sum(tf.mul(enc.forward(x as tf.Tensor3D).outputs, weights)))(X);
+      const a = dX(scratch);
+      const b = dX(layers);
+      assert.ok(tf.max(tf.abs(a)).dataSync()[0]! > 1e-3, 'a non-trivial gradient');
+      assert.ok(maxDiff(a, b) < 1e-5, `dX differs by ${maxDiff(a, b)}`);
+      scratch.dispose();
+      layers.dispose();
+    });
+  }
+
   it('the last forward output equals the final state; the backward direction ends at t = 0', () => {
     setSeed(3);
     const enc = new ScratchEncoder({ kind: 'gru', inputDim: 2, numHiddens: 3, bidirectional: true }, 0.5);

@@ -1,8 +1,9 @@
 /**
  * d2l's RNN language model (9.5/9.6, 10.x): one-hot tokens → recurrent encoder (RNN/GRU/LSTM,
  * scratch or layers, deep, bidirectional) → a dense output layer (W_hq, b_q) over the vocabulary.
- * A `TrainTask` for `fit` (loss: mean cross-entropy per token; yHat/y feed `PerplexityMetric`),
- * and greedy `predict(prefix, numPreds)` as d2l's `predict`. A bidirectional model refuses to
+ * A `TrainTask` for `fit` (loss: mean cross-entropy per token; yHat/y feed `PerplexityMetric`);
+ * with sequential batches the hidden state carries from batch to batch, detached, as d2l's
+ * `train_epoch_ch8` (see `LMBatch.continues`), and greedy `predict(prefix, numPreds)` as d2l's `predict`. A bidirectional model refuses to
  * predict: it would need the future it is asked to produce.
  *
  *   const lm = new RNNLM({ vocabSize: 28, kind: 'gru', numHiddens: 256 });
@@ -44,6 +45,12 @@ export const rnnLMOptionsSchema = z.object({
 export interface LMBatch {
   X: tf.Tensor2D;
   Y: tf.Tensor2D;
+  /**
+   * Sequential partitioning: true when X continues the previous batch row by row (start from its
+   * final state), false at an epoch's first batch (start from zeros). Either way the final state
+   * is kept for the next batch. Absent (random partitioning): zeros, nothing kept.
+   */
+  continues?: boolean;
 }
 
 export class RNNLM implements TrainTask<LMBatch> {
@@ -51,6 +58,10 @@ export class RNNLM implements TrainTask<LMBatch> {
   readonly encoder: RecurrentEncoder;
   readonly W_hq: tf.Variable;
   readonly b_q: tf.Variable;
+  /** The last sequential batch's final state, kept (outside any tape, so detached) for the next. */
+  private carried: EncoderState | undefined;
+  /** The state before it: an input of the last step's tape, disposed when the next step starts. */
+  private stale: tf.Tensor[] = [];
 
   constructor(options: RNNLMOptions) {
     const r = rnnLMOptionsSchema.safeParse(options);
@@ -78,10 +89,39 @@ export class RNNLM implements TrainTask<LMBatch> {
   }
 
   loss(batch: LMBatch): LossOutput {
-    const { logits } = this.forward(batch.X);
+    tf.dispose(this.stale);
+    this.stale = [];
+    const init = batch.continues ? this.carriedFor(batch.X) : undefined;
+    const { logits, state } = this.forward(batch.X, init);
+    this.stale = this.carried?.flat() ?? [];
+    this.carried = batch.continues === undefined ? undefined : state.map((s) => s.map((t) => tf.keep(t)));
     const yHat = tf.reshape(logits, [-1, this.options.vocabSize]);
     const y = tf.reshape(batch.Y, [-1]);
     return { loss: softmaxCrossEntropy(yHat, y), yHat, y };
+  }
+
+  /** The hidden state a continuing batch starts from (d2l: `state.detach_()`), checked against X. */
+  private carriedFor(X: tf.Tensor2D): EncoderState | undefined {
+    const c = this.carried;
+    if (c && c[0]?.[0]?.shape[0] !== X.shape[0]) {
+      throw new ModelUseError(
+        `a continuing batch has ${X.shape[0]} rows but the carried state ${c[0]?.[0]?.shape[0]}; ` +
+          'sequential batches must keep one batch size (lmDataSource does), or set continues: false.',
+      );
+    }
+    return c;
+  }
+
+  /** The state carried into the next continuing batch (read-only view; undefined when none). */
+  get carriedState(): Readonly<EncoderState> | undefined {
+    return this.carried;
+  }
+
+  /** Forgets the carried state: the next batch starts from zeros. */
+  resetState(): void {
+    tf.dispose([...this.stale, ...(this.carried?.flat() ?? [])]);
+    this.stale = [];
+    this.carried = undefined;
   }
 
   trainableVariables(): tf.Variable[] {
@@ -135,6 +175,7 @@ export class RNNLM implements TrainTask<LMBatch> {
   }
 
   dispose(): void {
+    this.resetState();
     this.encoder.dispose();
     tf.dispose([this.W_hq, this.b_q]);
   }

@@ -1,12 +1,24 @@
 /**
  * The recurrent encoder from tf ops (d2l's `RNNScratch`, `GRUScratch`, `LSTMScratch`, deep and
- * bidirectional): a loop over time steps of the cell step functions, on `tf.variable`s.
+ * bidirectional): a loop over time steps of the cell step functions, on `tf.variable`s. As cuDNN
+ * and PyTorch do, each layer first projects its whole input sequence for every gate in one matmul
+ * (X W_x + b), so the loop only adds H W_h; it works time-major ([steps · batch, …] rows), where
+ * per-step pieces are contiguous row blocks, and transposes back to [batch, steps, …] at the end.
  *
  *   const enc = new ScratchEncoder({ kind: 'lstm', inputDim: 28, numHiddens: 32, numLayers: 2 });
  *   const { outputs, state } = enc.forward(X);       // X [batch, steps, 28]
  */
 import { tf } from '@dlpipe/tensor';
-import { CELL_STEPS, type CellParams, type CellState, initCellParams, zeroState } from './cells.js';
+import {
+  CELL_GATES,
+  CELL_STEPS_PROJECTED,
+  type CellKind,
+  type CellParams,
+  type CellState,
+  type GateInputs,
+  initCellParams,
+  zeroState,
+} from './cells.js';
 import {
   type EncoderOutput,
   type EncoderState,
@@ -14,6 +26,29 @@ import {
   type RecurrentOptions,
   resolveRecurrentOptions,
 } from './encoder.js';
+
+/**
+ * Input projections of a whole sequence, split into time steps: `parts` are the layer's inputs
+ * [steps · batch, d_i] side by side (a bidirectional layer below gives two), so X W_x is the sum
+ * of each part times its block of rows of W_x, with no concatenation along features.
+ */
+function projectSequence(kind: CellKind, parts: tf.Tensor2D[], p: CellParams, steps: number): GateInputs[] {
+  const perGate = CELL_GATES[kind].map((g) => {
+    const W = p[`W_x${g}`] as tf.Tensor2D;
+    let row = 0;
+    const terms = parts.map((x) => {
+      const d = x.shape[1];
+      const block = parts.length === 1 ? W : tf.slice(W, [row, 0], [d, -1]);
+      row += d;
+      return tf.matMul(x, block);
+    });
+    const xw = tf.add(terms.length === 1 ? terms[0]! : tf.addN(terms), p[`b_${g}`]!) as tf.Tensor2D;
+    return tf.split(xw, steps, 0) as tf.Tensor2D[];
+  });
+  return Array.from({ length: steps }, (_, t) =>
+    Object.fromEntries(CELL_GATES[kind].map((g, k) => [g, perGate[k]![t]!])),
+  );
+}
 
 export class ScratchEncoder implements RecurrentEncoder {
   readonly impl = 'scratch' as const;
@@ -37,13 +72,13 @@ export class ScratchEncoder implements RecurrentEncoder {
   }
 
   /** One direction of one layer over the steps: outputs per step (in time order), final state. */
-  private run(steps: tf.Tensor2D[], state: CellState, p: CellParams, reverse: boolean) {
-    const step = CELL_STEPS[this.options.kind];
-    const outs: tf.Tensor2D[] = new Array(steps.length);
+  private run(xs: GateInputs[], state: CellState, p: CellParams, reverse: boolean) {
+    const step = CELL_STEPS_PROJECTED[this.options.kind];
+    const outs: tf.Tensor2D[] = new Array(xs.length);
     let s = state;
-    for (let k = 0; k < steps.length; k++) {
-      const t = reverse ? steps.length - 1 - k : k;
-      s = step(steps[t]!, s, p);
+    for (let k = 0; k < xs.length; k++) {
+      const t = reverse ? xs.length - 1 - k : k;
+      s = step(xs[t]!, s, p);
       outs[t] = s[0]!;
     }
     return { outs, state: s };
@@ -51,22 +86,26 @@ export class ScratchEncoder implements RecurrentEncoder {
 
   forward(X: tf.Tensor3D, state?: EncoderState): EncoderOutput {
     const { kind, numHiddens, numLayers } = this.options;
-    const [batch] = X.shape;
+    const [batch, steps, inputDim] = X.shape;
     const dirs = this.directions;
-    let steps = tf.unstack(X, 1) as tf.Tensor2D[];
+    // Time-major rows: step t is rows [t · batch, (t + 1) · batch).
+    let parts: tf.Tensor2D[] = [tf.reshape(tf.transpose(X, [1, 0, 2]), [steps * batch, inputDim])];
     const finals: EncoderState = [];
     for (let l = 0; l < numLayers; l++) {
-      const perDir: tf.Tensor2D[][] = [];
+      const next: tf.Tensor2D[] = [];
       for (let d = 0; d < dirs; d++) {
         const i = l * dirs + d;
+        const p = this.params[i]!;
         const init = state?.[i] ?? zeroState(kind, batch, numHiddens);
-        const r = this.run(steps, init, this.params[i]!, d === 1);
-        perDir.push(r.outs);
+        const r = this.run(projectSequence(kind, parts, p, steps), init, p, d === 1);
+        next.push(tf.concat(r.outs, 0) as tf.Tensor2D);
         finals.push(r.state);
       }
-      steps = dirs === 1 ? perDir[0]! : perDir[0]!.map((h, t) => tf.concat([h, perDir[1]![t]!], 1));
+      parts = next;
     }
-    return { outputs: tf.stack(steps, 1) as tf.Tensor3D, state: finals };
+    const seq = parts.length === 1 ? parts[0]! : tf.concat(parts, 1);
+    const outputs = tf.transpose(tf.reshape(seq, [steps, batch, numHiddens * dirs]), [1, 0, 2]);
+    return { outputs: outputs as tf.Tensor3D, state: finals };
   }
 
   trainableVariables(): tf.Variable[] {

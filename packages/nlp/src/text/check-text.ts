@@ -60,6 +60,9 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** `String.prototype.isWellFormed` (ES2024, Node ≥ 20), typed here as the repo targets ES2023. */
+const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
+
 /** Throws a TextInputError for lone surrogates, over-long lines or (optionally) empty text. */
 export function checkText(text: string, options: CheckTextOptions = {}): void {
   const source = options.source ?? 'text';
@@ -69,7 +72,7 @@ export function checkText(text: string, options: CheckTextOptions = {}): void {
   if (options.requireNonEmpty && text.trim() === '') {
     throw new TextInputError(`${source}: the text is empty; expected at least one non-space character.`);
   }
-  const lone = LONE_SURROGATE.exec(text);
+  const lone = isWellFormed(text) ? null : LONE_SURROGATE.exec(text);
   if (lone) {
     const at = lone.index;
     throw new TextInputError(
@@ -78,6 +81,7 @@ export function checkText(text: string, options: CheckTextOptions = {}): void {
     );
   }
   const max = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
+  if (text.length <= max) return; // no line can be longer than the whole text
   let start = 0;
   let line = 1;
   while (start <= text.length) {

@@ -5,6 +5,7 @@
  *   new SequenceNormalizer([new NfkcNormalizer(), new LowercaseNormalizer(), new StripAccentsNormalizer()])
  *     .normalize('Ｃafé')  // 'cafe'
  */
+import { BertNormalizer } from './bert-normalizer.js';
 
 /** One normalization step. */
 export interface Normalizer {
@@ -34,79 +35,20 @@ export class StripAccentsNormalizer implements Normalizer {
   }
 }
 
-/** True for the CJK Unified Ideograph blocks BERT pads with spaces (not kana or hangul). */
-export function isCjkChar(cp: number): boolean {
-  return (
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0x20000 && cp <= 0x2a6df) ||
-    (cp >= 0x2a700 && cp <= 0x2b73f) ||
-    (cp >= 0x2b740 && cp <= 0x2b81f) ||
-    (cp >= 0x2b820 && cp <= 0x2ceaf) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0x2f800 && cp <= 0x2fa1f)
-  );
-}
-
-/** BERT's whitespace: space, \t, \n, \r and category Zs. */
-export function isBertWhitespace(c: string): boolean {
-  return c === ' ' || c === '\t' || c === '\n' || c === '\r' || /^\p{Zs}$/u.test(c);
-}
-
-/** BERT's control characters: category C* except \t \n \r. */
-export function isBertControl(c: string): boolean {
-  if (c === '\t' || c === '\n' || c === '\r') return false;
-  return /^\p{C}$/u.test(c);
-}
-
-export interface BertNormalizerOptions {
-  /** Drop control characters and U+FFFD, map whitespace to ' '. Default true. */
-  cleanText?: boolean;
-  /** Put spaces around CJK ideographs so each becomes a word. Default true. */
-  handleChineseChars?: boolean;
-  /** Strip accents. Default: same as lowercase (as BERT uncased). */
-  stripAccents?: boolean;
-  /** Lowercase. Default true. */
-  lowercase?: boolean;
-}
-
-/** BERT's normalizer (HF `BertNormalizer`): clean text, pad CJK, lowercase, strip accents. */
-export class BertNormalizer implements Normalizer {
-  private readonly o: Required<BertNormalizerOptions>;
-  constructor(options: BertNormalizerOptions = {}) {
-    const lowercase = options.lowercase ?? true;
-    this.o = {
-      cleanText: options.cleanText ?? true,
-      handleChineseChars: options.handleChineseChars ?? true,
-      stripAccents: options.stripAccents ?? lowercase,
-      lowercase,
-    };
-  }
-
-  normalize(text: string): string {
-    let out = '';
-    for (const c of text) {
-      const cp = c.codePointAt(0) ?? 0;
-      if (this.o.cleanText) {
-        if (cp === 0 || cp === 0xfffd || isBertControl(c)) continue;
-        if (isBertWhitespace(c)) {
-          out += ' ';
-          continue;
-        }
-      }
-      out += this.o.handleChineseChars && isCjkChar(cp) ? ` ${c} ` : c;
-    }
-    if (this.o.lowercase) out = out.toLowerCase();
-    if (this.o.stripAccents) out = out.normalize('NFD').replace(MARK, '');
-    return out;
-  }
-}
-
 /** Applies normalizers in order. */
 export class SequenceNormalizer implements Normalizer {
   constructor(readonly steps: readonly Normalizer[]) {}
   normalize(text: string): string {
-    return this.steps.reduce<string>((t, n) => n.normalize(t), text);
+    let out = text;
+    for (const step of this.steps) out = step.normalize(out);
+    return out;
+  }
+}
+
+/** Returns the text unchanged (no normalization option set). */
+export class IdentityNormalizer implements Normalizer {
+  normalize(text: string): string {
+    return text;
   }
 }
 
@@ -136,5 +78,6 @@ export function normalizerFor(o: NormalizeOptions): Normalizer {
   if (o.nfkc) steps.push(new NfkcNormalizer());
   if (o.lowercase) steps.push(new LowercaseNormalizer());
   if (o.stripAccents) steps.push(new StripAccentsNormalizer());
-  return new SequenceNormalizer(steps);
+  if (steps.length === 0) return new IdentityNormalizer();
+  return steps.length === 1 ? steps[0]! : new SequenceNormalizer(steps);
 }

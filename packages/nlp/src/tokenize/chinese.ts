@@ -107,6 +107,14 @@ function mergeAscii(tokens: string[]): string[] {
   return out;
 }
 
+const SPACE = /\s/;
+
+/** Drops blank tokens; jieba's tokens are pieces of `text`, so text without whitespace has none. */
+function dropBlank(tokens: string[], text: string): string[] {
+  if (!SPACE.test(text) && !tokens.includes('')) return tokens;
+  return tokens.filter((t) => t.trim() !== '');
+}
+
 /** Chinese (and mixed zh/en) tokenizer on jieba. */
 export class ChineseTokenizer {
   readonly mode: ChineseMode;
@@ -149,7 +157,7 @@ export class ChineseTokenizer {
         tokens = this.jieba.cutForSearch(s, this.hmm);
         break;
     }
-    return this.keepWhitespace ? tokens : tokens.filter((t) => t.trim() !== '');
+    return this.keepWhitespace ? tokens : dropBlank(tokens, s);
   }
 
   /** Words with part-of-speech tags (whitespace dropped unless keepWhitespace). */

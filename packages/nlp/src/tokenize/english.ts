@@ -27,6 +27,8 @@ export interface EnglishTokenizerOptions extends NormalizeOptions {
   stem?: boolean;
   /** Keep URLs, e-mails, emoji and non-ASCII words whole. Default true. */
   keepSpecial?: boolean;
+  /** Skip the special-span search on text that cannot hold one (same output; false always searches). Default true. */
+  fastPaths?: boolean;
 }
 
 export const englishTokenizerSchema = z.object({
@@ -35,6 +37,7 @@ export const englishTokenizerSchema = z.object({
   gaps: z.boolean().optional(),
   stem: z.boolean().optional(),
   keepSpecial: z.boolean().optional(),
+  fastPaths: z.boolean().optional(),
   nfkc: z.boolean().optional(),
   lowercase: z.boolean().optional(),
   stripAccents: z.boolean().optional(),
@@ -43,6 +46,29 @@ export const englishTokenizerSchema = z.object({
 /** URLs, e-mails, emoji (with modifiers/ZWJ sequences) and words holding non-ASCII letters. */
 const SPECIAL =
   /\b(?:https?:\/\/|www\.)[^\s<>"]+[^\s<>".,;:!?)\]'}]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\p{Extended_Pictographic}(?:\p{EMod}|\uFE0F|\u200D\p{Extended_Pictographic})*|[\p{L}\p{M}\p{N}]*[^\p{ASCII}\p{P}\p{S}\p{Z}\p{C}][\p{L}\p{M}\p{N}]*/gu;
+
+/** A non-ASCII character, or a URL/e-mail marker ('://' or 'www.' in every URL, '@' in every e-mail). */
+const CANDIDATE = /[\u0080-\uffff]|:\/\/|www\.|@/g;
+/** At a non-ASCII position: a letter, mark or digit (a word SPECIAL keeps) or an emoji. */
+const SPECIAL_CHAR = /[^\p{P}\p{S}\p{Z}\p{C}]|\p{Extended_Pictographic}/uy;
+
+/**
+ * False when `text` holds no SPECIAL span: every span holds a URL/e-mail marker, an emoji or a
+ * non-ASCII letter/mark/digit, so ASCII text, or text whose only non-ASCII characters are
+ * punctuation (— ’ “), spaces or symbols, is checked in one pass without running SPECIAL.
+ */
+export function mayHoldSpecialSpan(text: string): boolean {
+  CANDIDATE.lastIndex = 0;
+  while (CANDIDATE.test(text)) {
+    const at = CANDIDATE.lastIndex - 1; // the match's last code unit: '/' or '.' of a marker, '@', or the character
+    const c = text.charCodeAt(at);
+    if (c < 0x80) return true;
+    SPECIAL_CHAR.lastIndex = at;
+    if (SPECIAL_CHAR.test(text)) return true;
+    if (c >= 0xd800 && c <= 0xdbff) CANDIDATE.lastIndex++; // past the low surrogate
+  }
+  return false;
+}
 
 const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
@@ -85,6 +111,7 @@ export class EnglishTokenizer {
   private readonly splitter: Splitter;
   private readonly normalizer: Normalizer;
   private readonly keepSpecial: boolean;
+  private readonly fastPaths: boolean;
   private readonly stem: ((t: string) => string) | undefined;
 
   constructor(options: EnglishTokenizerOptions = {}) {
@@ -97,6 +124,7 @@ export class EnglishTokenizer {
     this.splitter = makeSplitter(options);
     this.normalizer = normalizerFor(options);
     this.keepSpecial = (options.keepSpecial ?? true) && this.kind !== 'char';
+    this.fastPaths = options.fastPaths ?? true;
     if (options.stem) {
       const porter = loadNatural().PorterStemmer;
       this.stem = (t) => porter.stem(t);
@@ -117,11 +145,13 @@ export class EnglishTokenizer {
   }
 
   private splitPlain(text: string): string[] {
-    return this.splitter.tokenize(text).filter((t) => t !== '');
+    const tokens = this.splitter.tokenize(text);
+    return tokens.includes('') ? tokens.filter((t) => t !== '') : tokens;
   }
 
   /** Runs natural between special spans; a text with none goes to natural in one call. */
   private splitProtected(text: string): string[] {
+    if (this.fastPaths && !mayHoldSpecialSpan(text)) return this.splitPlain(text);
     SPECIAL.lastIndex = 0;
     let m = SPECIAL.exec(text);
     if (!m) return this.splitPlain(text);

@@ -4,45 +4,36 @@
  *
  *   new BertPreTokenizer().preTokenize("hello, world!") // ['hello', ',', 'world', '!']
  */
-import { isBertWhitespace } from '../text/normalizers.js';
+import { BERT_PUNCTUATION_CLASS, BERT_WHITESPACE_CLASS } from '../text/bert-chars.js';
 
 export interface PreTokenizer {
   preTokenize(text: string): string[];
 }
 
-/** BERT's punctuation: ASCII 33–47, 58–64, 91–96, 123–126 and Unicode category P*. */
-export function isBertPunctuation(c: string): boolean {
-  const cp = c.codePointAt(0) ?? 0;
-  if (
-    (cp >= 33 && cp <= 47) ||
-    (cp >= 58 && cp <= 64) ||
-    (cp >= 91 && cp <= 96) ||
-    (cp >= 123 && cp <= 126)
-  ) {
-    return true;
-  }
-  return /^\p{P}$/u.test(c);
+/** A punctuation character, or a run of characters that are neither whitespace nor punctuation. */
+const BERT_WORDS = new RegExp(
+  `[${BERT_PUNCTUATION_CLASS}]|[^${BERT_WHITESPACE_CLASS}${BERT_PUNCTUATION_CLASS}]+`,
+  'gu',
+);
+/** The same split for ASCII text (no Unicode classes to consult). */
+const ASCII_WORDS = /[!-/:-@[-`{-~]|[^\t-\r !-/:-@[-`{-~]+/g;
+const NON_ASCII = /[\u0080-\uffff]/;
+
+export interface BertPreTokenizerOptions {
+  /** Take the ASCII fast path (same output; false forces the general path). Default true. */
+  fastPaths?: boolean;
 }
 
-/** Splits on whitespace and isolates each punctuation character. */
+/** Splits on whitespace (removed) and isolates each punctuation character, as HF's BertPreTokenizer. */
 export class BertPreTokenizer implements PreTokenizer {
+  private readonly fastPaths: boolean;
+  constructor(options: BertPreTokenizerOptions = {}) {
+    this.fastPaths = options.fastPaths ?? true;
+  }
+
   preTokenize(text: string): string[] {
-    const words: string[] = [];
-    let cur = '';
-    for (const c of text) {
-      if (isBertWhitespace(c)) {
-        if (cur) words.push(cur);
-        cur = '';
-      } else if (isBertPunctuation(c)) {
-        if (cur) words.push(cur);
-        words.push(c);
-        cur = '';
-      } else {
-        cur += c;
-      }
-    }
-    if (cur) words.push(cur);
-    return words;
+    const re = this.fastPaths && !NON_ASCII.test(text) ? ASCII_WORDS : BERT_WORDS;
+    return text.match(re) ?? [];
   }
 }
 

