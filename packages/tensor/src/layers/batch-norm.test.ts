@@ -74,7 +74,9 @@ describe('BatchNormalization layer', { skip }, () => {
     await useBackend('native');
     const layer = batchNormalization();
     const x = seeded([2, 3, 3, 4], 1);
-    const { kernels } = await tf.profile(() => tf.tidy(() => layer.apply(x, { training: true })));
+    const { kernels } = await tf.profile(() =>
+      tf.tidy(() => layer.apply(x, { training: true }) as tf.Tensor),
+    );
     const names = new Set(kernels.map((k) => k.name));
     assert.ok(names.has('DlpipeBatchNormTrain'), [...names].join(','));
     assert.ok(!names.has('Mean'), [...names].join(','));
