@@ -70,6 +70,43 @@ describe('BatchNormalization layer', { skip }, () => {
     await assertSameOnBackends(run, 2e-5);
   });
 
+  it('a frozen layer normalizes with its moving statistics and does not update them (Keras)', async () => {
+    for (const backend of ['native', 'cpu'] as const) {
+      await useBackend(backend);
+      const layer = batchNormalization({ epsilon: 1e-5 });
+      layer.build([null, 3]);
+      layer.setWeights([
+        tf.tensor1d([2, 1, 1]),
+        tf.tensor1d([0, 1, 0]),
+        tf.tensor1d([1, 0, 0]),
+        tf.tensor1d([4, 1, 1]),
+      ]);
+      layer.trainable = false;
+      const y = layer.apply(
+        tf.tensor2d([
+          [3, 0, 0],
+          [5, 2, 0],
+        ]),
+        { training: true },
+      ) as tf.Tensor;
+      // (x − 1)/√(4 + 1e-5)·2 + 0 on channel 0; moving statistics unchanged.
+      assert.deepEqual(
+        Array.from(y.dataSync()).map((v) => Math.round(v * 1e4) / 1e4),
+        [2, 1, 0, 4, 3, 0],
+      );
+      assert.deepEqual(Array.from(layer.getWeights()[2]!.dataSync()), [1, 0, 0]);
+      layer.trainable = true;
+      layer.apply(
+        tf.tensor2d([
+          [3, 0, 0],
+          [5, 2, 0],
+        ]),
+        { training: true },
+      );
+      assert.notDeepEqual(Array.from(layer.getWeights()[2]!.dataSync()), [1, 0, 0], backend);
+    }
+  });
+
   it('runs the fused kernels on native instead of moments (kernel names)', async () => {
     await useBackend('native');
     const layer = batchNormalization();

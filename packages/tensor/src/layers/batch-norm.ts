@@ -3,7 +3,9 @@
  * `batch_norm` with batch statistics), and a `BatchNormalization` layer that uses it: the layer
  * is tfjs-layers' own (same config, weights and class name, so saved models load in stock tfjs
  * and stock models load into it) with its training step replaced by the fused kernels where the
- * backend has them (`native`); other backends run tfjs-layers' moments + batchNorm unchanged.
+ * backend has them (`native`); other backends run tfjs-layers' moments + batchNorm unchanged. As
+ * in Keras, a frozen layer (`trainable = false`) runs in inference mode, so fine-tuning with a
+ * frozen backbone leaves its statistics alone.
  *
  *   const bn = batchNormalization({ momentum: 0.9, epsilon: 1e-5 });   // PyTorch's defaults
  *   const { y, mean, variance } = batchNormTrain(x, gamma, beta, 1e-5);
@@ -100,10 +102,12 @@ export class BatchNormalization extends StockBatchNormalization {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     const st = this as unknown as BatchNormState;
-    const training = kwargs.training === true;
+    // A frozen layer normalizes with its moving statistics and leaves them alone, as Keras ≥ 2.1.3
+    // (stock tfjs-layers would keep updating them while the layer is "frozen").
+    const training = kwargs.training === true && this.trainable;
     const lastAxis = x !== undefined && (st.axis === -1 || st.axis === x.rank - 1);
     if (!training || !x || !lastAxis || x.rank < 2 || x.dtype !== 'float32' || !hasFusedBatchNormTrain()) {
-      return super.call(inputs, kwargs);
+      return super.call(inputs, training ? kwargs : { ...kwargs, training: false });
     }
     return tf.tidy(() => {
       const scale = (st.gamma?.read() ?? null) as tf.Tensor1D | null;
