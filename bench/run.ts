@@ -24,6 +24,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
     summary: "d2l's LeNet and LeNet-BN on Fashion-MNIST: accuracy and time per epoch vs PyTorch",
     load: () => import('./vision.js'),
   },
+  finetune: { summary: 'MobileNetV2 fine-tuned vs scratch, d2l §14.2', load: () => import('./finetune.js') },
   nlp: {
     summary:
       'tokenizer overhead vs natural/nodejieba, WordPiece vs a plain loop, char-GRU LM tokens/s vs PyTorch',

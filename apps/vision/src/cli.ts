@@ -1,33 +1,26 @@
 /**
- * `dlpipe-vision` (`pnpm vision …`): train, evaluate and run d2l's CNNs, fine-tune MobileNetV2,
- * preview augmentation, list the zoo.
+ * `dlpipe-vision` (`pnpm vision <command>`): train, evaluate and run d2l's CNNs, fine-tune
+ * MobileNetV2 (and compare with training from scratch), preview augmentation, list the zoo;
+ * commands chosen from an explicit registry, one file each under commands/.
  *
  *   pnpm vision train --model lenet --dataset fashion-mnist --epochs 10 --lr 0.9
  */
-import { DlpipeError, initBackend } from '@dlpipe/tensor';
-import { parseVisionArgs, USAGE } from './args.js';
-import { evaluateRun, finetune, models, predict, preview, train } from './commands.js';
+import { runCli } from '@dlpipe/tensor';
+import type { Command } from './args.js';
+import { evaluate } from './commands/eval.js';
+import { finetune } from './commands/finetune.js';
+import { models } from './commands/models.js';
+import { predict } from './commands/predict.js';
+import { preview } from './commands/preview.js';
+import { train } from './commands/train.js';
 
-async function main(): Promise<number> {
-  const o = parseVisionArgs(process.argv.slice(2));
-  if (o === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
-  await initBackend();
-  const run = { train, eval: evaluateRun, predict, finetune, preview, models: async () => models() }[
-    o.command
-  ];
-  for (const line of await run(o)) console.log(line);
-  return 0;
-}
+export const COMMANDS: Record<string, Command> = {
+  train,
+  eval: evaluate,
+  predict,
+  finetune,
+  preview,
+  models,
+};
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    const msg = err instanceof Error ? err.message : String(err);
-    console.error(`dlpipe-vision: ${msg}`);
-    if (process.env.DLPIPE_DEBUG && err instanceof Error) console.error(err.stack);
-    process.exit(err instanceof DlpipeError ? 2 : 1);
-  },
-);
+runCli('vision', COMMANDS, process.argv.slice(2));

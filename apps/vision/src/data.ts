@@ -2,7 +2,7 @@
  * Turns the CLI's data options into training and test data: an MNIST-format set by name, or an
  * ImageFolder / CSV / JSONL manifest (split 80/20 by seed unless --test-data is given).
  *
- *   const d = await loadData(options, { defaultSize: [28, 28], channels: 1 });
+ *   const d = await loadData(dataOptions(o), { size: [28, 28], channels: 1 });
  */
 import { statSync } from 'node:fs';
 import { type DataSource, Rng, tensorDataSource, type tf, type XYBatch } from '@dlpipe/tensor';
@@ -19,7 +19,7 @@ import {
   randomResizedCrop,
   readManifest,
 } from '@dlpipe/vision';
-import type { VisionOptions } from './args.js';
+import type { DataOptions } from './args.js';
 
 export interface CliData {
   name: string;
@@ -50,7 +50,7 @@ function split(set: ImageSet, seed: number): [ImageSet, ImageSet] {
 }
 
 export async function loadData(
-  o: VisionOptions,
+  o: DataOptions,
   defaults: { size: [number, number]; channels: 1 | 3 },
 ): Promise<CliData> {
   const size: [number, number] = o.resize ? [o.resize, o.resize] : defaults.size;

@@ -96,6 +96,7 @@ describe('augmentation', () => {
       captions: ['a', 'b', 'c', '<d>'],
     });
     const meta = await sharp(path).metadata();
-    assert.deepEqual([meta.width, meta.height, meta.format], [2 * 36 + 4, 2 * (32 + 16 + 4) + 4, 'png']);
+    // one caption line at 11 px: 4 + 14 px under each tile
+    assert.deepEqual([meta.width, meta.height, meta.format], [2 * 36 + 4, 2 * (32 + 18 + 4) + 4, 'png']);
   });
 });

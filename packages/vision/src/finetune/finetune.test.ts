@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { tensorDataSource, tf } from '@dlpipe/tensor';
+import { batchNormalization, tensorDataSource, tf } from '@dlpipe/tensor';
 import { PretrainedModelError } from '../errors.js';
 import { finetune, ScaledSgd } from './finetune.js';
-import { loadNsfwjsMobileNetV2, replaceHead } from './pretrained.js';
+import { loadNsfwjsMobileNetV2, replaceHead, setTrainable } from './pretrained.js';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -65,6 +65,30 @@ describe('fine-tuning', () => {
       progress: false,
     });
     assert.notDeepEqual(net.layers[1]!.getWeights()[0]!.dataSync(), backbone0[0]);
+  });
+
+  it('runs a frozen batch norm in inference mode (Keras): moving statistics stay until unfrozen', () => {
+    const input = tf.input({ shape: [4] });
+    const bn = batchNormalization({ momentum: 0.5 }); // @dlpipe/tensor's, as the zoo and loaded models use
+    const out = tf.layers.dense({ units: 2, name: 'head' }).apply(bn.apply(input)) as tf.SymbolicTensor;
+    const net = tf.model({ inputs: input, outputs: out });
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [2, 4]);
+    const moving = () =>
+      bn
+        .getWeights()
+        .slice(2)
+        .map((w) => Array.from(w.dataSync()));
+    const y = (training: boolean) => Array.from((net.apply(x, { training }) as tf.Tensor).dataSync());
+    setTrainable(net, false);
+    assert.deepEqual(y(true), y(false)); // frozen: the same as inference
+    assert.deepEqual(moving(), [
+      [0, 0, 0, 0],
+      [1, 1, 1, 1],
+    ]);
+    setTrainable(net, true);
+    assert.notDeepEqual(y(true), y(false)); // trainable: batch statistics, and the moving ones move
+    // moving mean = 0.5·0 + 0.5·batch mean [3, 4, 5, 6]
+    assert.deepEqual(moving()[0], [1.5, 2, 2.5, 3]);
   });
 
   it('ScaledSgd steps the backbone by lr·scale and the head by lr', () => {

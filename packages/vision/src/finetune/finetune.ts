@@ -48,9 +48,18 @@ export interface FinetuneOptions {
   lr: number;
   /** Default 0.1 (d2l: 10× smaller). */
   backboneScale?: number;
+  /** history.jsonl of each phase under runDir/head and runDir/full. Default: nothing written. */
   runDir?: string;
   seed?: number;
   progress?: boolean;
+  /** Called with the net before and after each phase (e.g. to snapshot weights). */
+  onPhase?: (event: FinetunePhaseEvent) => void;
+}
+
+export interface FinetunePhaseEvent {
+  phase: 'head' | 'full';
+  stage: 'start' | 'end';
+  net: tf.LayersModel;
 }
 
 /** Runs both phases; returns their histories. */
@@ -66,19 +75,24 @@ export async function finetune(
     progress: o.progress ?? true,
     ...(test ? { validation: tensorDataSource(test, { batchSize: 64 }) } : {}),
   };
+  const hook = (phase: 'head' | 'full', stage: 'start' | 'end') => o.onPhase?.({ phase, stage, net });
   setTrainable(net, false);
+  hook('head', 'start');
   const head = await fit(layersTask(net), train, {
     ...common,
     epochs: o.headEpochs ?? 1,
     optimizer: { name: 'sgd', lr: o.lr },
     ...(o.runDir ? { runDir: join(o.runDir, 'head') } : {}),
   });
+  hook('head', 'end');
   setTrainable(net, true);
+  hook('full', 'start');
   const full = await fit(layersTask(net), train, {
     ...common,
     epochs: o.fullEpochs ?? 1,
     optimizer: new ScaledSgd(o.lr, headVariableNames(net), o.backboneScale ?? 0.1),
     ...(o.runDir ? { runDir: join(o.runDir, 'full') } : {}),
   });
+  hook('full', 'end');
   return { head: head.history, full: full.history };
 }

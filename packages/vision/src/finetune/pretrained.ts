@@ -5,40 +5,66 @@
  * features, add a new dense head, freeze or unfreeze the backbone.
  *
  *   const base = await loadNsfwjsMobileNetV2();          // 224×224×3 in [0, 1] → 5 classes
+ *   const small = await loadNsfwjsMobileNetV2({ inputSize: 96 }); // same weights, 96×96 inputs
  *   const net = replaceHead(base, { numClasses: 2 });     // backbone frozen
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { tf } from '@dlpipe/tensor';
 import { PretrainedModelError } from '../errors.js';
+import { type MobileNetTopologyOptions, rewriteMobileNetTopology } from './mobilenet-topology.js';
 
-interface ModelJson {
+/** nsfwjs's model.json: the Keras topology and the weights manifest. */
+export interface NsfwjsModelJson {
   modelTopology: unknown;
   weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
 }
 
-/** nsfwjs's MobileNetV2 (224×224×3 RGB in [0, 1]; 5 classes: drawing, hentai, neutral, porn, sexy). */
-export async function loadNsfwjsMobileNetV2(): Promise<tf.LayersModel> {
-  let json: ModelJson;
-  let shard: string;
+export interface MobileNetV2Options extends MobileNetTopologyOptions {
+  /** nsfwjs's trained weights (true), or the same architecture freshly initialized from the topology's initializers under the current seed (false: training from scratch). Default true. */
+  pretrained?: boolean;
+}
+
+/** nsfwjs's MobileNetV2 model.json and base64 weight shard, as shipped (read beside its CommonJS entry). */
+export function readNsfwjsMobileNetV2Files(): { json: NsfwjsModelJson; shard: string } {
   try {
     const require = createRequire(import.meta.url);
     // the model files are not in nsfwjs's `exports`: reach them beside its CommonJS entry
     const dir = join(dirname(require.resolve('nsfwjs')), '..', 'models', 'mobilenet_v2');
-    json = require(join(dir, 'model.min.js')) as ModelJson;
-    shard = require(join(dir, 'group1-shard1of1.min.js')) as string;
+    const json = require(join(dir, 'model.min.js')) as NsfwjsModelJson;
+    const shard = require(join(dir, 'group1-shard1of1.min.js')) as string;
+    return { json, shard };
   } catch (err) {
     throw new PretrainedModelError(
       `cannot load nsfwjs's MobileNetV2 model files (${(err as Error).message}); install npm nsfwjs 4.4.0 in @dlpipe/vision`,
       { cause: err },
     );
   }
-  const weightData = Buffer.from(shard, 'base64');
-  const specs = json.weightsManifest.flatMap((g) => g.weights);
-  const buf = weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength);
-  return tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: json.modelTopology as object, weightSpecs: specs, weightData: buf }),
-  );
+}
+
+/**
+ * nsfwjs's MobileNetV2 (RGB in [0, 1]; 5 classes: drawing, hentai, neutral, porn, sexy), at
+ * 224×224 as trained or at `inputSize` (a multiple of 32) with the same weights.
+ */
+export async function loadNsfwjsMobileNetV2(options: MobileNetV2Options = {}): Promise<tf.LayersModel> {
+  const { json, shard } = readNsfwjsMobileNetV2Files();
+  const modelTopology = rewriteMobileNetTopology(json.modelTopology, options) as object;
+  if (options.pretrained === false) {
+    return tf.models.modelFromJSON({ modelTopology } as Parameters<typeof tf.models.modelFromJSON>[0]);
+  }
+  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology, ...nsfwjsWeights(json, shard) }));
+}
+
+/** The weight specs and bytes of the shipped shard, for `tf.io.fromMemory`. */
+export function nsfwjsWeights(
+  json: NsfwjsModelJson,
+  shard: string,
+): { weightSpecs: tf.io.WeightsManifestEntry[]; weightData: ArrayBuffer } {
+  const bytes = Buffer.from(shard, 'base64');
+  return {
+    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+    weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+  };
 }
 
 export interface ReplaceHeadOptions {
@@ -75,7 +101,11 @@ export function replaceHead(base: tf.LayersModel, o: ReplaceHeadOptions): tf.Lay
   return tf.model({ inputs: backbone.inputs, outputs: head, name: 'finetune' });
 }
 
-/** Freezes or unfreezes every layer except the head. */
+/**
+ * Freezes or unfreezes every layer except the head. A frozen BatchNormalization runs in inference
+ * mode, as in Keras ≥ 2.1.3 (@dlpipe/tensor's BatchNormalization, which models loaded from JSON
+ * get): moving statistics, no updates.
+ */
 export function setTrainable(net: tf.LayersModel, trainable: boolean, except = ['head']): void {
   for (const l of net.layers) if (!except.includes(l.name)) l.trainable = trainable;
 }

@@ -1,6 +1,6 @@
 /**
  * A PNG grid of images (augmented samples, misclassified test images) with optional captions
- * below each tile, composed with sharp.
+ * below each tile (wrapped to the tile's width), composed with sharp.
  *
  *   await writeImageGrid(images, 'runs/x/preview.png', { columns: 8, captions });
  */
@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { tf } from '@dlpipe/tensor';
 import sharp, { type OverlayOptions } from 'sharp';
 import { ImageShapeError } from '../errors.js';
+import { captionHeight, captionSvg, charsPerLine, wrapCaption } from './caption.js';
 import { encodeImage } from './tensor-image.js';
 
 export interface ImageGridOptions {
@@ -15,13 +16,15 @@ export interface ImageGridOptions {
   columns?: number;
   /** Tile size in pixels (images are scaled up or down to it). Default 96. */
   tile?: number;
-  /** One caption per image, drawn under it. */
+  /** One caption per image, drawn under it: wrapped to the tile's width, '\n' starts a line. */
   captions?: string[];
+  /** Caption font size in pixels. Default 11. */
+  fontSize?: number;
+  /** Most lines per caption (longer ones end in '…'). Default 3. */
+  maxCaptionLines?: number;
   /** Pixels between tiles. Default 4. */
   gap?: number;
 }
-
-const escapeXmlText = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Renders NHWC float images in [0, 1] (any count) as one PNG. */
 export async function imageGrid(images: tf.Tensor4D, options: ImageGridOptions = {}): Promise<Buffer> {
@@ -30,21 +33,26 @@ export async function imageGrid(images: tf.Tensor4D, options: ImageGridOptions =
   const cols = Math.min(options.columns ?? 8, n);
   const tile = options.tile ?? 96;
   const gap = options.gap ?? 4;
-  const capH = options.captions ? 16 : 0;
+  const fontSize = options.fontSize ?? 11;
+  const maxChars = charsPerLine(tile - 2, fontSize);
+  const lines = (options.captions ?? []).map((c) => wrapCaption(c, maxChars, options.maxCaptionLines ?? 3));
+  const capH = captionHeight(Math.max(0, ...lines.map((l) => l.length)), fontSize);
   const rows = Math.ceil(n / cols);
   const width = cols * (tile + gap) + gap;
   const height = rows * (tile + capH + gap) + gap;
   const parts = tf.unstack(images);
   const composites: OverlayOptions[] = [];
   for (let i = 0; i < n; i++) {
-    const png = await encodeImage(tf.clipByValue(parts[i]!, 0, 1));
+    const clipped = tf.clipByValue(parts[i]!, 0, 1);
+    const png = await encodeImage(clipped);
+    clipped.dispose();
     const left = gap + (i % cols) * (tile + gap);
     const top = gap + Math.floor(i / cols) * (tile + capH + gap);
     const input = await sharp(png).resize(tile, tile, { kernel: 'nearest', fit: 'fill' }).png().toBuffer();
     composites.push({ input, left, top });
-    const caption = options.captions?.[i];
-    if (caption !== undefined) {
-      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${tile}" height="${capH}"><text x="${tile / 2}" y="12" font-family="sans-serif" font-size="10" text-anchor="middle" fill="#222">${escapeXmlText(caption)}</text></svg>`;
+    const caption = lines[i];
+    if (caption !== undefined && capH > 0) {
+      const svg = captionSvg(caption, tile, capH, fontSize);
       composites.push({ input: Buffer.from(svg), left, top: top + tile });
     }
   }

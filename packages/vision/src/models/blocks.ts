@@ -1,7 +1,10 @@
 /**
  * Building blocks of the d2l zoo as functional tfjs layers, with PyTorch's conventions: explicit
  * zero padding (so output sizes and windows match `nn.Conv2d(padding=p)` / `nn.MaxPool2d`),
- * batch norm with PyTorch's momentum 0.1 and eps 1e-5.
+ * batch norm with PyTorch's momentum 0.1 and eps 1e-5, and d2l's initialization: Xavier-uniform
+ * kernels (d2l's `init_cnn`; tfjs's default would be a truncated glorotNormal) with PyTorch's
+ * default biases U(±1/√fanIn) (`init_cnn` leaves biases as `nn.Conv2d`/`nn.Linear` made them;
+ * tfjs would start them at 0).
  *
  *   let x = tf.input({ shape: [96, 96, 1] }); x = conv(x, 64, 7, { stride: 2, padding: 3 });
  */
@@ -18,6 +21,12 @@ export interface ConvOptions {
   activation?: 'relu' | 'sigmoid' | 'linear';
 }
 
+/** PyTorch's default bias initializer of `nn.Conv2d`/`nn.Linear`: U(−1/√fanIn, 1/√fanIn). */
+export function torchBias(fanIn: number): ReturnType<typeof tf.initializers.randomUniform> {
+  const bound = 1 / Math.sqrt(fanIn);
+  return tf.initializers.randomUniform({ minval: -bound, maxval: bound });
+}
+
 /** PyTorch-style padding: stride-1 'same' convolutions stay 'same', others pad explicitly. */
 function padded(x: Sym, k: number, stride: number, p: number): { x: Sym; padding: 'same' | 'valid' } {
   if (p === 0) return { x, padding: 'valid' };
@@ -27,6 +36,7 @@ function padded(x: Sym, k: number, stride: number, p: number): { x: Sym; padding
 
 export function conv(x: Sym, filters: number, kernelSize: number, o: ConvOptions = {}): Sym {
   const stride = o.stride ?? 1;
+  const fanIn = (x.shape[3] ?? 1) * kernelSize * kernelSize;
   const p = padded(x, kernelSize, stride, o.padding ?? 0);
   return tf.layers
     .conv2d({
@@ -35,6 +45,8 @@ export function conv(x: Sym, filters: number, kernelSize: number, o: ConvOptions
       strides: stride,
       padding: p.padding,
       useBias: o.useBias ?? true,
+      kernelInitializer: 'glorotUniform',
+      biasInitializer: torchBias(fanIn),
       activation: o.activation ?? 'linear',
     })
     .apply(p.x) as Sym;
@@ -66,7 +78,15 @@ export function avgPool(x: Sym, k: number, stride: number): Sym {
 }
 
 export function dense(x: Sym, units: number, activation?: 'relu' | 'sigmoid'): Sym {
-  return tf.layers.dense({ units, ...(activation ? { activation } : {}) }).apply(x) as Sym;
+  const fanIn = x.shape[x.shape.length - 1] ?? 1;
+  return tf.layers
+    .dense({
+      units,
+      kernelInitializer: 'glorotUniform',
+      biasInitializer: torchBias(fanIn),
+      ...(activation ? { activation } : {}),
+    })
+    .apply(x) as Sym;
 }
 
 export function flatten(x: Sym): Sym {

@@ -64,6 +64,41 @@ describe('the zoo', () => {
     assert.deepEqual(last?.outputShape, [null, 2, 2, 512]);
   });
 
+  it("initializes as d2l's init_cnn on PyTorch layers: Xavier-uniform kernels, U(±1/√fanIn) biases", () => {
+    // d2l §7.6: nn.init.xavier_uniform_(module.weight) on Linear/Conv2d; biases keep PyTorch's
+    // default from reset_parameters(), U(-1/√fanIn, 1/√fanIn) with fanIn = in_channels·k·k or in_features
+    const net = createModel('lenet');
+    const layers = net.layers.filter((l) => ['Conv2D', 'Dense'].includes(l.getClassName()));
+    const fans: Array<[number, number]> = [
+      [1 * 25, 6 * 25],
+      [6 * 25, 16 * 25],
+      [400, 120],
+      [120, 84],
+      [84, 10],
+    ];
+    assert.equal(layers.length, fans.length);
+    for (const [i, l] of layers.entries()) {
+      const [fanIn, fanOut] = fans[i]!;
+      const [kernel, bias] = l.getWeights().map((w) => Array.from(w.dataSync()));
+      const xavier = Math.sqrt(6 / (fanIn + fanOut));
+      const b = 1 / Math.sqrt(fanIn);
+      assert.ok(
+        kernel!.every((v) => Math.abs(v) <= xavier),
+        `${l.name} kernel within ±${xavier}`,
+      );
+      // and reaching its edges (≥ 150 uniform draws all below 0.9·bound: p < 1e-6; tfjs's default
+      // glorotNormal is truncated at 2σ = 1.15·bound, so it fails the line above instead)
+      assert.ok(Math.max(...kernel!.map(Math.abs)) > 0.9 * xavier, `${l.name} kernel spread over ±${xavier}`);
+      assert.ok(
+        bias!.every((v) => Math.abs(v) <= b),
+        `${l.name} bias within ±${b}`,
+      );
+      // uniform over the range, not zeros: the largest of ≥ 6 draws is beyond a fifth of the bound
+      assert.ok(Math.max(...bias!.map(Math.abs)) > b / 5, `${l.name} biases spread over ±${b}`);
+    }
+    net.dispose();
+  });
+
   it('saves and loads a model with identical outputs', async () => {
     const net = createModel('googlenet', { inputShape: [32, 32, 3], numClasses: 4 });
     const x = tf.randomUniform([1, 32, 32, 3]);

@@ -31,6 +31,33 @@ export function predictLogits(net: tf.LayersModel, x: tf.Tensor, batch = 256): t
   return out;
 }
 
+/** "true →\npred (p)": the true class, then the predicted one with its softmax probability. */
+export function misclassifiedCaption(classNames: string[], yTrue: number, yPred: number, p: number): string {
+  const name = (k: number) => classNames[k] ?? String(k);
+  return `${name(yTrue)} →\n${name(yPred)} (${p.toFixed(2)})`;
+}
+
+/** The chosen test images, min-max scaled to [0, 1], enlarged by a whole factor to ≥ 112 px (≤ 224), captioned. */
+async function writeMisclassifiedGrid(
+  x: tf.Tensor,
+  idx: number[],
+  captions: string[],
+  path: string,
+): Promise<string> {
+  const imgs = tf.tidy(() => {
+    const g = tf.gather(x, tf.tensor1d(idx, 'int32')) as tf.Tensor4D;
+    const lo = g.min();
+    return tf.div(tf.sub(g, lo), tf.maximum(tf.sub(g.max(), lo), 1e-6)) as tf.Tensor4D;
+  });
+  const side = imgs.shape[1];
+  const tile = side * Math.max(1, Math.ceil(112 / side));
+  try {
+    return await writeImageGrid(imgs, path, { captions, tile: Math.min(tile, 224), columns: 8 });
+  } finally {
+    imgs.dispose();
+  }
+}
+
 export interface ClassifierReportOptions {
   classNames: string[];
   runDir: string;
@@ -55,7 +82,10 @@ export async function writeClassifierReport(
 ): Promise<ClassifierReport> {
   mkdirSync(o.runDir, { recursive: true });
   const logits = predictLogits(net, test.x);
-  const yPred = tf.tidy(() => tf.argMax(logits, -1)).dataSync() as Int32Array;
+  const [yPred, pPred] = tf.tidy(() => {
+    const probs = tf.softmax(logits);
+    return [tf.argMax(probs, -1).dataSync() as Int32Array, tf.max(probs, -1).dataSync() as Float32Array];
+  });
   logits.dispose();
   const yTrue = test.y.dataSync() as Int32Array;
   const k = o.classNames.length;
@@ -83,14 +113,8 @@ export async function writeClassifierReport(
     .filter((i) => yTrue[i] !== yPred[i])
     .slice(0, o.maxMisclassified ?? 32);
   if (wrong.length > 0) {
-    const imgs = tf.tidy(() => {
-      const g = tf.gather(test.x, tf.tensor1d(wrong, 'int32')) as tf.Tensor4D;
-      const lo = g.min();
-      return tf.div(tf.sub(g, lo), tf.maximum(tf.sub(g.max(), lo), 1e-6)) as tf.Tensor4D;
-    });
-    const captions = wrong.map((i) => `${o.classNames[yPred[i]!]} (${o.classNames[yTrue[i]!]})`);
-    files.push(await writeImageGrid(imgs, join(o.runDir, 'misclassified.png'), { captions, tile: 72 }));
-    imgs.dispose();
+    const captions = wrong.map((i) => misclassifiedCaption(o.classNames, yTrue[i]!, yPred[i]!, pPred[i]!));
+    files.push(await writeMisclassifiedGrid(test.x, wrong, captions, join(o.runDir, 'misclassified.png')));
   }
   const metrics = {
     ...o.extra,
