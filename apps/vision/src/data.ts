@@ -5,7 +5,7 @@
  *   const d = await loadData(dataOptions(o), { size: [28, 28], channels: 1 });
  */
 import { statSync } from 'node:fs';
-import { type DataSource, Rng, tensorDataSource, type tf, type XYBatch } from '@dlpipe/tensor';
+import { type DataSource, Rng, tensorDataSource, tf, type XYBatch } from '@dlpipe/tensor';
 import {
   augmentSource,
   compose,
@@ -18,6 +18,7 @@ import {
   randomHorizontalFlip,
   randomResizedCrop,
   readManifest,
+  resizeSource,
 } from '@dlpipe/vision';
 import type { DataOptions } from './args.js';
 
@@ -49,14 +50,25 @@ function split(set: ImageSet, seed: number): [ImageSet, ImageSet] {
   return [pick(order.subarray(nTest)), pick(order.subarray(0, nTest))];
 }
 
+function loadedTestResized(x: tf.Tensor4D, size: [number, number]): tf.Tensor4D {
+  if (x.shape[1] === size[0] && x.shape[2] === size[1]) return x;
+  const out = tf.image.resizeBilinear(x, size, false, true);
+  x.dispose();
+  return out;
+}
+
 export async function loadData(
   o: DataOptions,
   defaults: { size: [number, number]; channels: 1 | 3 },
 ): Promise<CliData> {
   const size: [number, number] = o.resize ? [o.resize, o.resize] : defaults.size;
   if (!o.data) {
-    const m = loadMnistTensors(o.dataset, { size, limit: o.limit || undefined });
-    const base = tensorDataSource(m.train, { batchSize: o.batch, shuffle: true });
+    // Training images stay at 28×28 and are resized batch by batch; the test set is resized once.
+    const m = loadMnistTensors(o.dataset, { limit: o.limit || undefined });
+    m.test.x = loadedTestResized(m.test.x, size);
+    const stored = tensorDataSource(m.train, { batchSize: o.batch, shuffle: true });
+    const same = m.train.x.shape[1] === size[0] && m.train.x.shape[2] === size[1];
+    const base = same ? stored : resizeSource(stored, size);
     return {
       name: m.name,
       classNames: m.classNames,

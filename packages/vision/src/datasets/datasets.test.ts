@@ -3,13 +3,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Rng, tf } from '@dlpipe/tensor';
+import { Rng, tensorDataSource, tf } from '@dlpipe/tensor';
 import sharp from 'sharp';
 import { DatasetError, ImageDecodeError } from '../errors.js';
 import { imageFolder } from './image-folder.js';
 import { imageSource, loadImageTensors } from './image-source.js';
 import { readManifest } from './manifest.js';
-import { loadMnistTensors } from './mnist.js';
+import { loadMnistTensors, resizeSource } from './mnist.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dlpipe-vision-ds-'));
 const solid = (v: number) =>
@@ -166,5 +166,22 @@ describe('loadMnistTensors', () => {
     );
     const max = m.train.x.max().dataSync()[0]!;
     assert.ok(max > 0.9 && max <= 1.0001);
+  });
+
+  it('resizes batch by batch exactly as it resizes up front (resizeSource)', async () => {
+    const small = loadMnistTensors('mnist', { limit: 10, testLimit: 1 });
+    const big = loadMnistTensors('mnist', { limit: 10, testLimit: 1, size: [32, 32] });
+    const source = resizeSource(tensorDataSource(small.train, { batchSize: 4 }), [32, 32]);
+    const xs: tf.Tensor[] = [];
+    for await (const b of source.batches(0, new Rng(1))) xs.push(b.x as tf.Tensor);
+    assert.deepEqual(
+      xs.map((x) => x.shape),
+      [
+        [4, 32, 32, 1],
+        [4, 32, 32, 1],
+        [2, 32, 32, 1],
+      ],
+    );
+    assert.deepEqual(tf.concat(xs).dataSync(), big.train.x.dataSync());
   });
 });
