@@ -103,6 +103,7 @@ class SerialBelow {
   ~SerialBelow() {
     if (serial_) omp_set_num_threads(threads_);
   }
+  bool serial() const { return serial_; }
   SerialBelow(const SerialBelow&) = delete;
   SerialBelow& operator=(const SerialBelow&) = delete;
 
