@@ -106,10 +106,6 @@ export function visionCommand<S extends z.ZodType>(spec: VisionCommandSpec<S>): 
     usage: spec.usage,
     async run(argv) {
       const o = parseCommandArgs(argv, spec.options, spec.schema, spec.usage);
-      if (o === 'help') {
-        console.log(spec.usage);
-        return 0;
-      }
       await initBackend();
       for (const line of await spec.run(o)) console.log(line);
       return 0;

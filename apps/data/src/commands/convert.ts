@@ -47,10 +47,6 @@ export const convert: Command = {
       schema,
       USAGE,
     );
-    if (o === 'help') {
-      console.log(USAGE);
-      return 0;
-    }
     const [input, output] = o._;
     let skipped = 0;
     let bar: ProgressBar | undefined;

@@ -24,10 +24,6 @@ export const download: Command = {
   usage: USAGE,
   async run(argv) {
     const o = parse(argv, { 'cache-dir': { type: 'string' }, mirror: { type: 'string' } }, schema, USAGE);
-    if (o === 'help') {
-      console.log(USAGE);
-      return 0;
-    }
     const dir = await downloadDataset(o._[0], { cacheDir: o['cache-dir'], baseUrl: o.mirror });
     console.log(dir);
     return 0;

@@ -32,10 +32,6 @@ export const head: Command = {
   usage: HEAD_USAGE,
   async run(argv) {
     const o = parse(argv, options, schema, HEAD_USAGE);
-    if (o === 'help') {
-      console.log(HEAD_USAGE);
-      return 0;
-    }
     const t = await readTable(o._[0], { delimiter: delimiter(o.delimiter), dtypes: parseDtypes(o.dtype) });
     console.log(formatTable(t.head(o.n)));
     console.log(`[${t.nRows} rows × ${t.columnNames.length} columns]`);
@@ -48,10 +44,6 @@ export const info: Command = {
   usage: INFO_USAGE,
   async run(argv) {
     const o = parse(argv, options, schema, INFO_USAGE);
-    if (o === 'help') {
-      console.log(INFO_USAGE);
-      return 0;
-    }
     const t = await readTable(o._[0], { delimiter: delimiter(o.delimiter), dtypes: parseDtypes(o.dtype) });
     console.log(`${o._[0]}: ${t.nRows} rows × ${t.columnNames.length} columns`);
     console.log(formatSummary(t));

@@ -44,10 +44,6 @@ export const split: Command = {
       schema,
       USAGE,
     );
-    if (o === 'help') {
-      console.log(USAGE);
-      return 0;
-    }
     const file = o._[0];
     const t = await readTable(file, { delimiter: delimiter(o.delimiter) });
     const s = trainTestSplit(t.nRows, {

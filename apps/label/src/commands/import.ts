@@ -40,10 +40,6 @@ export const importCmd: Command = {
       schema,
       USAGE,
     );
-    if (o === 'help') {
-      console.log(USAGE);
-      return 0;
-    }
     const store = openLabelStore(o.store);
     try {
       const r = await importLabelsCsv(store, o.labels, {

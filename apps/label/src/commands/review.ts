@@ -90,10 +90,6 @@ export const review: Command = {
       schema,
       USAGE,
     );
-    if (o === 'help') {
-      console.log(USAGE);
-      return 0;
-    }
     const store = openLabelStore(o.store);
     try {
       const queue = store.reviewQueue({ limit: o.limit, maxConfidence: o['max-confidence'] });

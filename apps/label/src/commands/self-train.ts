@@ -81,10 +81,6 @@ export const selfTrain: Command = {
   usage: USAGE,
   async run(argv) {
     const o = parse(argv, OPTIONS, schema, USAGE);
-    if (o === 'help') {
-      console.log(USAGE);
-      return 0;
-    }
     const data = await readTable(o.data, { delimiter: o.delimiter });
     if (!data.has(o['label-col'])) {
       throw new OptionsError(

@@ -23,10 +23,6 @@ export const stats: Command = {
       z.object({ _: z.tuple([]), store: z.string(), json: z.boolean().default(false) }),
       STATS_USAGE,
     );
-    if (o === 'help') {
-      console.log(STATS_USAGE);
-      return 0;
-    }
     const store = openLabelStore(o.store);
     try {
       const s = store.stats();
@@ -80,10 +76,6 @@ export const exportCmd: Command = {
       schema,
       EXPORT_USAGE,
     );
-    if (o === 'help') {
-      console.log(EXPORT_USAGE);
-      return 0;
-    }
     const store = openLabelStore(o.store);
     try {
       console.log(`wrote ${await exportLabels(store, o.out, { history: o.history })} labels to ${o.out}`);

@@ -173,10 +173,6 @@ export const classify: Command = {
   usage: USAGE,
   async run(argv) {
     const o = parseCommandArgs(argv, OPTIONS, schema, USAGE);
-    if (o === 'help') {
-      console.log(USAGE);
-      return 0;
-    }
     const [sub, ...texts] = o._;
     return sub === 'train' ? train(o) : predict(o, texts);
   },

@@ -83,16 +83,11 @@ export const lm: Command = {
   async run(argv) {
     // The model picks the schema: n-gram options, or the RNN ones (lm-rnn.ts).
     const peek = parseCommandArgs(argv, OPTIONS, z.looseObject({ model: z.string().optional() }), USAGE);
-    if (peek === 'help') {
-      console.log(USAGE);
-      return 0;
-    }
     if (!RNN_MODELS.includes(peek.model ?? '')) {
       const o = parseCommandArgs(argv, OPTIONS, schema, USAGE);
-      return o === 'help' ? 0 : ngram(o);
+      return ngram(o);
     }
     const r = parseCommandArgs(argv, OPTIONS, rnnSchema.extend({ _: SUBCOMMAND }), USAGE);
-    if (r === 'help') return 0;
     return r._[0] === 'train' ? trainRnnLM(r) : generateRnnLM(r);
   },
 };

@@ -69,10 +69,6 @@ export const tokenize: Command = {
   usage: USAGE,
   async run(argv) {
     const o = parseCommandArgs(argv, OPTIONS, schema, USAGE);
-    if (o === 'help') {
-      console.log(USAGE);
-      return 0;
-    }
     const text =
       o._.length > 0
         ? o._.join(' ')

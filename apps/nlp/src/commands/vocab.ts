@@ -36,10 +36,6 @@ export const vocab: Command = {
   usage: USAGE,
   async run(argv) {
     const o = parseCommandArgs(argv, OPTIONS, schema, USAGE);
-    if (o === 'help') {
-      console.log(USAGE);
-      return 0;
-    }
     const tokens = corpusTokens(o.corpus, o.level);
     const v = Vocab.build(tokens, { minFreq: o['min-freq'], reserved: ['<pad>', '<bos>', '<eos>'] });
     mkdirSync(o.out, { recursive: true });

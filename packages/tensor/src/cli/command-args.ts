@@ -15,13 +15,29 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-/** Parses argv (options + positionals) and validates with the schema; 'help' for -h/--help. */
+/**
+ * -h/--help given to a command's own parser. `dispatchCommand` answers --help before a command
+ * runs, so this reaches only callers that run a command directly; it carries the usage to print.
+ */
+export class HelpRequested extends OptionsError {
+  constructor(readonly usage: string) {
+    super(usage);
+  }
+}
+
+/** Whether argv asks for help (-h/--help before any `--`). */
+export function wantsHelp(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
+/** Parses argv (options + positionals) and validates with the schema; -h/--help throws HelpRequested. */
 export function parseCommandArgs<S extends z.ZodType>(
   argv: string[],
   options: NonNullable<ParseArgsConfig['options']>,
   schema: S,
   usage: string,
-): z.output<S> | 'help' {
+): z.output<S> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -33,7 +49,7 @@ export function parseCommandArgs<S extends z.ZodType>(
   } catch (err) {
     throw new OptionsError(`${(err as Error).message}\n\n${usage}`);
   }
-  if (parsed.values.help) return 'help';
+  if (parsed.values.help) throw new HelpRequested(usage);
   const r = schema.safeParse({ ...parsed.values, _: parsed.positionals });
   if (!r.success) {
     const why = r.error.issues.map(

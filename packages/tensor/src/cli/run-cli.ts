@@ -1,12 +1,12 @@
 /**
  * The entry of a dlpipe CLI with subcommands: picks the command from an explicit registry, prints
- * the usage table, and turns errors into one line on stderr (exit 2 for dlpipe's typed errors,
+ * the usage table (and a command's own usage for `<command> --help`), and turns errors into one line on stderr (exit 2 for dlpipe's typed errors,
  * 1 otherwise; `DLPIPE_DEBUG=1` adds the stack).
  *
  *   runCli('data', { convert, head, info }, process.argv.slice(2));
  */
 import { DlpipeError } from '../errors.js';
-import type { Command } from './command-args.js';
+import { type Command, HelpRequested, wantsHelp } from './command-args.js';
 
 /** The usage text listing the commands. */
 export function cliUsage(app: string, commands: Record<string, Command>): string {
@@ -31,7 +31,17 @@ export async function dispatchCommand(
     console.error(`dlpipe-${app}: unknown command '${name}'\n\n${cliUsage(app, commands)}`);
     return 2;
   }
-  return cmd.run(rest);
+  if (wantsHelp(rest)) {
+    console.log(cmd.usage);
+    return 0;
+  }
+  try {
+    return await cmd.run(rest);
+  } catch (err) {
+    if (!(err instanceof HelpRequested)) throw err;
+    console.log(err.usage);
+    return 0;
+  }
 }
 
 /** Runs the CLI and exits the process with the command's code. */
