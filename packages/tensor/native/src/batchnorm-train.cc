@@ -12,51 +12,11 @@
 #include <cmath>
 #include <vector>
 
+#include "channel-sums.h"
 #include "common.h"
 
 namespace dlpipe {
 namespace {
-
-constexpr int64_t kParallel = 32768;  // elements below which one thread does the work
-constexpr int64_t kChunk = 256;       // rows summed in float before joining the double totals
-
-// Per-thread sums over rows [r0, r1): a += f(row), b += g(row), each channel; chunked in float.
-template <typename F>
-void ChunkedSums(int64_t C, int64_t r0, int64_t r1, double* a, double* b, F&& rowFn) {
-  std::vector<float> fa(C), fb(C);
-  for (int64_t s = r0; s < r1; s += kChunk) {
-    std::fill(fa.begin(), fa.end(), 0.f);
-    std::fill(fb.begin(), fb.end(), 0.f);
-    const int64_t e = std::min(r1, s + kChunk);
-    for (int64_t i = s; i < e; i++) rowFn(i, fa.data(), fb.data());
-    for (int64_t c = 0; c < C; c++) {
-      a[c] += fa[c];
-      b[c] += fb[c];
-    }
-  }
-}
-
-// Runs ChunkedSums on every thread's share of the rows and returns the two per-channel totals.
-template <typename F>
-void ParallelSums(int64_t rows, int64_t C, std::vector<double>& a, std::vector<double>& b, F&& rowFn) {
-  const int threads = rows * C > kParallel ? omp_get_max_threads() : 1;
-  std::vector<double> part(2 * C * threads, 0.0);
-#pragma omp parallel num_threads(threads)
-  {
-    const int t = omp_get_thread_num(), n = omp_get_num_threads();
-    const int64_t per = (rows + n - 1) / n;
-    const int64_t r0 = std::min(rows, t * per), r1 = std::min(rows, r0 + per);
-    ChunkedSums(C, r0, r1, &part[2 * C * t], &part[2 * C * t + C], rowFn);
-  }
-  a.assign(C, 0.0);
-  b.assign(C, 0.0);
-  for (int t = 0; t < threads; t++) {
-    for (int64_t c = 0; c < C; c++) {
-      a[c] += part[2 * C * t + c];
-      b[c] += part[2 * C * t + C + c];
-    }
-  }
-}
 
 // batchNormTrain(x, scale|null, offset|null, C, eps, y, mean, variance): statistics over every
 // axis but the last; variance is the biased (population) one, as tf.moments gives.
@@ -96,7 +56,7 @@ Napi::Value BatchNormTrain(const Napi::CallbackInfo& info) {
       scaleA[c] = static_cast<float>(a);
       shiftB[c] = static_cast<float>(o);
     }
-#pragma omp parallel for schedule(static) if (rows * C > kParallel)
+#pragma omp parallel for schedule(static) if (rows * C > kRowsParallel)
     for (int64_t i = 0; i < rows; i++) {
       const float* xr = x + i * C;
       float* yr = y + i * C;
@@ -149,7 +109,7 @@ Napi::Value BatchNormTrainGrad(const Napi::CallbackInfo& info) {
       q[c] = static_cast<float>(qc);
       u[c] = static_cast<float>(uc);
     }
-#pragma omp parallel for schedule(static) if (rows * C > kParallel)
+#pragma omp parallel for schedule(static) if (rows * C > kRowsParallel)
     for (int64_t i = 0; i < rows; i++) {
       const float* g = dy + i * C;
       const float* xr = x + i * C;

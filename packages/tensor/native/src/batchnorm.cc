@@ -8,13 +8,12 @@
 #include <cmath>
 #include <vector>
 
+#include "channel-sums.h"
 #include "common.h"
 
 namespace dlpipe {
 namespace {
 
-constexpr int64_t kParallel = 32768;  // elements below which one thread does the work
-constexpr int64_t kChunk = 256;       // rows summed in float before joining the double totals
 
 // 1/sqrt(variance + eps) per channel, in double as tfjs's cpu kernel computes it.
 std::vector<double> InvStd(const float* variance, int64_t C, double eps) {
@@ -37,7 +36,7 @@ Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
     for (int64_t c = 0; c < C; c++) a[c] = static_cast<float>(scale[c] * r[c]);
     const float* xv = x.Data();
     const int64_t rows = static_cast<int64_t>(x.ElementLength()) / C;
-#pragma omp parallel for schedule(static) if (rows * C > kParallel)
+#pragma omp parallel for schedule(static) if (rows * C > kRowsParallel)
     for (int64_t i = 0; i < rows; i++) {
       const float* xr = xv + i * C;
       float* yr = out + i * C;
@@ -45,32 +44,6 @@ Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
     }
     return info.Env().Undefined();
   });
-}
-
-// Σ dy and Σ dy·(x − mean) per channel over rows [r0, r1), added to sumDy / sumDyXm; also writes
-// dx = dy·scale/√(var+eps) for those rows.
-void GradRows(const float* dy, const float* x, const float* mean, const float* k, float* dx,
-              int64_t C, int64_t r0, int64_t r1, double* sumDy, double* sumDyXm) {
-  std::vector<float> a(C), b(C);
-  for (int64_t s = r0; s < r1; s += kChunk) {
-    std::fill(a.begin(), a.end(), 0.f);
-    std::fill(b.begin(), b.end(), 0.f);
-    const int64_t e = std::min(r1, s + kChunk);
-    for (int64_t i = s; i < e; i++) {
-      const float* g = dy + i * C;
-      const float* xr = x + i * C;
-      float* d = dx + i * C;
-      for (int64_t c = 0; c < C; c++) {
-        a[c] += g[c];
-        b[c] += g[c] * (xr[c] - mean[c]);
-        d[c] = g[c] * k[c];
-      }
-    }
-    for (int64_t c = 0; c < C; c++) {
-      sumDy[c] += a[c];
-      sumDyXm[c] += b[c];
-    }
-  }
 }
 
 // batchNormGrad(dy, x, mean, variance, scale|null, C, eps, dx, dmean, dvariance, dscale, doffset):
@@ -94,29 +67,27 @@ Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
     for (int64_t c = 0; c < C; c++) k[c] = static_cast<float>(s[c] * r[c]);
     float* dx = F32(info[7]);
     const int64_t rows = static_cast<int64_t>(dyArr.ElementLength()) / C;
-    const int threads = rows * C > kParallel ? omp_get_max_threads() : 1;
-    std::vector<double> sums(2 * C * threads, 0.0);
-#pragma omp parallel num_threads(threads)
-    {
-      const int t = omp_get_thread_num(), n = omp_get_num_threads();
-      const int64_t per = (rows + n - 1) / n;
-      const int64_t r0 = std::min(rows, t * per), r1 = std::min(rows, r0 + per);
-      GradRows(dy, x, mean, k.data(), dx, C, r0, r1, &sums[2 * C * t], &sums[2 * C * t + C]);
-    }
+    // One pass: the per-channel sums behind dmean/dvariance/dscale/doffset, and dx = dy·scale·r.
+    std::vector<double> sumDy, sumDyXm;
+    ParallelSums(rows, C, sumDy, sumDyXm, [&](int64_t i, float* a, float* b) {
+      const float* g = dy + i * C;
+      const float* xr = x + i * C;
+      float* d = dx + i * C;
+      for (int64_t c = 0; c < C; c++) {
+        a[c] += g[c];
+        b[c] += g[c] * (xr[c] - mean[c]);
+        d[c] = g[c] * k[c];
+      }
+    });
     float* dmean = F32(info[8]);
     float* dvar = F32(info[9]);
     float* dscale = F32(info[10]);
     float* doffset = F32(info[11]);
     for (int64_t c = 0; c < C; c++) {
-      double sumDy = 0, sumDyXm = 0;
-      for (int t = 0; t < threads; t++) {
-        sumDy += sums[2 * C * t + c];
-        sumDyXm += sums[2 * C * t + C + c];
-      }
-      doffset[c] = static_cast<float>(sumDy);
-      dscale[c] = static_cast<float>(sumDyXm * r[c]);
-      dmean[c] = static_cast<float>(-sumDy * s[c] * r[c]);
-      dvar[c] = static_cast<float>(-0.5 * r[c] * r[c] * r[c] * s[c] * sumDyXm);
+      doffset[c] = static_cast<float>(sumDy[c]);
+      dscale[c] = static_cast<float>(sumDyXm[c] * r[c]);
+      dmean[c] = static_cast<float>(-sumDy[c] * s[c] * r[c]);
+      dvar[c] = static_cast<float>(-0.5 * r[c] * r[c] * r[c] * s[c] * sumDyXm[c]);
     }
     return info.Env().Undefined();
   });
