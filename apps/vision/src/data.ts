@@ -5,7 +5,7 @@
  *   const d = await loadData(dataOptions(o), { size: [28, 28], channels: 1 });
  */
 import { statSync } from 'node:fs';
-import { type DataSource, Rng, tensorDataSource, tf, type XYBatch } from '@dlpipe/tensor';
+import { type DataSource, Rng, tensorDataSource, type tf, type XYBatch } from '@dlpipe/tensor';
 import {
   augmentSource,
   compose,
@@ -18,6 +18,7 @@ import {
   randomHorizontalFlip,
   randomResizedCrop,
   readManifest,
+  resizeImages,
   resizeSource,
 } from '@dlpipe/vision';
 import type { DataOptions } from './args.js';
@@ -50,13 +51,6 @@ function split(set: ImageSet, seed: number): [ImageSet, ImageSet] {
   return [pick(order.subarray(nTest)), pick(order.subarray(0, nTest))];
 }
 
-function loadedTestResized(x: tf.Tensor4D, size: [number, number]): tf.Tensor4D {
-  if (x.shape[1] === size[0] && x.shape[2] === size[1]) return x;
-  const out = tf.image.resizeBilinear(x, size, false, true);
-  x.dispose();
-  return out;
-}
-
 export async function loadData(
   o: DataOptions,
   defaults: { size: [number, number]; channels: 1 | 3 },
@@ -65,7 +59,7 @@ export async function loadData(
   if (!o.data) {
     // Training images stay at 28×28 and are resized batch by batch; the test set is resized once.
     const m = loadMnistTensors(o.dataset, { limit: o.limit || undefined });
-    m.test.x = loadedTestResized(m.test.x, size);
+    m.test.x = resizeImages(m.test.x, size);
     const stored = tensorDataSource(m.train, { batchSize: o.batch, shuffle: true });
     const same = m.train.x.shape[1] === size[0] && m.train.x.shape[2] === size[1];
     const base = same ? stored : resizeSource(stored, size);

@@ -9,6 +9,7 @@
 import { type ImageSplit, loadMnistFormat } from '@dlpipe/data';
 import { Rng, tf } from '@dlpipe/tensor';
 import { DatasetError } from '../errors.js';
+import { resize } from '../image/ops.js';
 
 export interface MnistSubsetOptions {
   /** Training images per class, drawn at random (seeded). */
@@ -62,7 +63,7 @@ function gather(
   });
   const x = tf.tidy(() => {
     let t: tf.Tensor4D = tf.tensor4d(f, [idx.length, split.rows, split.cols, 1]);
-    if (size !== split.rows || size !== split.cols) t = tf.image.resizeBilinear(t, [size, size], false, true);
+    if (size !== split.rows || size !== split.cols) t = resize(t, [size, size]);
     return channels === 3 ? tf.tile(t, [1, 1, 1, 3]) : t;
   });
   return {

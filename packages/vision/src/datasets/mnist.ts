@@ -9,8 +9,9 @@
  *   const batches = resizeSource(tensorDataSource(train28, { batchSize: 128 }), [96, 96]);
  */
 import { loadMnistFormat, toTensors } from '@dlpipe/data';
-import { type DataSource, tf, type XYBatch } from '@dlpipe/tensor';
+import type { DataSource, tf, XYBatch } from '@dlpipe/tensor';
 import { augmentBatch, type ImageTransform } from '../augment/transforms.js';
+import { resize } from '../image/ops.js';
 
 export interface MnistTensorsOptions {
   /** Resize to [height, width] (bilinear). Default: 28×28 as stored. */
@@ -29,9 +30,10 @@ export interface MnistTensors {
   test: { x: tf.Tensor4D; y: tf.Tensor1D };
 }
 
-function resized(x: tf.Tensor, size?: [number, number]): tf.Tensor4D {
+/** NHWC images resized to `size` (bilinear, half-pixel centers); disposes `x` when it makes a new tensor. */
+export function resizeImages(x: tf.Tensor, size?: [number, number]): tf.Tensor4D {
   if (!size || (size[0] === x.shape[1] && size[1] === x.shape[2])) return x as tf.Tensor4D;
-  const out = tf.image.resizeBilinear(x as tf.Tensor4D, size, false, true);
+  const out = resize(x as tf.Tensor4D, size);
   x.dispose();
   return out;
 }
@@ -45,8 +47,8 @@ export function loadMnistTensors(nameOrDir: string, options: MnistTensorsOptions
     name: ds.name,
     dir: ds.dir,
     classNames: ds.classNames,
-    train: { x: resized(train.x, options.size), y: train.y },
-    test: { x: resized(test.x, options.size), y: test.y },
+    train: { x: resizeImages(train.x, options.size), y: train.y },
+    test: { x: resizeImages(test.x, options.size), y: test.y },
   };
 }
 
@@ -55,7 +57,8 @@ export function resizeSource(source: DataSource<XYBatch>, size: [number, number]
   return {
     length: source.length,
     async *batches(epoch, rng) {
-      for await (const b of source.batches(epoch, rng)) yield { x: resized(b.x as tf.Tensor, size), y: b.y };
+      for await (const b of source.batches(epoch, rng))
+        yield { x: resizeImages(b.x as tf.Tensor, size), y: b.y };
     },
   };
 }
