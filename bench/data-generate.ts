@@ -7,7 +7,7 @@
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { Rng } from '@dlpipe/tensor';
+import { Rng } from '@dlpipe/core';
 
 const CITIES = [
   'Paris',

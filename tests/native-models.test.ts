@@ -6,9 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setSeed, useBackend } from '@dlpipe/tensor';
+import { setSeed } from '@dlpipe/core';
+import { nativeSkip } from '@dlpipe/engine/testing';
+import { useBackend } from '@dlpipe/tensor';
 import { MODELS } from '../bench/models/index.js';
-import { nativeSkip } from '../packages/tensor/src/backends/native/test-helpers.js';
 
 async function losses(
   backend: 'cpu' | 'native',

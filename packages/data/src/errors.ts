@@ -4,7 +4,7 @@
  *
  *   try { await readCsv('x.csv') } catch (e) { if (e instanceof CsvError) console.error(e.line) }
  */
-import { DlpipeError } from '@dlpipe/tensor';
+import { DlpipeError } from '@dlpipe/core';
 
 /** A data file that is missing, truncated or not in the expected format. */
 export class DataFormatError extends DlpipeError {

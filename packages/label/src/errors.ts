@@ -3,7 +3,7 @@
  *
  *   throw new LabelError('y has 10 labels for 12 rows of X');
  */
-import { DlpipeError } from '@dlpipe/tensor';
+import { DlpipeError } from '@dlpipe/core';
 
 /** Bad inputs to a classifier or self-training (shapes, labels, options). */
 export class LabelError extends DlpipeError {

@@ -7,7 +7,7 @@
  *   const st = new SelfTrainingClassifier(new LogisticRegression(), { threshold: 0.9 });
  *   await st.fit(X, y);  st.transduction; st.labeledIter; st.nIter; st.terminationCondition;
  */
-import { ProgressBar } from '@dlpipe/tensor';
+import { ProgressBar } from '@dlpipe/core';
 import { z } from 'zod';
 import {
   argmaxClasses,

@@ -4,7 +4,7 @@
  *
  *   try { new Vocab(...) } catch (e) { if (e instanceof VocabError) console.error(e.message); }
  */
-import { DlpipeError } from '@dlpipe/tensor';
+import { DlpipeError } from '@dlpipe/core';
 
 /** Text that cannot be tokenized: invalid UTF-8, empty where text is required, or too long. */
 export class TextInputError extends DlpipeError {

@@ -6,7 +6,7 @@
  *   import { EnglishTokenizer, ChineseTokenizer, bertUncased, Vocab, NgramLM } from '@dlpipe/nlp';
  */
 
-export { Rng } from '@dlpipe/tensor';
+export { Rng } from '@dlpipe/core';
 export * from './corpus/corpora.js';
 export * from './corpus/partition.js';
 export * from './errors.js';

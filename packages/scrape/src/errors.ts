@@ -6,7 +6,7 @@
  *   throw new NonRetryableError(url, 'the product page has no price; the site layout changed');
  *   if (err instanceof RetryRequestError) err.retryAfterMs;
  */
-import { DlpipeError } from '@dlpipe/tensor';
+import { DlpipeError } from '@dlpipe/core';
 
 /** Something went wrong with one request; `url` names it. */
 export class RequestError extends DlpipeError {

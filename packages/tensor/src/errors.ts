@@ -1,31 +1,8 @@
 /**
- * Typed errors of @dlpipe/tensor. Each names what was received, what was expected and how to fix
+ * Typed errors of @dlpipe/tensor (the base classes, DlpipeError and OptionsError, are @dlpipe/core's). Each names what was received, what was expected and how to fix
  * it, so callers can catch by class (`instanceof ModelLoadError`) and users read one clear line.
  */
-
-/** Base class of every dlpipe error. `code` is stable for programs; `message` is for people. */
-export class DlpipeError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
-
-/** A backend was asked for that is unknown or cannot load here. */
-export class BackendError extends DlpipeError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('BACKEND', message, options);
-  }
-}
-
-/** Options that do not fit their schema; the message names each bad field. */
-export class OptionsError extends DlpipeError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('OPTIONS', message, options);
-  }
-}
+import { DlpipeError } from '@dlpipe/core';
 
 /** A saved model (model.json or a weight file) is missing, unreadable or corrupt. */
 export class ModelLoadError extends DlpipeError {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { getRngState, Rng, setRngState, setSeed } from './random.js';
-import * as tf from './tf.js';
+import { getRngState, Rng, setRngState, setSeed } from '@dlpipe/core';
+import { tf } from '@dlpipe/engine';
 
 before(async () => {
   await tf.setBackend('cpu');

@@ -4,7 +4,7 @@
  *
  *   try { await readImage('x.jpg'); } catch (e) { if (e instanceof ImageDecodeError) console.error(e.path); }
  */
-import { DlpipeError } from '@dlpipe/tensor';
+import { DlpipeError } from '@dlpipe/core';
 
 /** An image file or buffer cannot be decoded (corrupt, empty, not an image, too large). */
 export class ImageDecodeError extends DlpipeError {

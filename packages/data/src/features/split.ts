@@ -6,7 +6,7 @@
  *   const { train, test } = trainTestSplit(n, { testSize: 0.2, stratify: labels, seed: 0 });
  *   for (const { train, test } of kFold(n, { k: 5, shuffle: true, seed: 0 })) …
  */
-import { Rng } from '@dlpipe/tensor';
+import { Rng } from '@dlpipe/core';
 
 export interface SplitOptions {
   /** Proportion (0, 1) or count of test rows. Default 0.25 (scikit-learn's). */

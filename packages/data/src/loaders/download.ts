@@ -13,7 +13,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ProgressBar } from '@dlpipe/tensor';
+import { ProgressBar } from '@dlpipe/core';
 import { DownloadError } from '../errors.js';
 
 export interface RemoteFile {

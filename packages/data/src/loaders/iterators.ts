@@ -5,7 +5,7 @@
  *
  *   for await (const b of prefetch(batchItems(shuffleBuffer(rows, 10_000, rng), 256), 2)) …
  */
-import type { Rng } from '@dlpipe/tensor';
+import type { Rng } from '@dlpipe/core';
 
 type AnyIterable<T> = Iterable<T> | AsyncIterable<T>;
 

@@ -7,7 +7,8 @@
  *   const train = tableDataSource(table, { features: ['x1', 'x2'], label: 'y', batchSize: 64, shuffle: true });
  *   await fit(task, train, { epochs: 5, optimizer: { name: 'adam', lr: 0.01 } });
  */
-import { type DataSource, type Rng, tf, type XYBatch } from '@dlpipe/tensor';
+import { type DataSource, tf, type XYBatch } from '@dlpipe/tensor';
+import { type Rng } from '@dlpipe/core';
 import { ColumnError } from '../errors.js';
 import type { ReadCsvChunksOptions } from '../io/csv-read.js';
 import { readTableChunks } from '../io/table-io.js';

@@ -6,7 +6,8 @@
  *   const mlp = new MlpClassifier({ hiddenUnits: [256], epochs: 10 });
  *   await mlp.fit(X, y);  const P = mlp.predictProba(Xtest);
  */
-import { fit, l2Penalty, layersTask, setSeed, tensorDataSource, tf } from '@dlpipe/tensor';
+import { fit, l2Penalty, layersTask, tensorDataSource, tf } from '@dlpipe/tensor';
+import { setSeed } from '@dlpipe/core';
 import { LabelError } from '../errors.js';
 import {
   type Classifier,

@@ -4,7 +4,7 @@
  *
  *   writeRoundsFigure(result.rounds, 'runs/label/accuracy');  // accuracy.png + accuracy.svg
  */
-import { lineChart, writeFigure } from '@dlpipe/tensor';
+import { lineChart, writeFigure } from '@dlpipe/plot';
 import type { SelfTrainRound } from './self-train-table.js';
 
 /** Writes `<base>.png` and `<base>.svg` (or the one file `base` names); returns the paths (none without accuracies). */

@@ -5,7 +5,7 @@
  *
  *   for (const { X, Y } of seqDataIterRandom(corpus, 2, 5, rng)) …   // X, Y: number[][] (batch × numSteps)
  */
-import type { Rng } from '@dlpipe/tensor';
+import type { Rng } from '@dlpipe/core';
 
 export interface SeqBatch {
   X: number[][];

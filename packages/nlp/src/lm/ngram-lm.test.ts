@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Rng } from '@dlpipe/tensor';
+import { Rng } from '@dlpipe/core';
 import { EOS, NgramLM } from './ngram-lm.js';
 
 // Toy corpus: "a b" and "a a". Predictable vocab V = {a, b, </s>, <unk>}, |V| = 4.

@@ -6,7 +6,7 @@
  *   const lm = NgramLM.train(sentences, { n: 3, smoothing: 'kneser-ney' });
  *   lm.perplexity(testSentences); lm.sample(new Rng(1), { prefix: ['the'] });
  */
-import type { Rng } from '@dlpipe/tensor';
+import type { Rng } from '@dlpipe/core';
 import { z } from 'zod';
 import { ModelUseError } from '../errors.js';
 

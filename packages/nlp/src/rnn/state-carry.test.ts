@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { type DataSource, fit, initBackend, Rng, setSeed, tf } from '@dlpipe/tensor';
+import { type DataSource, fit, initBackend, tf } from '@dlpipe/tensor';
+import { Rng, setSeed } from '@dlpipe/core';
 import { ModelUseError } from '../errors.js';
 import { lmDataSource } from './lm-data.js';
 import { type LMBatch, RNNLM } from './rnn-lm.js';

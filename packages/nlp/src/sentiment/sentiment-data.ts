@@ -6,7 +6,8 @@
  *   const ds = sentimentData({ seed: 0, testFraction: 0.2, numSteps: 40 });
  *   ds.train.x; // int32 [2400, 40]     ds.train.y: int32 [2400]
  */
-import { Rng, tf } from '@dlpipe/tensor';
+import { Rng } from '@dlpipe/core';
+import { tf } from '@dlpipe/tensor';
 import { type LabelledSentence, uciSentences } from '../corpus/corpora.js';
 import { ModelUseError } from '../errors.js';
 import { EnglishTokenizer } from '../tokenize/english.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Rng } from '@dlpipe/tensor';
+import { Rng } from '@dlpipe/core';
 import { mobyDick, uciSentences } from '../corpus/corpora.js';
 import { type EnglishKind, EnglishTokenizer, mayHoldSpecialSpan } from '../tokenize/english.js';
 import { bertUncased } from '../wordpiece/tokenizer.js';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Rng } from '@dlpipe/tensor';
+import { Rng } from '@dlpipe/core';
 import { fortunesZh, lettersOnly, mobyDick, uciSentences } from '../corpus/corpora.js';
 import { seqDataIterRandom, seqDataIterSequential } from '../corpus/partition.js';
 import { VocabError } from '../errors.js';

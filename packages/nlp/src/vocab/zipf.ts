@@ -4,7 +4,7 @@
  *
  *   writeZipfPlot(tokens, 'runs/vocab/zipf.png');
  */
-import { lineChart, writeFigure } from '@dlpipe/tensor';
+import { lineChart, writeFigure } from '@dlpipe/plot';
 
 /** Counts of n-grams (joined by a space), most frequent first. */
 export function ngramCounts(tokens: readonly string[], n: number): Array<[string, number]> {

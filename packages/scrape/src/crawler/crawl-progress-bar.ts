@@ -6,7 +6,7 @@
  *   new Crawler({ …, onProgress: (p) => bar.update(p) });  …  bar.done();
  *   // shop  [=====>     ] 40/96  done 38 queued 56 failed 1 skipped 1  212 pages/min  3.5 pages/s  ETA 0:16
  */
-import { ProgressBar, type ProgressBarOptions } from '@dlpipe/tensor';
+import { ProgressBar, type ProgressBarOptions } from '@dlpipe/core';
 import type { CrawlProgress } from './crawler.js';
 
 /** Options of `CrawlProgressBar`: those of ProgressBar but the total and unit, which it keeps. */

@@ -7,7 +7,7 @@
 import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { OptionsError } from '@dlpipe/tensor';
+import { OptionsError } from '@dlpipe/core';
 
 export type ExportFormat = 'jsonl' | 'csv' | 'feather';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'csv', 'feather'];

@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { DlpipeError } from '@dlpipe/tensor';
+import { DlpipeError } from '@dlpipe/core';
 import { JobFileError, StorageError } from '../errors.js';
 import { JOB_FILE_EXTENSIONS, type Job, loadJob } from './load-job.js';
 

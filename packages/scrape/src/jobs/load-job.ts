@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { ExtractFunction } from '../crawler/crawl-options.js';
-import { formatIssues, issuePath } from '../crawler/format-issues.js';
+import { formatIssues, issuePath } from '@dlpipe/core';
 import { JobFileError } from '../errors.js';
 import { type JobDefinition, jobDefinitionSchema, jobFileSchema } from './job-schema.js';
 

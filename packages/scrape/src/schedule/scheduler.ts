@@ -11,7 +11,7 @@
  *   await scheduler.stopped;
  */
 
-import { DlpipeError } from '@dlpipe/tensor';
+import { DlpipeError } from '@dlpipe/core';
 import { Cron } from 'croner';
 import type { CrawlProgress } from '../crawler/crawler.js';
 import { JobBusyError } from '../errors.js';

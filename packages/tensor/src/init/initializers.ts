@@ -10,7 +10,7 @@
  *   normal001      N(0, 0.01²)                     (d2l's default for linear regression / MLPs)
  *   zeros, ones
  */
-import * as tf from '../tf.js';
+import { tf } from '@dlpipe/engine';
 
 type Shape = number[];
 

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
+import { tf } from '@dlpipe/engine';
 import { ModelLoadError } from '../errors.js';
-import * as tf from '../tf.js';
 import { loadModel, saveModel } from './model-io.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dlpipe-custom-'));

@@ -9,8 +9,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tf } from '@dlpipe/engine';
 import { ModelLoadError } from '../errors.js';
-import * as tf from '../tf.js';
 
 export const MODEL_JSON = 'model.json';
 const SHARD_BYTES = 4 * 1024 * 1024;

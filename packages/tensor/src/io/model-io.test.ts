@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { setSeed } from '@dlpipe/core';
+import { tf } from '@dlpipe/engine';
 import { ModelLoadError, ShapeMismatchError } from '../errors.js';
-import { setSeed } from '../random.js';
-import * as tf from '../tf.js';
 import { registerFileRouter } from './file-io.js';
 import { loadModel, loadWeights, loadWeightsInto, saveModel, saveWeights } from './model-io.js';
 

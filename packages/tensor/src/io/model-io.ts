@@ -6,8 +6,9 @@
  *   await saveWeights('ckpt/w', { W: w, b });           // custom (step-form) models
  *   const named = await loadWeights('ckpt/w');
  */
+
+import { tf } from '@dlpipe/engine';
 import { ModelLoadError, ShapeMismatchError } from '../errors.js';
-import * as tf from '../tf.js';
 import { fileIO, modelDir, readArtifacts, writeArtifacts } from './file-io.js';
 
 /** Saves a Layers model (topology + weights). */

@@ -5,9 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { useBackend } from '../backend.js';
-import { assertSameOnBackends, nativeSkip, seeded } from '../backends/native/test-helpers.js';
-import * as tf from '../tf.js';
+import { tf, useBackend } from '@dlpipe/engine';
+import { assertSameOnBackends, nativeSkip, seeded } from '@dlpipe/engine/testing';
 import { BatchNormalization, batchNormalization, batchNormTrain } from './batch-norm.js';
 
 const skip = nativeSkip;

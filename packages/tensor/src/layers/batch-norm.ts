@@ -10,8 +10,7 @@
  *   const bn = batchNormalization({ momentum: 0.9, epsilon: 1e-5 });   // PyTorch's defaults
  *   const { y, mean, variance } = batchNormTrain(x, gamma, beta, 1e-5);
  */
-import { BATCH_NORM_TRAIN } from '../backends/native/kernels/batchnorm-train.js';
-import * as tf from '../tf.js';
+import { BATCH_NORM_TRAIN, tf } from '@dlpipe/engine';
 
 export interface BatchNormTrainResult {
   /** (x − mean)/√(variance + ε)·scale + offset. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { setSeed } from '../random.js';
-import * as tf from '../tf.js';
+import { setSeed } from '@dlpipe/core';
+import { tf } from '@dlpipe/engine';
 import { dropout } from './dropout.js';
 
 before(async () => {

@@ -5,7 +5,7 @@
  *
  *   const h = dropout(x, 0.5, { training: true });
  */
-import * as tf from '../tf.js';
+import { tf } from '@dlpipe/engine';
 
 export interface DropoutOptions {
   /** Apply the mask (training) or return the input unchanged (inference). Default false. */

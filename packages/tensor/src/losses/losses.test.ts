@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { tf } from '@dlpipe/engine';
 import { assertClose } from '../test-utils/close.js';
-import * as tf from '../tf.js';
 import { binaryCrossEntropy, huber, l1, l2Penalty, maskedMean, mse, softmaxCrossEntropy } from './losses.js';
 
 before(async () => {

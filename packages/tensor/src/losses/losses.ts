@@ -4,7 +4,7 @@
  *   const l = softmaxCrossEntropy(logits, labels, { labelSmoothing: 0.1 });
  *   const h = huber(yHat, y, { delta: 1 });
  */
-import * as tf from '../tf.js';
+import { tf } from '@dlpipe/engine';
 
 export interface SoftmaxCrossEntropyOptions {
   /** Per-example weights (0 masks an example out, e.g. padding tokens); shape = labels' batch shape. Default: none. */

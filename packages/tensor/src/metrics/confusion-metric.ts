@@ -7,7 +7,7 @@
  *   f1.update(tf.tensor1d([0, 2, 1], 'int32'), logits); // logits [3, 3]
  *   f1.result();
  */
-import * as tf from '../tf.js';
+import { tf } from '@dlpipe/engine';
 import {
   type Average,
   binaryPosLabel,

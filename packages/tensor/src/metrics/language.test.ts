@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import * as tf from '../tf.js';
+import { tf } from '@dlpipe/engine';
 import { crossEntropySum, perplexity, perplexityFromLogits } from './language.js';
 
 before(async () => {

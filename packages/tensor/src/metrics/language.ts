@@ -5,7 +5,7 @@
  *   perplexity(Math.log(4));                                      // 4
  *   perplexityFromLogits(tf.tensor2d([[0, 0], [0, 0]]), tf.tensor1d([0, 1], 'int32')); // 2
  */
-import * as tf from '../tf.js';
+import { tf } from '@dlpipe/engine';
 
 /** Perplexity from a mean cross-entropy in nats (natural log): exp(x). */
 export function perplexity(meanCrossEntropyNats: number): number {

@@ -4,7 +4,7 @@
  *
  *   const [correct] = readSmall(() => tf.sum(tf.cast(tf.equal(a, b), 'int32')));
  */
-import * as tf from '../tf.js';
+import { tf } from '@dlpipe/engine';
 
 /** Runs `fn` in tf.tidy, reads its result with dataSync and disposes it. */
 export function readSmall(fn: () => tf.Tensor): number[] {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import * as tf from '../tf.js';
+import { tf } from '@dlpipe/engine';
 import { accuracy, precisionRecallF1 } from './classification.js';
 import { ConfusionMetric, F1Metric, PrecisionMetric, RecallMetric } from './confusion-metric.js';
 import { perplexityFromLogits } from './language.js';

@@ -7,7 +7,7 @@
  *   console.log(acc.name, acc.result()); // accuracy 0.93
  *   acc.reset();
  */
-import * as tf from '../tf.js';
+import { tf } from '@dlpipe/engine';
 import { type CrossEntropySum, crossEntropySum, perplexity } from './language.js';
 import { readSmall } from './read-small.js';
 import { tensorLabels } from './tensor-labels.js';

@@ -6,7 +6,7 @@
  *   tf.tidy(() => tensorLabels(tf.tensor1d([2, 0]), tf.tensor2d([[0, 1, 5], [3, 1, 0]]), 0.5));
  *   // { yTrue: [2, 0], yPred: [2, 0], numClasses: 3 }
  */
-import * as tf from '../tf.js';
+import { tf } from '@dlpipe/engine';
 
 /** Flat class ids of a batch; tensors are owned by the surrounding tf.tidy. */
 export interface TensorLabels {

@@ -5,7 +5,7 @@
  *
  *   s ← ρ·s + (1−ρ)·g²;  g' ← √(Δx + ε)/√(s + ε) · g;  Δx ← ρ·Δx + (1−ρ)·g'²;  w ← w − lr·g'
  */
-import * as tf from '../tf.js';
+import { tf } from '@dlpipe/engine';
 import { SlottedOptimizer } from './slotted-optimizer.js';
 
 export interface AdadeltaOptions {

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { useBackend } from '../backend.js';
-import { nativeSkip, seeded } from '../backends/native/test-helpers.js';
-import * as tf from '../tf.js';
-import { ADAM_UPDATE } from './adam-update.js';
-import { Adam, AdamW } from './decoupled.js';
+import { ADAM_UPDATE, tf, useBackend } from '@dlpipe/engine';
+import { nativeSkip, seeded } from '@dlpipe/engine/testing';
+import { Adam, AdamW } from '@dlpipe/tensor';
 
 /** Five AdamW steps on fixed gradients; returns the weights. */
 function run(makeOpt: () => tf.Optimizer, forceOps: boolean): number[] {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import * as tf from '../tf.js';
+import { tf } from '@dlpipe/engine';
 import { clipByGlobalNorm, globalNorm } from './clip.js';
 
 before(async () => {

@@ -4,7 +4,7 @@
  *
  *   const { grads: clipped, norm } = clipByGlobalNorm(grads, 1);
  */
-import * as tf from '../tf.js';
+import { tf } from '@dlpipe/engine';
 
 export type NamedGrads = Record<string, tf.Tensor>;
 

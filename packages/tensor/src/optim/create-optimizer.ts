@@ -5,9 +5,10 @@
  *   const opt = createOptimizer({ name: 'adam', lr: 0.01 });
  *   setLearningRate(opt, 0.005);
  */
+
+import { OptionsError } from '@dlpipe/core';
+import { tf } from '@dlpipe/engine';
 import { z } from 'zod';
-import { OptionsError } from '../errors.js';
-import * as tf from '../tf.js';
 import { Adadelta } from './adadelta.js';
 import { Adam, AdamW, SGD, SGDW } from './decoupled.js';
 

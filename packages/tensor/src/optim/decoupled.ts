@@ -6,9 +6,7 @@
  *   const opt = new AdamW({ learningRate: 1e-3, weightDecay: 0.01 });   // PyTorch AdamW defaults
  *   const sgd = new SGDW({ learningRate: 0.1, momentum: 0.9, weightDecay: 5e-4 });
  */
-import * as tf from '../tf.js';
-import { fusedAdamStep, hasFusedAdam } from './adam-update.js';
-import { fusedSgdStep, hasFusedSgd } from './sgd-update.js';
+import { fusedAdamStep, fusedSgdStep, hasFusedAdam, hasFusedSgd, tf } from '@dlpipe/engine';
 import { SlottedOptimizer } from './slotted-optimizer.js';
 
 export interface AdamWOptions {

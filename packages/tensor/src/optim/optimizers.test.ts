@@ -7,9 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { setSeed } from '../random.js';
+import { setSeed } from '@dlpipe/core';
+import { tf } from '@dlpipe/engine';
 import { airfoilLike } from '../test-utils/regression.js';
-import * as tf from '../tf.js';
 import { tensorDataSource } from '../train/data-source.js';
 import { evaluate } from '../train/evaluate.js';
 import { fit } from '../train/fit.js';

@@ -5,8 +5,9 @@
  *   const s = warmup(cosineLr({ lr: 0.3, finalLr: 0.01, totalSteps: 1000 }), { steps: 50 });
  *   s({ step: 10, epoch: 0 }) // → rate for step 10
  */
+
+import { OptionsError } from '@dlpipe/core';
 import { z } from 'zod';
-import { OptionsError } from '../errors.js';
 import { formatZodError } from './create-optimizer.js';
 
 /** Where in training we are: global optimizer step (0-based) and epoch (0-based). */

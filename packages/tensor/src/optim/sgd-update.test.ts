@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { useBackend } from '../backend.js';
-import { nativeSkip, seeded } from '../backends/native/test-helpers.js';
-import * as tf from '../tf.js';
-import { SGD, SGDW } from './decoupled.js';
-import { SGD_UPDATE } from './sgd-update.js';
+import { SGD_UPDATE, tf, useBackend } from '@dlpipe/engine';
+import { nativeSkip, seeded } from '@dlpipe/engine/testing';
+import { SGD, SGDW } from '@dlpipe/tensor';
 
 /** Five steps on fixed gradients; returns the weights. `forceOps` removes the fused kernel. */
 function run(makeOpt: () => tf.Optimizer, forceOps: boolean): number[] {

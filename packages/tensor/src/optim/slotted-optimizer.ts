@@ -2,7 +2,7 @@
  * Base class for dlpipe's own optimizers: per-variable state tensors ("slots") created on first
  * use, saved and restored in tfjs's optimizer-weights format (iterations first, then the slots).
  */
-import * as tf from '../tf.js';
+import { tf } from '@dlpipe/engine';
 
 /**
  * Per-variable optimizer state ("slots"), kept by the variable's position in the gradient list

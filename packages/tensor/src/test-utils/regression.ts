@@ -4,8 +4,8 @@
  * i.e. the optimum of d2l's squared loss ½(ŷ−y)² is ≈ 0.24–0.25 — the level d2l reports for every
  * optimizer on airfoil (d2l §12, "Optimization Algorithms").
  */
-import { Rng } from '../random.js';
-import * as tf from '../tf.js';
+import { Rng } from '@dlpipe/core';
+import { tf } from '@dlpipe/engine';
 
 export function airfoilLike(n = 1500, d = 5, seed = 1): { x: tf.Tensor2D; y: tf.Tensor2D; optimum: number } {
   const rng = new Rng(seed);

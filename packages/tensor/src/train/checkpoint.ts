@@ -8,10 +8,11 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CheckpointError, DlpipeError } from '../errors.js';
+import type { RngState } from '@dlpipe/core';
+import { DlpipeError } from '@dlpipe/core';
+import { tf } from '@dlpipe/engine';
+import { CheckpointError } from '../errors.js';
 import { loadWeights, saveWeights } from '../io/model-io.js';
-import type { RngState } from '../random.js';
-import * as tf from '../tf.js';
 
 export interface CheckpointMeta {
   version: 1;

@@ -5,8 +5,8 @@
  *
  *   const train = tensorDataSource({ x: X, y }, { batchSize: 256, shuffle: true });
  */
-import type { Rng } from '../random.js';
-import * as tf from '../tf.js';
+import type { Rng } from '@dlpipe/core';
+import { tf } from '@dlpipe/engine';
 import type { DataSource, XYBatch } from './types.js';
 
 export interface TensorDataSourceOptions {

@@ -4,7 +4,7 @@
  *
  *   fit(task, data, { callbacks: [new EarlyStopping({ monitor: 'val_loss', patience: 3 })] })
  */
-import * as tf from '../tf.js';
+import { tf } from '@dlpipe/engine';
 import type { Callback, CallbackContext, HistoryRecord } from './types.js';
 
 export interface EarlyStoppingOptions {

@@ -4,9 +4,10 @@
  *
  *   const { loss, accuracy } = await evaluate(task, testData, { metrics: ['accuracy'] });
  */
+
+import { Rng } from '@dlpipe/core';
+import { tf } from '@dlpipe/engine';
 import { createMetric, type StreamingMetric } from '../metrics/index.js';
-import { Rng } from '../random.js';
-import * as tf from '../tf.js';
 import { disposeBatch } from './data-source.js';
 import type { DataSource, LossOutput, TrainTask } from './types.js';
 

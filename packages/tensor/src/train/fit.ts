@@ -10,18 +10,17 @@
  *   });
  */
 import { join } from 'node:path';
+import { getRngState, ProgressBar, type ProgressBarOptions, Rng, setRngState, setSeed } from '@dlpipe/core';
+import { tf } from '@dlpipe/engine';
 import { NonFiniteLossError } from '../errors.js';
 import { createMetric, type StreamingMetric } from '../metrics/index.js';
 import { clipByGlobalNorm, type NamedGrads } from '../optim/clip.js';
 import { createOptimizer, type OptimizerOptions, setLearningRate } from '../optim/create-optimizer.js';
 import type { LrSchedule } from '../optim/schedules.js';
-import { getRngState, Rng, setRngState, setSeed } from '../random.js';
-import * as tf from '../tf.js';
 import { latestCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { disposeBatch } from './data-source.js';
 import { evaluate, toLossOutput } from './evaluate.js';
 import { HistoryLog } from './history.js';
-import { ProgressBar, type ProgressBarOptions } from './progress.js';
 import type { Callback, CallbackContext, DataSource, HistoryRecord, TrainTask } from './types.js';
 
 export interface FitOptions<B> {

@@ -4,9 +4,9 @@
  *   const task = layersTask(model, { loss: 'softmaxCrossEntropy' });
  */
 
+import type { tf } from '@dlpipe/engine';
 import { saveModel } from '../io/model-io.js';
 import { LOSSES, type LossFn, type LossName } from '../losses/losses.js';
-import type * as tf from '../tf.js';
 import type { LossOutput, TrainTask, XYBatch } from './types.js';
 
 export interface LayersTaskOptions {

@@ -2,8 +2,8 @@
  * The contracts of dlpipe's one training loop. A model only says what it is (a `TrainTask`);
  * data comes from a `DataSource`; the loop (`fit`) owns optimization, metrics, checkpoints.
  */
-import type { Rng } from '../random.js';
-import type * as tf from '../tf.js';
+import type { Rng } from '@dlpipe/core';
+import type { tf } from '@dlpipe/engine';
 
 /** What a task's loss function returns: the scalar loss, and optionally predictions for metrics. */
 export interface LossOutput {

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Rng, tf } from '@dlpipe/tensor';
+import { Rng } from '@dlpipe/core';
+import { tf } from '@dlpipe/tensor';
 import sharp from 'sharp';
 import { writeImageGrid } from '../image/grid.js';
 import {

@@ -7,7 +7,8 @@
  *   const d = loadMnistSubset('fashion-mnist', { perClass: 100, testSize: 1000, size: 96, channels: 3 });
  */
 import { type ImageSplit, loadMnistFormat } from '@dlpipe/data';
-import { Rng, tf } from '@dlpipe/tensor';
+import { Rng } from '@dlpipe/core';
+import { tf } from '@dlpipe/tensor';
 import { DatasetError } from '../errors.js';
 import { resize } from '../image/ops.js';
 

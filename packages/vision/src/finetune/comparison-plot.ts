@@ -4,7 +4,7 @@
  *
  *   writeFigure(comparisonChart(await compareFinetune(o)), 'runs/ft/comparison.png');
  */
-import { type LineSeries, lineChart, TAB10 } from '@dlpipe/tensor';
+import { type LineSeries, lineChart, TAB10 } from '@dlpipe/plot';
 import type { CompareArm, CompareFinetuneResult } from './compare-finetune.js';
 
 function curves(arm: CompareArm, name: string, color: string): LineSeries[] {

@@ -7,15 +7,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  confusionMatrix,
-  type HistoryRecord,
-  plotConfusionMatrix,
-  plotTrainingCurves,
-  precisionRecallF1,
-  tf,
-  writeFigure,
-} from '@dlpipe/tensor';
+import { confusionMatrix, type HistoryRecord, precisionRecallF1, tf } from '@dlpipe/tensor';
+import { plotConfusionMatrix, plotTrainingCurves, writeFigure } from '@dlpipe/plot';
 import { writeImageGrid } from '../image/grid.js';
 import { checkInput } from '../models/registry.js';
 

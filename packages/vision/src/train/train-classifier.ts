@@ -5,18 +5,8 @@
  *   const r = await trainClassifier({ model: 'lenet', train, test, classNames, epochs: 10, lr: 0.9, runDir: 'runs/lenet' });
  */
 import { join } from 'node:path';
-import {
-  type DataSource,
-  fit,
-  type HistoryRecord,
-  layersTask,
-  type OptimizerOptions,
-  saveModel,
-  setSeed,
-  tensorDataSource,
-  tf,
-  type XYBatch,
-} from '@dlpipe/tensor';
+import { type DataSource, fit, type HistoryRecord, layersTask, type OptimizerOptions, saveModel, tensorDataSource, tf, type XYBatch } from '@dlpipe/tensor';
+import { setSeed } from '@dlpipe/core';
 import { loadMnistTensors } from '../datasets/mnist.js';
 import { checkInput, countParameters, createModel } from '../models/registry.js';
 import { writeClassifierReport } from './report.js';

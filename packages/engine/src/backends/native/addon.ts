@@ -1,5 +1,5 @@
 /**
- * Loads dlpipe's native addon (packages/tensor/native, oneDNN over N-API) and sets its threads.
+ * Loads dlpipe's native addon (packages/engine/native, oneDNN over N-API) and sets its threads.
  * The addon is built at install time; when it is absent, `loadNativeAddon` throws with the reason
  * the build recorded (native/build/status.json).
  */

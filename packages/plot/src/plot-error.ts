@@ -4,7 +4,7 @@
  *
  *   try { lineChart({ series: [] }); } catch (e) { if (e instanceof PlotError) console.error(e.message); }
  */
-import { DlpipeError } from '../errors.js';
+import { DlpipeError } from '@dlpipe/core';
 
 /** Data or options a plot cannot draw; the message says what was received and how to fix it. */
 export class PlotError extends DlpipeError {

@@ -1,7 +1,10 @@
 /**
- * zod issues as lines that name the field: `maxDepth: expected a number, received "two"`.
+ * The one formatter of zod issues in dlpipe: lines that name the field, e.g.
+ * `maxDepth: expected a number, received "two"`; unions report their closest branch.
  *
- *   formatIssues(result.error); // ['startUrls.0: expected an http(s) URL', …]
+ *   formatIssues(result.error);                 // ['startUrls.0: expected an http(s) URL', …]
+ *   formatIssues(result.error, (p) => `--${p}`); // field names as a CLI shows them
+ *   zodMessage('crawl options', result.error);  // one line: 'crawl options: a: …; b: …'
  */
 import type { z } from 'zod';
 
@@ -10,27 +13,37 @@ export function issuePath(path: readonly PropertyKey[]): string {
   return path.length ? path.map(String).join('.') : '(root)';
 }
 
+/** How a field's path is shown: `a.b.0` by default. */
+export type NameField = (path: readonly PropertyKey[]) => string;
+
 /** One line per issue (unions: the closest branch's issues, not "invalid input"). */
-export function formatIssues(error: z.ZodError): string[] {
-  return error.issues.flatMap((i) => issueLines(i, []));
+export function formatIssues(error: z.ZodError, name: NameField = issuePath): string[] {
+  return error.issues.flatMap((i) => issueLines(i, [], name));
 }
 
-function issueLines(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): string[] {
+/** The issues on one line behind what was checked: `what: field: problem; field: problem`. */
+export function zodMessage(what: string, error: z.ZodError, name: NameField = issuePath): string {
+  return `${what}: ${formatIssues(error, name).join('; ')}`;
+}
+
+function issueLines(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], name: NameField): string[] {
   const path = [...prefix, ...issue.path];
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     // report the branch that fits best: fewest and least fundamental problems, then the deepest
     const best = [...issue.errors].sort((a, b) => cost(a) - cost(b) || depth(b) - depth(a))[0]!;
-    if (cost(best) < WRONG_TYPE) return best.flatMap((i) => issueLines(i, path));
+    if (cost(best) < WRONG_TYPE) return best.flatMap((i) => issueLines(i, path, name));
   }
   if ((issue.code === 'invalid_key' || issue.code === 'invalid_element') && issue.issues.length > 0) {
-    return issue.issues.flatMap((i) => issueLines(i, path));
+    return issue.issues.flatMap((i) => issueLines(i, path, name));
   }
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map(
-      (k) => `${issuePath([...path, k])}: unknown field; check its spelling against the documented options`,
+      (k) => `${name([...path, k])}: unknown field; check its spelling against the documented options`,
     );
   }
-  return [`${issuePath(path)}: ${issue.message}`];
+  return [
+    `${name(path)}: ${issue.message.replace(/^Invalid input: expected number, received NaN$/, 'expected a number')}`,
+  ];
 }
 
 /** A branch of the wrong type altogether. */

@@ -1,7 +1,7 @@
 /**
  * The TensorFlow.js API, the only entry to it in dlpipe: core ops (with chained ops such as
  * `x.add(y)`), layers, the graph-model converter and tf.data, all on one engine. Import it as
- * `import { tf } from '@dlpipe/tensor'`.
+ * `import { tf } from '@dlpipe/tensor'` (which re-exports it).
  *
  * The backend is chosen in `backend.ts`; the union package registers `cpu` (and a `webgl`
  * backend that never initializes in Node, which dlpipe never selects).

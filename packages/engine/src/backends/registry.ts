@@ -49,7 +49,7 @@ export const BACKEND_LOADERS: Record<BackendName, BackendLoader> = {
     },
     howTo:
       "install Debian's libdnnl-dev, g++ and make, then run `pnpm install` again " +
-      '(the addon builds at install; see packages/tensor/native/build/status.json)',
+      '(the addon builds at install; see packages/engine/native/build/status.json)',
   },
   wasm: {
     async load() {

@@ -1,0 +1,21 @@
+/**
+ * @dlpipe/engine — the TensorFlow.js runtime of dlpipe: the `tf` API (the only import of tfjs),
+ * backend choice, the native oneDNN addon and its kernels, dlpipe's wasm training kernels, and the
+ * fused kernels (batch norm training step, SGD and Adam updates) registered into tfjs.
+ * Packages above it import `tf` and the backend API through @dlpipe/tensor.
+ *
+ *   import { tf, initBackend } from '@dlpipe/engine';
+ */
+
+export * from './backend.js';
+export {
+  BATCH_NORM_TRAIN,
+  BATCH_NORM_TRAIN_GRAD,
+  type BatchNormTrainInputs,
+  registerBatchNormTrainGrad,
+} from './backends/native/kernels/batchnorm-train.js';
+export * from './errors.js';
+export * from './optim/adam-update.js';
+export * from './optim/sgd-update.js';
+export type { NamedTensor } from './tf.js';
+export * as tf from './tf.js';
