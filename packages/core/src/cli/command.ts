@@ -156,7 +156,9 @@ export function defineCommand<A extends Shape = Record<never, never>, F extends 
     try {
       parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     } catch (err) {
-      throw new OptionsError((err as Error).message.replace(/\. To specify a positional.*$/s, ''));
+      throw new OptionsError(
+        (err as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/\s*\n\s*/g, ' '),
+      );
     }
     if (parsed.values.help) throw new HelpRequested(usage);
     const raw: Record<string, unknown> = { ...assignArgs(argFields, parsed.positionals) };

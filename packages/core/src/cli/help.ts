@@ -53,7 +53,7 @@ export function commandHelp(
   args: FieldInfo[],
   flags: FieldInfo[],
 ): string {
-  const synopsis = [`pnpm ${app} ${name}`, ...args.map(argLabel)];
+  const synopsis = [name ? `pnpm ${app} ${name}` : `pnpm ${app}`, ...args.map(argLabel)];
   if (flags.length || spec.json) synopsis.push('[options]');
   const parts = [
     `usage: ${synopsis.join(' ')}`,

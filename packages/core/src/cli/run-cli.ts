@@ -6,6 +6,7 @@
  * 1 failure, 130 interrupted (143 for SIGTERM). `DLPIPE_DEBUG=1` adds the stack.
  *
  *   runCli('data', { convert, head: lazy('print rows', () => import('./head.js').then((m) => m.head)) }, process.argv.slice(2));
+ *   runCli('demo', demoCommand, process.argv.slice(2)); // an app that is one command: `pnpm demo [options]`
  */
 import { DlpipeError, InterruptedError } from '../errors.js';
 import { formatIssues } from '../zod-issues.js';
@@ -73,10 +74,11 @@ export interface DispatchOptions {
 /** Runs the chosen command and resolves to its exit code; errors become one stderr line. */
 export async function dispatchCommand(
   app: string,
-  commands: Record<string, CommandEntry>,
+  commands: Record<string, CommandEntry> | Command,
   argv: string[],
   options: DispatchOptions = {},
 ): Promise<number> {
+  if (isCommand(commands)) return runOne(app, '', commands, argv, options);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') {
     (name ? console.log : console.error)(appUsage(app, commands));
@@ -87,15 +89,31 @@ export async function dispatchCommand(
     console.error(`dlpipe-${app}: unknown command '${name}' (commands: ${Object.keys(commands).join(', ')})`);
     return 2;
   }
+  return runOne(app, name, entry, rest, options);
+}
+
+function isCommand(x: Record<string, CommandEntry> | Command): x is Command {
+  return typeof x.run === 'function' && typeof x.help === 'function';
+}
+
+/** Runs one command (`name` is '' for an app that is a single command, as `pnpm demo`). */
+async function runOne(
+  app: string,
+  name: string,
+  entry: CommandEntry,
+  argv: string[],
+  options: DispatchOptions,
+): Promise<number> {
+  const where = name ? `${app} ${name}` : app;
   try {
     const cmd = await resolve(entry);
-    if (wantsHelp(rest)) {
+    if (wantsHelp(argv)) {
       console.log(cmd.help(app, name));
       return 0;
     }
     options.onCommand?.(cmd);
     const signal = options.signal ?? new AbortController().signal;
-    const code = await cmd.run(rest, { app, command: name, signal, json: false });
+    const code = await cmd.run(argv, { app, command: name, signal, json: false });
     return code === 0 && signal.aborted ? 130 : code;
   } catch (err) {
     if (err instanceof HelpRequested) {
@@ -103,8 +121,8 @@ export async function dispatchCommand(
       return 0;
     }
     const { line, exitCode } = describeError(err);
-    const hint = exitCode === 2 && !(err instanceof InterruptedError) ? ` (pnpm ${app} ${name} --help)` : '';
-    console.error(`dlpipe-${app} ${name}: ${line.split('\n')[0]}${hint}`);
+    const hint = exitCode === 2 && !(err instanceof InterruptedError) ? ` (pnpm ${where} --help)` : '';
+    console.error(`dlpipe-${where}: ${line.split('\n')[0]}${hint}`);
     if (process.env.DLPIPE_DEBUG && err instanceof Error) console.error(err.stack);
     return exitCode;
   }
@@ -115,7 +133,7 @@ export async function dispatchCommand(
  * interruptible command's signal (it finishes cleanly and exits 130/143); otherwise, or at the
  * second signal, the process exits at once with that code.
  */
-export function runCli(app: string, commands: Record<string, CommandEntry>, argv: string[]): void {
+export function runCli(app: string, commands: Record<string, CommandEntry> | Command, argv: string[]): void {
   const controller = new AbortController();
   let current: Command | undefined;
   let signals = 0;
