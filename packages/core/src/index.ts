@@ -10,6 +10,8 @@ export * from './cli/fields.js';
 export * from './cli/help.js';
 export * from './cli/run-cli.js';
 export * from './errors.js';
+export * from './fs/atomic.js';
+export * from './fs/paths.js';
 export * from './progress.js';
 export * from './random.js';
 export * from './zod-issues.js';
