@@ -43,6 +43,14 @@ describe('pnpm data', () => {
     assert.equal(s.code, 0, s.err);
     assert.match(s.err, /skipped .*bad\.csv, line 3/);
     assert.match(s.out, /2 rows × 2 columns.*1 bad rows skipped/);
+    const h = data('head', join(tmp, 'bad.csv'), '--on-bad-row', 'skip', '--json');
+    assert.equal(h.code, 0, h.err);
+    assert.deepEqual(JSON.parse(h.out).head, [
+      { a: 1, b: 2 },
+      { a: 6, b: 7 },
+    ]);
+    assert.match(h.err, /skipped .*bad\.csv, line 3/);
+    assert.equal(data('info', join(tmp, 'bad.csv')).code, 2);
   });
 
   it('head, info and split; unknown commands and options say what exists', () => {
@@ -64,6 +72,15 @@ describe('pnpm data', () => {
     const u = data('frobnicate');
     assert.equal(u.code, 2);
     assert.match(u.err, /unknown command 'frobnicate'[\s\S]*convert/);
-    assert.match(data('convert', 'a').err, /arguments: .*usage: pnpm data convert/s);
+    const missing = data('convert', 'a');
+    assert.equal(missing.code, 2);
+    assert.equal(missing.err, 'dlpipe-data convert: missing argument <out> (pnpm data convert --help)\n');
+    const badFlag = data('head', 'x.csv', '--dtype', 'x');
+    assert.equal(badFlag.code, 2);
+    assert.match(badFlag.err, /--dtype: 'x': expected COL=TYPE with TYPE one of float, int/);
+    assert.match(
+      data('head', '--help').out,
+      /^usage: pnpm data head <file> \[options\][\s\S]*--on-bad-row error\|skip/,
+    );
   });
 });

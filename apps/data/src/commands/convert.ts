@@ -4,83 +4,63 @@
  *
  *   pnpm data convert big.csv.gz big.feather --dtype zip=string --on-bad-row skip
  */
+import { defineCommand, ProgressBar } from '@dlpipe/core';
 import { convertTable } from '@dlpipe/data';
-import { ProgressBar } from '@dlpipe/tensor';
 import { z } from 'zod';
-import { type Command, delimiter, parse, parseDtypes } from '../args.js';
+import { outDelimiterFlag, readFlags, readOptions, skipReporter } from '../table-flags.js';
 
-const USAGE = `usage: pnpm data convert <in> <out> [--delimiter ,] [--out-delimiter ,] [--dtype col=type]...
-                         [--on-bad-row error|skip] [--infer-rows N|all] [--chunk-rows 16384] [--member name]
-
-Converts between CSV (.csv/.tsv, optionally .gz/.zip/.bz2/.zst; compression read by magic bytes)
-and Feather v2 (.feather/.arrow), by the file names. Writes .csv, .csv.gz or .csv.zip.
-Types: int, float, bool, string, date. --infer-rows all (default) reads the file twice.`;
-
-const schema = z.object({
-  _: z.tuple([z.string(), z.string()]),
-  delimiter: z.string().optional(),
-  'out-delimiter': z.string().optional(),
-  dtype: z.array(z.string()).optional(),
-  'on-bad-row': z.enum(['error', 'skip']).default('error'),
-  'infer-rows': z.union([z.literal('all'), z.coerce.number().int().positive()]).default('all'),
-  'chunk-rows': z.coerce.number().int().positive().default(16384),
-  member: z.string().optional(),
-  quiet: z.boolean().default(false),
-});
-
-export const convert: Command = {
+export const convert = defineCommand({
   summary: 'convert a table between CSV (any compression) and Feather',
-  usage: USAGE,
-  async run(argv) {
-    const o = parse(
-      argv,
-      {
-        delimiter: { type: 'string' },
-        'out-delimiter': { type: 'string' },
-        dtype: { type: 'string', multiple: true },
-        'on-bad-row': { type: 'string' },
-        'infer-rows': { type: 'string' },
-        'chunk-rows': { type: 'string' },
-        member: { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-      },
-      schema,
-      USAGE,
-    );
-    const [input, output] = o._;
-    let skipped = 0;
+  description: `Converts between CSV (.csv/.tsv, optionally .gz/.zip/.bz2/.zst; compression read by magic bytes)
+and Feather v2 (.feather/.arrow), by the file names. Writes .csv, .csv.gz or .csv.zip.
+Types: int, float, bool, string, date. --infer-rows all (default) reads the file twice.`,
+  args: {
+    in: z.string().describe('the table to read'),
+    out: z.string().describe('the file to write (its name picks the format)'),
+  },
+  flags: {
+    ...readFlags,
+    outDelimiter: outDelimiterFlag,
+    inferRows: z
+      .union([z.literal('all'), z.coerce.number().int().positive()])
+      .default('all')
+      .meta({ placeholder: 'N|all', description: 'rows the dtypes are inferred from (all: a first pass)' }),
+    chunkRows: z.coerce.number().int().positive().default(16384).describe('rows per chunk written'),
+    member: z.string().optional().meta({ placeholder: 'NAME', description: 'the member of a .zip to read' }),
+    quiet: z.boolean().default(false).meta({ short: 'q', description: 'no progress bar' }),
+  },
+  examples: ['pnpm data convert big.csv.gz big.feather --dtype zip=string --on-bad-row skip'],
+  json: true,
+  async run({ in: input, out: output, outDelimiter, inferRows, chunkRows, member, quiet, ...o }) {
+    const skipped = skipReporter();
     let bar: ProgressBar | undefined;
     let last = 0;
     const t0 = performance.now();
     const r = await convertTable(input, output, {
-      delimiter: delimiter(o.delimiter),
-      dtypes: parseDtypes(o.dtype),
-      onBadRow: o['on-bad-row'],
-      onSkip: (e) => {
-        skipped++;
-        if (skipped <= 20) process.stderr.write(`skipped ${e.message}\n`);
-        if (skipped === 21) process.stderr.write('(more skipped rows are counted, not shown)\n');
-      },
-      inferRows: o['infer-rows'],
-      chunkRows: o['chunk-rows'],
-      member: o.member,
-      write: { delimiter: delimiter(o['out-delimiter']) },
+      ...readOptions(o, skipped),
+      inferRows,
+      chunkRows,
+      member,
+      write: { delimiter: outDelimiter },
       onProgress: (done, total) => {
-        bar ??= new ProgressBar({ total, label: 'convert', unit: 'B', silent: o.quiet });
+        bar ??= new ProgressBar({ total, label: 'convert', unit: 'B', silent: quiet });
         bar.update(done - last);
         last = done;
       },
     });
     bar?.done();
+    const seconds = (performance.now() - t0) / 1000;
     const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
-    console.log(
-      `${input} → ${output}: ${r.rows} rows × ${r.columns.length} columns, ${mb(r.bytesIn)} → ${mb(r.bytesOut)} ` +
-        `in ${((performance.now() - t0) / 1000).toFixed(1)} s${skipped ? `, ${skipped} bad rows skipped` : ''}`,
-    );
-    console.log(describeDtypes(r.dtypes));
-    return 0;
+    return {
+      lines: [
+        `${input} → ${output}: ${r.rows} rows × ${r.columns.length} columns, ${mb(r.bytesIn)} → ${mb(r.bytesOut)} ` +
+          `in ${seconds.toFixed(1)} s${skipped.count ? `, ${skipped.count} bad rows skipped` : ''}`,
+        describeDtypes(r.dtypes),
+      ],
+      data: { input, output, ...r, skipped: skipped.count, seconds },
+    };
   },
-};
+});
 
 /** "a: int, b: string" for a few columns, else counts per dtype. */
 export function describeDtypes(dtypes: Record<string, string>): string {

@@ -4,49 +4,49 @@
  *
  *   pnpm data head data/label/iris.csv -n 5
  */
-import { formatSummary, formatTable, readTable } from '@dlpipe/data';
+import { defineCommand } from '@dlpipe/core';
+import { formatSummary, formatTable, readTable, summarize, type Table } from '@dlpipe/data';
 import { z } from 'zod';
-import { type Command, delimiter, parse, parseDtypes } from '../args.js';
+import { readFlags, readOptions, skipReporter } from '../table-flags.js';
 
-const HEAD_USAGE = `usage: pnpm data head <file> [-n 10] [--delimiter ,] [--dtype col=type]...
+const fileArg = z.string().describe('a CSV (any compression) or Feather file');
 
-Prints the first rows of a CSV (any compression) or Feather file.`;
-const INFO_USAGE = `usage: pnpm data info <file> [--delimiter ,] [--dtype col=type]...
+/** Reads the table of `file` with the read flags. */
+function read(file: string, o: Parameters<typeof readOptions>[0]): Promise<Table> {
+  return readTable(file, readOptions(o, skipReporter()));
+}
 
-Prints rows, columns, each column's dtype, missing values and statistics (pandas describe).`;
-
-const schema = z.object({
-  _: z.tuple([z.string()]),
-  n: z.coerce.number().int().min(0).default(10),
-  delimiter: z.string().optional(),
-  dtype: z.array(z.string()).optional(),
-});
-const options = {
-  n: { type: 'string', short: 'n' },
-  delimiter: { type: 'string' },
-  dtype: { type: 'string', multiple: true },
-} as const;
-
-export const head: Command = {
+export const head = defineCommand({
   summary: 'print the first rows of a table',
-  usage: HEAD_USAGE,
-  async run(argv) {
-    const o = parse(argv, options, schema, HEAD_USAGE);
-    const t = await readTable(o._[0], { delimiter: delimiter(o.delimiter), dtypes: parseDtypes(o.dtype) });
-    console.log(formatTable(t.head(o.n)));
-    console.log(`[${t.nRows} rows × ${t.columnNames.length} columns]`);
-    return 0;
+  description: 'Prints the first rows of a CSV (any compression) or Feather file.',
+  args: { file: fileArg },
+  flags: {
+    n: z.coerce.number().int().min(0).default(10).meta({ short: 'n', description: 'rows to print' }),
+    ...readFlags,
   },
-};
+  examples: ['pnpm data head data/label/iris.csv -n 5'],
+  json: true,
+  async run({ file, n, ...o }) {
+    const t = await read(file, o);
+    return {
+      lines: [formatTable(t.head(n)), `[${t.nRows} rows × ${t.columnNames.length} columns]`],
+      data: { file, rows: t.nRows, columns: t.columnNames, head: t.head(n).toRows() },
+    };
+  },
+});
 
-export const info: Command = {
+export const info = defineCommand({
   summary: 'print dtypes, missing values and statistics per column',
-  usage: INFO_USAGE,
-  async run(argv) {
-    const o = parse(argv, options, schema, INFO_USAGE);
-    const t = await readTable(o._[0], { delimiter: delimiter(o.delimiter), dtypes: parseDtypes(o.dtype) });
-    console.log(`${o._[0]}: ${t.nRows} rows × ${t.columnNames.length} columns`);
-    console.log(formatSummary(t));
-    return 0;
+  description: "Prints rows, columns, each column's dtype, missing values and statistics (pandas describe).",
+  args: { file: fileArg },
+  flags: readFlags,
+  examples: ['pnpm data info data/tables/cities.csv.bz2'],
+  json: true,
+  async run({ file, ...o }) {
+    const t = await read(file, o);
+    return {
+      lines: [`${file}: ${t.nRows} rows × ${t.columnNames.length} columns`, formatSummary(t)],
+      data: { file, rows: t.nRows, columns: summarize(t) },
+    };
   },
-};
+});

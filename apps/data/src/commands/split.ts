@@ -6,67 +6,57 @@
  */
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { defineCommand } from '@dlpipe/core';
 import { readTable, trainTestSplit, writeTable } from '@dlpipe/data';
 import { z } from 'zod';
-import { type Command, delimiter, parse } from '../args.js';
+import { readFlags, readOptions, skipReporter } from '../table-flags.js';
 
-const USAGE = `usage: pnpm data split <file> --out-dir DIR [--test 0.25] [--val 0] [--stratify col] [--seed 0]
-                       [--no-shuffle] [--delimiter ,]
+/** `iris.csv.gz` → ['iris', '.csv.gz']: the stem and the extension the parts keep. */
+function stemAndExt(file: string): [string, string] {
+  const m = /^(.*?)(\.(csv|tsv|txt|feather|arrow)(\.(gz|zip))?)$/i.exec(basename(file));
+  return m ? [m[1]!, m[2]!] : [basename(file), '.csv'];
+}
 
-Writes DIR/<name>.train.<ext>, .val (when --val) and .test. Sizes are proportions or counts.`;
-
-const schema = z.object({
-  _: z.tuple([z.string()]),
-  'out-dir': z.string(),
-  test: z.coerce.number().positive().default(0.25),
-  val: z.coerce.number().min(0).default(0),
-  stratify: z.string().optional(),
-  seed: z.coerce.number().int().default(0),
-  'no-shuffle': z.boolean().default(false),
-  delimiter: z.string().optional(),
-});
-
-export const split: Command = {
+export const split = defineCommand({
   summary: 'split a table into train/val/test files (seeded, optionally stratified)',
-  usage: USAGE,
-  async run(argv) {
-    const o = parse(
-      argv,
-      {
-        'out-dir': { type: 'string' },
-        test: { type: 'string' },
-        val: { type: 'string' },
-        stratify: { type: 'string' },
-        seed: { type: 'string' },
-        'no-shuffle': { type: 'boolean' },
-        delimiter: { type: 'string' },
-      },
-      schema,
-      USAGE,
-    );
-    const file = o._[0];
-    const t = await readTable(file, { delimiter: delimiter(o.delimiter) });
+  description: 'Writes DIR/<name>.train.<ext>, .val (when --val) and .test. Sizes are proportions or counts.',
+  args: { file: z.string().describe('a CSV (any compression) or Feather file') },
+  flags: {
+    outDir: z.string().meta({ placeholder: 'DIR', description: 'where the parts go (required)' }),
+    test: z.coerce.number().positive().default(0.25).describe('the test part: a proportion or a count'),
+    val: z.coerce.number().min(0).default(0).describe('the validation part: a proportion or a count'),
+    stratify: z
+      .string()
+      .optional()
+      .meta({ placeholder: 'COL', description: "keep this column's class proportions in every part" }),
+    seed: z.coerce.number().int().default(0).describe('the shuffle seed'),
+    noShuffle: z.boolean().default(false).describe('keep the row order (parts are consecutive)'),
+    ...readFlags,
+  },
+  examples: ['pnpm data split data/label/iris.csv --test 0.3 --stratify species --out-dir runs/iris'],
+  json: true,
+  async run({ file, outDir, test, val, stratify, seed, noShuffle, ...o }) {
+    const t = await readTable(file, readOptions(o, skipReporter()));
     const s = trainTestSplit(t.nRows, {
-      testSize: o.test,
-      valSize: o.val,
-      stratify: o.stratify ? t.strings(o.stratify) : undefined,
-      shuffle: !o['no-shuffle'],
-      seed: o.seed,
+      testSize: test,
+      valSize: val,
+      stratify: stratify ? t.strings(stratify) : undefined,
+      shuffle: !noShuffle,
+      seed,
     });
-    mkdirSync(o['out-dir'], { recursive: true });
-    const m = /^(.*?)(\.(csv|tsv|txt|feather|arrow)(\.(gz|zip))?)$/i.exec(basename(file));
-    const [stem, ext] = m ? [m[1]!, m[2]!] : [basename(file), '.csv'];
-    const parts = [
+    mkdirSync(outDir, { recursive: true });
+    const [stem, ext] = stemAndExt(file);
+    const files: { part: string; file: string; rows: number }[] = [];
+    for (const [part, idx] of [
       ['train', s.train],
       ['val', s.val],
       ['test', s.test],
-    ] as const;
-    for (const [name, idx] of parts) {
-      if (name === 'val' && idx.length === 0) continue;
-      const out = join(o['out-dir'], `${stem}.${name}${ext.replace(/\.(bz2|zst)$/i, '')}`);
+    ] as const) {
+      if (part === 'val' && idx.length === 0) continue;
+      const out = join(outDir, `${stem}.${part}${ext.replace(/\.(bz2|zst)$/i, '')}`);
       await writeTable(out, t.take(idx));
-      console.log(`${out}: ${idx.length} rows`);
+      files.push({ part, file: out, rows: idx.length });
     }
-    return 0;
+    return { lines: files.map((f) => `${f.file}: ${f.rows} rows`), data: files };
   },
-};
+});
