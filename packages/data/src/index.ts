@@ -29,6 +29,7 @@ export * from './table/column.js';
 export * from './table/format.js';
 export * from './table/parse-cell.js';
 export * from './table/table.js';
+export * from './text/naive-bayes.js';
 export * from './text/natural.js';
 export * from './text/tokenize.js';
 export * from './transforms/imputer.js';

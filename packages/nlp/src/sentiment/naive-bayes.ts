@@ -1,16 +1,15 @@
 /**
- * The baseline: `natural`'s multinomial naive Bayes (`BayesClassifier`) on the same tokens as
- * the neural classifiers (natural's own tokenizer and stemmer are bypassed by passing token lists).
+ * The sentiment baseline: @dlpipe/data's `NaiveBayesText` (natural's multinomial naive Bayes
+ * model) on the same token lists as the neural classifiers, with nlp's error for a label count
+ * that does not match.
  *
  *   const nb = NaiveBayesBaseline.train(ds.train.tokens, labels);
  *   nb.predict([['great', 'phone']]); // [1]
  */
+import { NaiveBayesText } from '@dlpipe/data';
 import { ModelUseError } from '../errors.js';
-import { loadNatural, type NaturalBayesClassifier } from '../tokenize/natural-loader.js';
 
-export class NaiveBayesBaseline {
-  private constructor(private readonly nb: NaturalBayesClassifier) {}
-
+export class NaiveBayesBaseline extends NaiveBayesText<readonly string[]> {
   /** Trains on token lists and integer labels. */
   static train(tokens: readonly (readonly string[])[], labels: readonly number[]): NaiveBayesBaseline {
     if (tokens.length !== labels.length || tokens.length === 0) {
@@ -18,16 +17,6 @@ export class NaiveBayesBaseline {
         `naive Bayes needs one label per sentence; received ${tokens.length} sentences and ${labels.length} labels.`,
       );
     }
-    const nb = new (loadNatural().BayesClassifier)();
-    tokens.forEach((t, i) => {
-      nb.addDocument([...t], String(labels[i]));
-    });
-    nb.train();
-    return new NaiveBayesBaseline(nb);
-  }
-
-  /** The most probable label of each token list. */
-  predict(tokens: readonly (readonly string[])[]): number[] {
-    return tokens.map((t) => Number(this.nb.classify([...t])));
+    return new NaiveBayesBaseline().fit(tokens, labels);
   }
 }

@@ -7,11 +7,12 @@
  *   const tok = new EnglishTokenizer({ kind: 'treebank', lowercase: true });
  *   tok.tokenize("Don't go to https://d2l.ai 😀"); // ['do', "n't", 'go', 'to', 'https://d2l.ai', '😀']
  */
+
+import { loadNatural } from '@dlpipe/data';
 import { z } from 'zod';
 import { TokenizerError } from '../errors.js';
 import { checkText } from '../text/check-text.js';
 import { type NormalizeOptions, type Normalizer, normalizerFor } from '../text/normalizers.js';
-import { loadNatural } from './natural-loader.js';
 
 export const ENGLISH_KINDS = ['word', 'treebank', 'wordpunct', 'regexp', 'whitespace', 'char'] as const;
 export type EnglishKind = (typeof ENGLISH_KINDS)[number];
