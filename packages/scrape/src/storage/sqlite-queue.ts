@@ -8,6 +8,7 @@
  */
 import type Database from 'better-sqlite3';
 import { hostKey } from '../url/normalize-url.js';
+import { fromRow } from './sqlite-rows.js';
 import {
   type ClaimOptions,
   type CrawlRequest,
@@ -42,23 +43,12 @@ interface RequestRow {
   loaded_url: string | null;
 }
 
+/** The columns of RequestRow (not run_id, updated_at: they are no part of a CrawlRequest). */
+const REQUEST_COLUMNS =
+  'id, url, unique_key, host, depth, priority, label, parent_id, status, attempts, not_before, last_error, http_status, loaded_url';
+
 function toRequest(r: RequestRow): CrawlRequest {
-  return {
-    id: r.id,
-    url: r.url,
-    uniqueKey: r.unique_key,
-    host: r.host,
-    depth: r.depth,
-    priority: r.priority,
-    label: r.label ?? undefined,
-    parentId: r.parent_id ?? undefined,
-    status: r.status,
-    attempts: r.attempts,
-    notBefore: r.not_before,
-    lastError: r.last_error ?? undefined,
-    httpStatus: r.http_status ?? undefined,
-    loadedUrl: r.loaded_url ?? undefined,
-  };
+  return fromRow(r);
 }
 
 export class SqliteQueue implements RequestQueue {
@@ -82,7 +72,7 @@ export class SqliteQueue implements RequestQueue {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.candidates = db.prepare(
-      `SELECT * FROM requests INDEXED BY requests_ready WHERE run_id = ? AND status = 'pending' AND not_before <= ?
+      `SELECT ${REQUEST_COLUMNS} FROM requests INDEXED BY requests_ready WHERE run_id = ? AND status = 'pending' AND not_before <= ?
        ORDER BY priority DESC, id LIMIT ?`,
     );
     this.setStatus = db.prepare(
@@ -213,7 +203,7 @@ export class SqliteQueue implements RequestQueue {
   }
   async list(status: RequestStatus, limit: number): Promise<CrawlRequest[]> {
     const rows = this.db
-      .prepare('SELECT * FROM requests WHERE run_id = ? AND status = ? ORDER BY id LIMIT ?')
+      .prepare(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE run_id = ? AND status = ? ORDER BY id LIMIT ?`)
       .all(this.runId, status, limit) as RequestRow[];
     return rows.map(toRequest);
   }
@@ -258,22 +248,11 @@ export class SqliteDataset implements Dataset {
     ).n;
   }
   async *images(): AsyncIterable<ImageRecord & { requestId: number }> {
-    const sql =
-      'SELECT * FROM images WHERE run_id = ? AND (request_id, idx) > (?, ?) ORDER BY request_id, idx LIMIT ?';
+    const sql = `SELECT request_id, idx, file, sha256, src, alt, page_url, width, height, bytes, content_type
+      FROM images WHERE run_id = ? AND (request_id, idx) > (?, ?) ORDER BY request_id, idx LIMIT ?`;
     for (const r of pages<ImageRow>(this.db.prepare(sql), this.runId)) {
-      yield {
-        requestId: r.request_id,
-        index: r.idx,
-        file: r.file,
-        sha256: r.sha256,
-        src: r.src,
-        alt: r.alt,
-        pageUrl: r.page_url,
-        width: r.width ?? undefined,
-        height: r.height ?? undefined,
-        bytes: r.bytes,
-        contentType: r.content_type,
-      };
+      const { requestId, idx, ...image } = fromRow(r);
+      yield { requestId, index: idx, ...image };
     }
   }
 }

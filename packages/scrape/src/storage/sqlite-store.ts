@@ -7,6 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import { SqliteDataset, SqliteQueue } from './sqlite-queue.js';
+import { fromRow } from './sqlite-rows.js';
 import { openDatabase } from './sqlite-schema.js';
 import {
   emptyStats,
@@ -34,20 +35,7 @@ interface RunRow {
 }
 
 function toRun(r: RunRow): RunInfo {
-  return {
-    id: r.id,
-    job: r.job,
-    status: r.status,
-    trigger: r.trigger,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at ?? undefined,
-    pid: r.pid ?? undefined,
-    heartbeatAt: r.heartbeat_at ?? undefined,
-    stats: { ...emptyStats(), ...(JSON.parse(r.stats) as Partial<RunStats>) },
-    error: r.error ?? undefined,
-    configHash: r.config_hash ?? undefined,
-    sessions: r.sessions,
-  };
+  return { ...fromRow(r), stats: { ...emptyStats(), ...(JSON.parse(r.stats) as Partial<RunStats>) } };
 }
 
 const COLUMNS: Record<keyof RunPatch, string> = {
