@@ -41,20 +41,53 @@ it('dlpipe-demo trains, reports and writes metrics.json, PNGs and the model', ()
     10000,
   );
   assert.ok(metrics.test.accuracy > 0.55, `accuracy ${metrics.test.accuracy} after 2 epochs on 3,000 images`);
-  for (const f of ['curves.png', 'confusion-matrix.png', 'history.jsonl', 'model/model.json']) {
+  assert.equal(metrics.model.name, 'mlp');
+  assert.equal(metrics.test.examples, 10000);
+  for (const f of [
+    'curves.png',
+    'confusion-matrix.png',
+    'misclassified.png',
+    'history.jsonl',
+    'model/model.json',
+  ]) {
     assert.ok(existsSync(join(run, f)), f);
   }
   const png = readFileSync(join(run, 'curves.png'));
   assert.equal(png.subarray(1, 4).toString(), 'PNG');
 });
 
-it('bad options are a one-line error with usage, not a stack', () => {
-  const r = spawnSync(process.execPath, [join(root, 'apps/demo/bin/dlpipe-demo.mjs'), '--epochs', 'zero'], {
+it('--help prints the usage generated from the flags', () => {
+  const r = spawnSync(process.execPath, [join(root, 'apps/demo/bin/dlpipe-demo.mjs'), '--help'], {
     encoding: 'utf8',
   });
-  assert.equal(r.status, 1);
-  assert.match(r.stderr, /dlpipe-demo: --epochs: .*\nusage: dlpipe-demo/);
-  assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^usage: pnpm demo \[options\]\n/);
+  for (const flag of [
+    '--steps LIST',
+    '--model lenet|mlp',
+    '--epochs N',
+    '--out DIR',
+    '--checkpoint-every N',
+  ]) {
+    assert.ok(r.stdout.includes(flag), flag);
+  }
+});
+
+it('bad options are one line on stderr and exit 2, not a stack', () => {
+  for (const [argv, message] of [
+    [['--epochs', 'zero'], "--epochs 'zero': expected a number"],
+    [['--steps', 'crawl,scrape'], "--steps 'crawl,scrape': Invalid option"],
+    [['--bogus'], "Unknown option '--bogus'"],
+  ] as const) {
+    const r = spawnSync(process.execPath, [join(root, 'apps/demo/bin/dlpipe-demo.mjs'), ...argv], {
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 2, argv.join(' '));
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.split('\n').filter(Boolean).length, 1, r.stderr);
+    assert.ok(r.stderr.startsWith(`dlpipe-demo: ${message}`), r.stderr);
+    assert.ok(r.stderr.trimEnd().endsWith('(pnpm demo --help)'), r.stderr);
+  }
 });
 
 it('the full demo: crawl, self-train, LeNet (small), each step writing its outputs', () => {
@@ -71,7 +104,21 @@ it('the full demo: crawl, self-train, LeNet (small), each step writing its outpu
   );
   assert.match(r.stdout, /holdout accuracy 0\.\d{4} labeled-only → 0\.\d{4} self-trained/);
   assert.match(r.stdout, /LeNet test accuracy 0\.\d{4}/);
-  for (const f of ['label/self-training.png', 'train/metrics.json', 'train/confusion-matrix.png']) {
+  for (const f of [
+    'scrape/demo-shop/1/dataset.jsonl',
+    'scrape/demo-shop/1/dataset.feather',
+    'scrape/demo-shop/1/images/manifest.jsonl',
+    'label/self-training.png',
+    'label/self-training.json',
+    'train/metrics.json',
+    'train/confusion-matrix.png',
+    'train/model/model.json',
+  ]) {
     assert.ok(existsSync(join(all, f)), f);
   }
+  const metrics = JSON.parse(readFileSync(join(all, 'train/metrics.json'), 'utf8'));
+  assert.equal(metrics.model.name, 'lenet');
+  assert.equal(metrics.settings.trainExamples, 2000);
+  const selfTraining = JSON.parse(readFileSync(join(all, 'label/self-training.json'), 'utf8'));
+  assert.ok(selfTraining.labeled > 0 && selfTraining.rounds.length > 0);
 });

@@ -1,9 +1,8 @@
-/** The demo's steps, each calling one package and returning a one-line summary. */
-import { selfTrainDemo } from '@dlpipe/label';
-import { crawlDemoSite } from '@dlpipe/scrape';
-import { trainLenetDemo } from '@dlpipe/vision';
-import type { DemoOptions } from './args.js';
-import { trainMlp } from './train-mlp.js';
+/** The demo's steps, each calling one job and returning its summary lines. */
+import { crawlDemoSite } from './crawl-demo-site.js';
+import type { DemoOptions, DemoStep } from './options.js';
+import { selfTrainDemo } from './self-train-demo.js';
+import { trainDemo } from './train-demo.js';
 
 export async function runCrawl(_o: DemoOptions, dir: string): Promise<string> {
   const r = await crawlDemoSite(dir);
@@ -23,19 +22,16 @@ export async function runLabel(o: DemoOptions, dir: string): Promise<string> {
 }
 
 export async function runTrain(o: DemoOptions, dir: string): Promise<string> {
-  if (o.model === 'mlp') {
-    const r = await trainMlp(
-      { ...o, epochs: o.epochs ?? 1, out: dir },
-      await (await import('@dlpipe/tensor')).describeBackend(),
-    );
-    return `${r.dataset}: MLP test accuracy ${r.testAccuracy.toFixed(4)}, macro F1 ${r.macroF1.toFixed(4)} (backend ${r.backend}, ${r.seconds.toFixed(1)} s)\nwrote ${r.files.join(', ')}`;
-  }
-  const r = await trainLenetDemo({
-    outDir: dir,
-    epochs: o.epochs ?? 10,
-    limit: o.limit || undefined,
-    seed: o.seed,
-    dataset: o.dataset,
-  });
-  return `${r.dataset}: LeNet test accuracy ${r.testAccuracy.toFixed(4)}\nwrote ${r.files.join(', ')}`;
+  const r = await trainDemo(o, dir);
+  return (
+    `${r.dataset}: ${r.model} test accuracy ${r.testAccuracy.toFixed(4)}, macro F1 ${r.macroF1.toFixed(4)} ` +
+    `(backend ${r.backend}, ${r.seconds.toFixed(1)} s)\nwrote ${r.files.join(', ')}`
+  );
 }
+
+/** Each step and the folder under `--out` it writes to. */
+export const STEPS: Record<DemoStep, { dir: string; run(o: DemoOptions, dir: string): Promise<string> }> = {
+  crawl: { dir: 'scrape', run: runCrawl },
+  label: { dir: 'label', run: runLabel },
+  train: { dir: 'train', run: runTrain },
+};

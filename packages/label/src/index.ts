@@ -1,7 +1,7 @@
 /**
  * @dlpipe/label — semi-supervised labeling: scikit-learn's `SelfTrainingClassifier`, base
  * classifiers on @dlpipe/tensor (logistic regression, MLP) and natural (naive Bayes for text),
- * a SQLite label store with a review queue and CSV import, and the demo's self-training step.
+ * and a SQLite label store with a review queue and CSV import.
  *
  *   const st = new SelfTrainingClassifier(new LogisticRegression(), { threshold: 0.9 });
  *   await st.fit(X, y);   // y: -1 / null = unlabeled
@@ -11,7 +11,6 @@ export * from './classifiers/lbfgs.js';
 export * from './classifiers/logistic-regression.js';
 export * from './classifiers/mlp-classifier.js';
 export * from './classifiers/naive-bayes-text.js';
-export * from './demo/self-train-demo.js';
 export * from './errors.js';
 export * from './pipeline/features.js';
 export * from './pipeline/plot-rounds.js';

@@ -12,7 +12,6 @@ export * from './browser/find-chromium.js';
 export * from './crawler/crawl-options.js';
 export * from './crawler/crawl-progress-bar.js';
 export * from './crawler/crawler.js';
-export * from './demo/crawl-demo-site.js';
 export * from './errors.js';
 export * from './export/export-rows.js';
 export * from './export/export-run.js';

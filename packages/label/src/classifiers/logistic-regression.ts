@@ -9,16 +9,9 @@
  */
 import { cosineLr, fit, type TrainTask, tensorDataSource, tf, type XYBatch } from '@dlpipe/tensor';
 import { LabelError } from '../errors.js';
-import {
-  type Classifier,
-  checkXy,
-  float32,
-  labelIndex,
-  type Matrix,
-  singleClassProba,
-  uniqueLabels,
-} from './classifier.js';
+import { type Classifier, float32, type Matrix } from './classifier.js';
 import { lbfgs } from './lbfgs.js';
+import { fitClasses, trivialProba, xyTensors } from './tensor-fit.js';
 
 export interface LogisticRegressionOptions {
   /** Inverse regularization strength, as scikit-learn. Default 1. */
@@ -77,14 +70,13 @@ export class LogisticRegression implements Classifier<Matrix> {
   }
 
   async fit(X: Matrix, y: ArrayLike<number>): Promise<this> {
-    checkXy(X, y, 'LogisticRegression.fit');
-    const prev = this.warmState(X.shape[1], uniqueLabels(y));
-    this.classes = uniqueLabels(y);
+    const classes = fitClasses('LogisticRegression.fit', X, y);
+    const prev = this.warmState(X.shape[1], classes);
+    this.classes = classes;
     this.d = X.shape[1];
     this.W = this.b = undefined;
     if (this.classes.length < 2) return this;
-    const x = tf.tensor2d(float32(X.data), X.shape, 'float32');
-    const yi = tf.tensor1d(labelIndex(y, this.classes), 'int32');
+    const { x, yi } = xyTensors(X, y, this.classes);
     try {
       if ((this.options.solver ?? 'lbfgs') === 'lbfgs') this.fitLbfgs(x, yi, prev);
       else await this.fitAdam(x, yi);
@@ -178,10 +170,9 @@ export class LogisticRegression implements Classifier<Matrix> {
   }
 
   predictProba(X: Matrix): Matrix {
-    if (this.classes.length === 0)
-      throw new LabelError('LogisticRegression is not fitted: call fit(X, y) first');
     const n = X.shape[0];
-    if (this.classes.length === 1) return singleClassProba(n);
+    const trivial = trivialProba('LogisticRegression', this.classes, n);
+    if (trivial) return trivial;
     if (X.shape[1] !== this.d)
       throw new LabelError(`LogisticRegression was fitted on ${this.d} features but X has ${X.shape[1]}`);
     const k = this.classes.length;

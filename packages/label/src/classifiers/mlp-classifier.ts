@@ -2,22 +2,41 @@
  * A multilayer perceptron classifier (d2l's MLP; scikit-learn's `MLPClassifier` defaults: one
  * hidden layer of 100 ReLU units, Adam lr 1e-3, batch 200, L2 alpha 1e-4), built with tfjs Layers
  * and trained by @dlpipe/tensor's `fit`. Each `fit` starts from a fresh, seeded initialization.
+ * `mlpNet` is the network alone (also for images: it flattens them first), for other loops.
  *
  *   const mlp = new MlpClassifier({ hiddenUnits: [256], epochs: 10 });
  *   await mlp.fit(X, y);  const P = mlp.predictProba(Xtest);
+ *   const net = mlpNet({ inputShape: [28, 28, 1], hiddenUnits: [256], numClasses: 10 });
  */
-import { fit, l2Penalty, layersTask, tensorDataSource, tf } from '@dlpipe/tensor';
 import { setSeed } from '@dlpipe/core';
+import { fit, l2Penalty, layersTask, tensorDataSource, tf } from '@dlpipe/tensor';
 import { LabelError } from '../errors.js';
-import {
-  type Classifier,
-  checkXy,
-  float32,
-  labelIndex,
-  type Matrix,
-  singleClassProba,
-  uniqueLabels,
-} from './classifier.js';
+import { type Classifier, float32, type Matrix } from './classifier.js';
+import { fitClasses, trivialProba, xyTensors } from './tensor-fit.js';
+
+/** Options of `mlpNet`. */
+export interface MlpNetOptions {
+  /** The shape of one example: [features], or [h, w, c] for images (flattened first). */
+  inputShape: number[];
+  /** Units per hidden ReLU layer. Default [100] (scikit-learn's). */
+  hiddenUnits?: number[];
+  /** Logits out. */
+  numClasses: number;
+  /** The model's name. Default 'mlp'. */
+  name?: string;
+}
+
+/** d2l §5.2's MLP: (flatten →) dense ReLU layers → `numClasses` logits. */
+export function mlpNet(o: MlpNetOptions): tf.Sequential {
+  const net = tf.sequential({ name: o.name ?? 'mlp' });
+  const input = { inputShape: o.inputShape };
+  if (o.inputShape.length > 1) net.add(tf.layers.flatten(input));
+  for (const units of o.hiddenUnits ?? [100]) {
+    net.add(tf.layers.dense({ units, activation: 'relu', ...(net.layers.length ? {} : input) }));
+  }
+  net.add(tf.layers.dense({ units: o.numClasses, ...(net.layers.length ? {} : input) }));
+  return net;
+}
 
 export interface MlpClassifierOptions {
   /** Units per hidden layer. Default [100]. */
@@ -48,26 +67,19 @@ export class MlpClassifier implements Classifier<Matrix> {
 
   private build(d: number, k: number): tf.Sequential {
     setSeed(this.options.seed ?? 0);
-    const hidden = this.options.hiddenUnits ?? [100];
-    const layers = hidden.map((units, i) =>
-      tf.layers.dense({ units, activation: 'relu', ...(i === 0 ? { inputShape: [d] } : {}) }),
-    );
-    const out = tf.layers.dense({ units: k, ...(hidden.length === 0 ? { inputShape: [d] } : {}) });
-    return tf.sequential({ layers: [...layers, out] });
+    return mlpNet({ inputShape: [d], hiddenUnits: this.options.hiddenUnits ?? [100], numClasses: k });
   }
 
   async fit(X: Matrix, y: ArrayLike<number>): Promise<this> {
-    checkXy(X, y, 'MlpClassifier.fit');
+    this.classes = fitClasses('MlpClassifier.fit', X, y);
     this.dispose();
-    this.classes = uniqueLabels(y);
     if (this.classes.length < 2) return this;
     const [n, d] = X.shape;
     this.net = this.build(d, this.classes.length);
     const net = this.net;
-    const x = tf.tensor2d(float32(X.data), [n, d], 'float32');
-    const yi = tf.tensor1d(labelIndex(y, this.classes), 'int32');
+    const { x, yi } = xyTensors(X, y, this.classes);
     const alpha = this.options.alpha ?? 1e-4;
-    const kernels = () => net.layers.map((l) => l.getWeights()[0]!);
+    const kernels = () => net.layers.flatMap((l) => l.getWeights().slice(0, 1)); // not the biases
     const bs = Math.min(n, this.options.batchSize ?? 200);
     try {
       await fit(
@@ -88,9 +100,10 @@ export class MlpClassifier implements Classifier<Matrix> {
   }
 
   predictProba(X: Matrix): Matrix {
-    if (this.classes.length === 0) throw new LabelError('MlpClassifier is not fitted: call fit(X, y) first');
     const n = X.shape[0];
-    if (this.classes.length === 1 || !this.net) return singleClassProba(n);
+    const trivial = trivialProba('MlpClassifier', this.classes, n);
+    if (trivial) return trivial;
+    if (!this.net) throw new LabelError('MlpClassifier was disposed: call fit(X, y) again first');
     const [d, k] = [X.shape[1], this.classes.length];
     const data = new Float64Array(n * k);
     for (let at = 0; at < n; at += 4096) {

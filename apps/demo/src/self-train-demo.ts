@@ -11,11 +11,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadMnistFormat, readCsv, trainTestSplit } from '@dlpipe/data';
-import { accuracy, type Matrix, takeRows } from '../classifiers/classifier.js';
-import { LogisticRegression } from '../classifiers/logistic-regression.js';
-import { writeRoundsFigure } from '../pipeline/plot-rounds.js';
-import type { SelfTrainRound } from '../pipeline/self-train-table.js';
-import { SelfTrainingClassifier } from '../self-training.js';
+import {
+  accuracy,
+  LogisticRegression,
+  type Matrix,
+  SelfTrainingClassifier,
+  type SelfTrainRound,
+  takeRows,
+  writeRoundsFigure,
+} from '@dlpipe/label';
 
 export interface SelfTrainDemoOptions {
   /** Default: 'fashion-mnist' when installed, else 'digits'. */
@@ -97,7 +101,7 @@ function fashionMnist(f: number): Data {
 }
 
 async function digits(seed: number): Promise<Data> {
-  const t = await readCsv(new URL('../../../../data/label/digits.csv.gz', import.meta.url).pathname);
+  const t = await readCsv(new URL('../../../data/label/digits.csv.gz', import.meta.url).pathname);
   const m = t.toMatrix(t.columnNames.filter((c) => c !== 'digit'));
   const X: Matrix = { data: m.data.map((v) => v / 16), shape: m.shape };
   const y = Int32Array.from(t.numeric('digit'));

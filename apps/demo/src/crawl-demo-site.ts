@@ -8,15 +8,18 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CrawlProgressBar } from '../crawler/crawl-progress-bar.js';
-import { exportRun, storePath } from '../export/export-run.js';
-import { loadJob } from '../jobs/load-job.js';
-import { runJob } from '../jobs/run-job.js';
-import { serveLocalSite } from '../site/local-site.js';
-import { openSqliteStore } from '../storage/sqlite-store.js';
+import {
+  CrawlProgressBar,
+  exportRun,
+  loadJob,
+  openSqliteStore,
+  runJob,
+  serveLocalSite,
+  storePath,
+} from '@dlpipe/scrape';
 
 /** The repository's data/scrape directory (site and jobs). */
-export const DEMO_DATA_DIR = fileURLToPath(new URL('../../../../data/scrape/', import.meta.url));
+export const DEMO_DATA_DIR = fileURLToPath(new URL('../../../data/scrape/', import.meta.url));
 
 /** Options of `crawlDemoSite`. */
 export interface CrawlDemoOptions {

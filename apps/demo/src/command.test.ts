@@ -1,0 +1,95 @@
+/** `pnpm demo`'s flags, help and errors, without running a step. */
+import assert from 'node:assert/strict';
+import { describe, it, mock } from 'node:test';
+import { HelpRequested, OptionsError } from '@dlpipe/core';
+import { demo } from './command.js';
+import { dispatchSingle, singleHelp } from './run-single.js';
+
+/** Runs `pnpm demo <argv>` in-process; what it printed and its exit code. */
+async function dispatch(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = mock.method(console, 'log', (s: string) => out.push(s));
+  const error = mock.method(console, 'error', (s: string) => err.push(s));
+  try {
+    return { code: await dispatchSingle('demo', demo, argv), out, err };
+  } finally {
+    log.mock.restore();
+    error.mock.restore();
+  }
+}
+
+describe('pnpm demo', () => {
+  it('parses the flags as before: defaults, a comma list of steps, kebab-case flags', () => {
+    const d = demo.parse([]);
+    assert.deepEqual(d.steps, ['crawl', 'label', 'train']);
+    assert.equal(d.model, 'lenet');
+    assert.equal(d.epochs, undefined);
+    assert.deepEqual([d.batch, d.lr, d.hidden, d.limit, d.seed, d.out], [256, 0.1, 256, 0, 42, 'runs/demo']);
+    const o = demo.parse([
+      '--steps',
+      'crawl, train',
+      '--epochs',
+      '1',
+      '--checkpoint-every',
+      '5',
+      '-v',
+      '--resume',
+    ]);
+    assert.deepEqual(o.steps, ['crawl', 'train']);
+    assert.deepEqual([o.epochs, o.checkpointEvery, o.verbose, o.resume], [1, 5, true, true]);
+  });
+
+  it('rejects bad values with the flag and what was typed', () => {
+    assert.throws(
+      () => demo.parse(['--epochs', 'zero']),
+      (e) => e instanceof OptionsError && /--epochs 'zero'/.test(e.message),
+    );
+    assert.throws(
+      () => demo.parse(['--steps', 'crawl,foo']),
+      /--steps 'crawl,foo': .*"crawl"\|"label"\|"train"/,
+    );
+    assert.throws(() => demo.parse(['--model', 'resnet']), /--model 'resnet'/);
+    assert.throws(() => demo.parse(['--steps', '']), OptionsError);
+    assert.throws(() => demo.parse(['--help']), HelpRequested);
+  });
+
+  it('--help is generated from the flags, with no command word in the synopsis', async () => {
+    const r = await dispatch(['--help']);
+    assert.equal(r.code, 0);
+    assert.deepEqual(r.err, []);
+    const help = r.out.join('\n');
+    assert.equal(help, singleHelp('demo', demo));
+    assert.match(help, /^usage: pnpm demo \[options\]\n/);
+    for (const flag of [
+      'steps',
+      'model',
+      'dataset',
+      'epochs',
+      'batch',
+      'lr',
+      'hidden',
+      'limit',
+      'out',
+      'seed',
+    ]) {
+      assert.match(help, new RegExp(`--${flag} \\S+ +\\S`), flag);
+    }
+    assert.match(help, /--resume +\S/);
+    assert.match(help, /--checkpoint-every N +\S/);
+    assert.match(help, /-v, --verbose/);
+    assert.match(help, /--steps LIST .*\(default: crawl,label,train\)/);
+  });
+
+  it('bad usage is one line on stderr with the fix, exit 2', async () => {
+    for (const argv of [['--epochs', 'zero'], ['--bogus'], ['train'], ['--steps', 'crawl,foo']]) {
+      const r = await dispatch(argv);
+      assert.equal(r.code, 2, argv.join(' '));
+      assert.deepEqual(r.out, []);
+      assert.equal(r.err.length, 1, r.err.join('\n'));
+      assert.match(r.err[0]!, /^dlpipe-demo: [^\n]+ \(pnpm demo --help\)$/);
+    }
+    const r = await dispatch(['--bogus']);
+    assert.equal(r.err[0], "dlpipe-demo: Unknown option '--bogus' (pnpm demo --help)");
+  });
+});
