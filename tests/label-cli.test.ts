@@ -79,6 +79,14 @@ describe('pnpm label', async () => {
       label('review', '--store', store, '--limit', '50').out,
       new RegExp(`^${first}\\t`, 'm'),
     );
+    const listed = JSON.parse(label('review', '--store', store, '--limit', '3', '--json').out);
+    assert.equal(listed.items.length, 3);
+    const conf = listed.items.map((r: { confidence: number }) => r.confidence);
+    assert.deepEqual(
+      conf,
+      [...conf].sort((a, b) => a - b),
+      'least confident first',
+    );
   });
 
   it('a missing label column and text features are clear errors (exit 2)', async () => {
@@ -126,6 +134,16 @@ describe('pnpm label', async () => {
         '5',
       ).err,
       /--threshold and --k-best exclude each other/,
+    );
+    const badC = label('self-train', '--data', 'x', '--label-col', 'y', '--out', 'z', '--C', 'big');
+    assert.equal(badC.code, 2);
+    assert.match(
+      badC.err,
+      /^dlpipe-label self-train: --C 'big': expected a number \(pnpm label self-train --help\)$/m,
+    );
+    assert.match(
+      label('self-train', '--help').out,
+      /^ {6}--C N +logistic regression's inverse regularization/m,
     );
   });
 });

@@ -4,14 +4,13 @@
  *
  *   pnpm label self-train --data x.csv --label-col y --out labeled.csv --store labels.sqlite
  */
-import { runCli } from '@dlpipe/tensor';
-import type { Command } from './args.js';
+import { type CommandEntry, runCli } from '@dlpipe/core';
 import { importCmd } from './commands/import.js';
 import { review } from './commands/review.js';
 import { selfTrain } from './commands/self-train.js';
 import { exportCmd, stats } from './commands/stats.js';
 
-export const COMMANDS: Record<string, Command> = {
+export const COMMANDS: Record<string, CommandEntry> = {
   'self-train': selfTrain,
   review,
   import: importCmd,

@@ -4,56 +4,34 @@
  *
  *   pnpm label import --store labels.sqlite --labels reviewed.csv --id-col id --label-col label
  */
-import { importLabelsCsv, openLabelStore } from '@dlpipe/label';
+import { defineCommand } from '@dlpipe/core';
+import { importLabelsCsv } from '@dlpipe/label';
 import { z } from 'zod';
-import { type Command, parse } from '../args.js';
+import { storeFlag, withLabelStore } from '../store-flags.js';
 
-const USAGE = `usage: pnpm label import --store labels.sqlite --labels file.csv [--id-col id] [--label-col label]
-         [--source imported|human] [--delimiter ,]
-
-Rows with an empty label are left alone. Imported labels override pseudo-labels.`;
-
-const schema = z.object({
-  _: z.tuple([]),
-  store: z.string(),
-  labels: z.string(),
-  'id-col': z.string().default('id'),
-  'label-col': z.string().default('label'),
-  source: z.enum(['imported', 'human']).default('imported'),
-  delimiter: z.string().optional(),
-});
-
-export const importCmd: Command = {
+export const importCmd = defineCommand({
   summary: 'import human labels from a CSV (they override pseudo-labels)',
-  usage: USAGE,
-  async run(argv) {
-    const o = parse(
-      argv,
-      {
-        store: { type: 'string' },
-        labels: { type: 'string' },
-        'id-col': { type: 'string' },
-        'label-col': { type: 'string' },
-        source: { type: 'string' },
-        delimiter: { type: 'string' },
-      },
-      schema,
-      USAGE,
-    );
-    const store = openLabelStore(o.store);
-    try {
-      const r = await importLabelsCsv(store, o.labels, {
-        idCol: o['id-col'],
-        labelCol: o['label-col'],
-        source: o.source,
-        delimiter: o.delimiter,
-      });
-      console.log(
-        `${o.labels}: imported ${r.added} labels (${r.overridden} replaced pseudo-labels, ${r.empty} rows without a label)`,
-      );
-    } finally {
-      store.close();
-    }
-    return 0;
+  description: 'Rows with an empty label are left alone. Imported labels override pseudo-labels.',
+  flags: {
+    store: storeFlag,
+    labels: z.string().meta({ placeholder: 'FILE', description: 'the CSV with the labels (required)' }),
+    idCol: z.string().default('id').meta({ placeholder: 'COL', description: 'the column of item ids' }),
+    labelCol: z.string().default('label').meta({ placeholder: 'COL', description: 'the column of labels' }),
+    source: z.enum(['imported', 'human']).default('imported').describe('the source the labels are stored as'),
+    delimiter: z
+      .string()
+      .optional()
+      .meta({ placeholder: 'CHAR', description: "the CSV's field delimiter (default ',')" }),
   },
-};
+  examples: ['pnpm label import --store labels.sqlite --labels reviewed.csv --id-col id --label-col label'],
+  json: true,
+  async run({ store, labels, ...o }) {
+    const r = await withLabelStore(store, (s) => importLabelsCsv(s, labels, o));
+    return {
+      lines: [
+        `${labels}: imported ${r.added} labels (${r.overridden} replaced pseudo-labels, ${r.empty} rows without a label)`,
+      ],
+      data: { file: labels, ...r },
+    };
+  },
+});

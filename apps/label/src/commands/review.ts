@@ -7,28 +7,11 @@
  *   pnpm label review --store labels.sqlite --limit 20 --out to-review.csv
  */
 import { createInterface } from 'node:readline/promises';
+import { defineCommand } from '@dlpipe/core';
 import { readTable, type Table, writeTable } from '@dlpipe/data';
-import { type LabelStore, labelsTable, openLabelStore } from '@dlpipe/label';
+import { type LabelStore, labelsTable } from '@dlpipe/label';
 import { z } from 'zod';
-import { type Command, parse } from '../args.js';
-
-const USAGE = `usage: pnpm label review --store labels.sqlite [--limit 20] [--max-confidence 0.9]
-         [--data x.csv [--id-col id]] [--out to-review.csv | --interactive]
-
-Lists the least confident pseudo-labels (least confident first). --out writes them as a CSV
-(id, label, confidence, iteration): correct the 'label' column, then run pnpm label import.
---interactive asks for each one; answers are stored as human labels.`;
-
-const schema = z.object({
-  _: z.tuple([]),
-  store: z.string(),
-  limit: z.coerce.number().int().positive().default(20),
-  'max-confidence': z.coerce.number().min(0).max(1).optional(),
-  data: z.string().optional(),
-  'id-col': z.string().optional(),
-  out: z.string().optional(),
-  interactive: z.boolean().default(false),
-});
+import { storeFlag, withLabelStore } from '../store-flags.js';
 
 /** The data row of each item, as "col=value" text, when a data file is given. */
 async function rowText(path: string | undefined, idCol: string | undefined): Promise<Map<string, string>> {
@@ -72,52 +55,59 @@ async function ask(
   return n;
 }
 
-export const review: Command = {
+export const review = defineCommand({
   summary: 'list, export or interactively check the least confident pseudo-labels',
-  usage: USAGE,
-  async run(argv) {
-    const o = parse(
-      argv,
-      {
-        store: { type: 'string' },
-        limit: { type: 'string' },
-        'max-confidence': { type: 'string' },
-        data: { type: 'string' },
-        'id-col': { type: 'string' },
-        out: { type: 'string' },
-        interactive: { type: 'boolean', short: 'i' },
-      },
-      schema,
-      USAGE,
-    );
-    const store = openLabelStore(o.store);
-    try {
-      const queue = store.reviewQueue({ limit: o.limit, maxConfidence: o['max-confidence'] });
-      if (queue.length === 0) {
-        console.log('no pseudo-labels to review');
-        return 0;
-      }
-      const rows = await rowText(o.data, o['id-col']);
-      if (o.interactive) {
-        console.log(`stored ${await ask(store, queue, rows)} human labels`);
-        return 0;
-      }
-      if (o.out) {
-        await writeTable(o.out, labelsTable(queue).select(['id', 'label', 'confidence', 'iteration']));
-        console.log(
-          `wrote ${queue.length} items to ${o.out}: correct the 'label' column, then pnpm label import --store ${o.store} --labels ${o.out}`,
-        );
-        return 0;
-      }
-      for (const r of queue) {
-        const ctx = rows.get(r.itemId);
-        console.log(
-          `${r.itemId}\t${r.label}\tp=${r.confidence?.toFixed(3)}\titer ${r.iteration}${ctx ? `\t${ctx}` : ''}`,
-        );
-      }
-      return 0;
-    } finally {
-      store.close();
-    }
+  description: `Lists the least confident pseudo-labels (least confident first). --out writes them as a CSV
+(id, label, confidence, iteration): correct the 'label' column, then run pnpm label import.
+--interactive asks for each one; answers are stored as human labels.`,
+  flags: {
+    store: storeFlag,
+    limit: z.coerce.number().int().positive().default(20).describe('how many to list'),
+    maxConfidence: z.coerce
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .meta({ placeholder: 'P', description: 'only pseudo-labels at most this confident' }),
+    data: z
+      .string()
+      .optional()
+      .meta({ placeholder: 'FILE', description: "the data table, to show each item's row" }),
+    idCol: z.string().optional().meta({
+      placeholder: 'COL',
+      description: "--data's id column (default: id if there is one, else the row number)",
+    }),
+    out: z.string().optional().meta({ placeholder: 'FILE', description: 'write them as a CSV to correct' }),
+    interactive: z.boolean().default(false).meta({ short: 'i', description: 'ask about each one' }),
   },
-};
+  examples: [
+    'pnpm label review --store labels.sqlite --limit 20 --out to-review.csv',
+    'pnpm label review --store labels.sqlite --data x.csv -i',
+  ],
+  json: true,
+  async run({ store: path, limit, maxConfidence, data, idCol, out, interactive }) {
+    return withLabelStore(path, async (store) => {
+      const queue = store.reviewQueue({ limit, maxConfidence });
+      if (queue.length === 0) return { lines: ['no pseudo-labels to review'], data: { items: [] } };
+      const rows = await rowText(data, idCol);
+      if (interactive) {
+        const stored = await ask(store, queue, rows);
+        return { lines: [`stored ${stored} human labels`], data: { items: queue, stored } };
+      }
+      if (out) {
+        await writeTable(out, labelsTable(queue).select(['id', 'label', 'confidence', 'iteration']));
+        return {
+          lines: [
+            `wrote ${queue.length} items to ${out}: correct the 'label' column, then pnpm label import --store ${path} --labels ${out}`,
+          ],
+          data: { items: queue, file: out },
+        };
+      }
+      const lines = queue.map((r) => {
+        const ctx = rows.get(r.itemId);
+        return `${r.itemId}\t${r.label}\tp=${r.confidence?.toFixed(3)}\titer ${r.iteration}${ctx ? `\t${ctx}` : ''}`;
+      });
+      return { lines, data: { items: queue.map((r) => ({ ...r, row: rows.get(r.itemId) })) } };
+    });
+  },
+});

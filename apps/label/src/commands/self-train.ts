@@ -6,133 +6,171 @@
  *   pnpm label self-train --data x.csv --label-col y --threshold 0.9 --holdout h.csv --out labeled.csv
  */
 import { writeFile } from 'node:fs/promises';
+import { type Command, defineCommand, HelpRequested, OptionsError } from '@dlpipe/core';
 import { readTable, writeTable } from '@dlpipe/data';
-import { type BaseName, openLabelStore, selfTrainTable, writeRoundsFigure } from '@dlpipe/label';
-import { OptionsError } from '@dlpipe/tensor';
+import { openLabelStore, selfTrainTable, writeRoundsFigure } from '@dlpipe/label';
 import { z } from 'zod';
-import { type Command, list, parse } from '../args.js';
 
-const USAGE = `usage: pnpm label self-train --data x.csv --label-col y --out labeled.csv
-         [--threshold 0.75 | --k-best 10] [--max-iter 10|none] [--holdout h.csv]
-         [--features a,b,c] [--text-col review] [--id-col id] [--classifier logistic|mlp|naive-bayes]
-         [--C 1] [--no-scale] [--store labels.sqlite] [--plot accuracy.png] [--seed 0]
-
-Unlabeled rows have an empty label (or -1 in a number column). Features: every column but the
-label and id unless --features; --text-col trains naive Bayes on a text column instead.
---C is logistic regression's inverse regularization (default 1, as scikit-learn).
-Writes --out (the data, labels filled in, plus label_source, label_confidence, label_iteration)
-and with --holdout the accuracy after each round to <out>.rounds.json and --plot (default
-<out>-accuracy.png and .svg). With --store, human labels there override the file's and pseudo-labels are
-recorded for review.`;
-
-const schema = z
-  .object({
-    _: z.tuple([]),
-    data: z.string(),
-    'label-col': z.string(),
-    out: z.string(),
-    threshold: z.coerce.number().min(0).lt(1).optional(),
-    'k-best': z.coerce.number().int().positive().optional(),
-    'max-iter': z.union([z.literal('none'), z.coerce.number().int().min(0)]).default(10),
-    holdout: z.string().optional(),
-    features: z.string().optional(),
-    'text-col': z.string().optional(),
-    'id-col': z.string().optional(),
-    classifier: z.enum(['logistic', 'mlp', 'naive-bayes']).optional(),
-    'no-scale': z.boolean().default(false),
-    store: z.string().optional(),
-    plot: z.string().optional(),
-    seed: z.coerce.number().int().default(0),
-    C: z.coerce.number().positive().optional(),
-    delimiter: z.string().optional(),
-    quiet: z.boolean().default(false),
-  })
-  .refine((o) => o.threshold === undefined || o['k-best'] === undefined, {
-    message: '--threshold and --k-best exclude each other',
-    path: ['k-best'],
-  });
-
-const OPTIONS = {
-  data: { type: 'string' },
-  'label-col': { type: 'string' },
-  out: { type: 'string' },
-  threshold: { type: 'string' },
-  'k-best': { type: 'string' },
-  'max-iter': { type: 'string' },
-  holdout: { type: 'string' },
-  features: { type: 'string' },
-  'text-col': { type: 'string' },
-  'id-col': { type: 'string' },
-  classifier: { type: 'string' },
-  'no-scale': { type: 'boolean' },
-  store: { type: 'string' },
-  plot: { type: 'string' },
-  seed: { type: 'string' },
-  C: { type: 'string' },
-  delimiter: { type: 'string' },
-  quiet: { type: 'boolean', short: 'q' },
-} as const;
+/** "a,b , c" → ['a', 'b', 'c']. */
+const list = (s: string | undefined) =>
+  s
+    ?.split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** Base path for side outputs: labeled.csv.gz → labeled. */
 const stem = (p: string) => p.replace(/(\.(csv|tsv|txt|feather|arrow))?(\.(gz|zip))?$/i, '');
 
-export const selfTrain: Command = {
+const selfTrainCommand = defineCommand({
   summary: 'self-train a classifier on partly labeled rows and write the labels',
-  usage: USAGE,
-  async run(argv) {
-    const o = parse(argv, OPTIONS, schema, USAGE);
+  description: `Unlabeled rows have an empty label (or -1 in a number column). Features: every column but the
+label and id unless --features; --text-col trains naive Bayes on a text column instead.
+Writes --out (the data, labels filled in, plus label_source, label_confidence, label_iteration)
+and with --holdout the accuracy after each round to <out>.rounds.json and --plot (default
+<out>-accuracy.png and .svg). With --store, human labels there override the file's and pseudo-labels are
+recorded for review.`,
+  flags: {
+    data: z
+      .string()
+      .meta({ placeholder: 'FILE', description: 'the partly labeled table, CSV or Feather (required)' }),
+    labelCol: z.string().meta({ placeholder: 'COL', description: 'the label column (required)' }),
+    out: z.string().meta({ placeholder: 'FILE', description: 'the table with labels filled in (required)' }),
+    threshold: z.coerce.number().min(0).lt(1).optional().meta({
+      placeholder: 'P',
+      description: 'pseudo-label rows predicted at least this confidently (default 0.75)',
+    }),
+    kBest: z.coerce
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('instead: the k most confident rows per round'),
+    maxIter: z
+      .union([z.literal('none'), z.coerce.number().int().min(0)])
+      .default(10)
+      .meta({ placeholder: 'N|none', description: 'rounds at most (none: until no row is added)' }),
+    holdout: z
+      .string()
+      .optional()
+      .meta({ placeholder: 'FILE', description: 'a labeled table to score each round on' }),
+    features: z
+      .string()
+      .optional()
+      .transform(list)
+      .meta({ placeholder: 'A,B,C', description: 'the feature columns (default: all but the label and id)' }),
+    textCol: z
+      .string()
+      .optional()
+      .meta({ placeholder: 'COL', description: 'a text column for naive Bayes, instead of features' }),
+    idCol: z
+      .string()
+      .optional()
+      .meta({ placeholder: 'COL', description: 'the id column (kept out of the features)' }),
+    classifier: z
+      .enum(['logistic', 'mlp', 'naive-bayes'])
+      .optional()
+      .describe('the base classifier (default: logistic, naive-bayes with --text-col)'),
+    C: z.coerce
+      .number()
+      .positive()
+      .optional()
+      .describe("logistic regression's inverse regularization (default 1, as scikit-learn)"),
+    noScale: z.boolean().default(false).describe('do not standardize the features'),
+    store: z.string().optional().meta({
+      placeholder: 'FILE',
+      description: 'a label store: its human labels win, pseudo-labels are recorded',
+    }),
+    plot: z
+      .string()
+      .optional()
+      .meta({ placeholder: 'FILE', description: 'the accuracy plot (default <out>-accuracy.png and .svg)' }),
+    seed: z.coerce.number().int().default(0).describe('the seed of the classifier'),
+    delimiter: z.string().optional().meta({ placeholder: 'CHAR', description: "the CSV's field delimiter" }),
+    quiet: z.boolean().default(false).meta({ short: 'q', description: 'no progress bar' }),
+  },
+  examples: [
+    'pnpm label self-train --data x.csv --label-col y --threshold 0.9 --holdout h.csv --out labeled.csv',
+  ],
+  json: true,
+  async run(o) {
+    if (o.threshold !== undefined && o.kBest !== undefined) {
+      throw new OptionsError('--threshold and --k-best exclude each other: pass one of them');
+    }
     const data = await readTable(o.data, { delimiter: o.delimiter });
-    if (!data.has(o['label-col'])) {
+    if (!data.has(o.labelCol)) {
       throw new OptionsError(
-        `${o.data}: no label column '${o['label-col']}'; the file has [${data.columnNames.join(', ')}]: pass --label-col`,
+        `${o.data}: no label column '${o.labelCol}'; the file has [${data.columnNames.join(', ')}]: pass --label-col`,
       );
     }
     const holdout = o.holdout ? await readTable(o.holdout, { delimiter: o.delimiter }) : undefined;
-    if (holdout && !holdout.has(o['label-col'])) {
+    if (holdout && !holdout.has(o.labelCol)) {
       throw new OptionsError(
-        `${o.holdout}: no label column '${o['label-col']}'; the file has [${holdout.columnNames.join(', ')}]`,
+        `${o.holdout}: no label column '${o.labelCol}'; the file has [${holdout.columnNames.join(', ')}]`,
       );
     }
     const store = o.store ? openLabelStore(o.store) : undefined;
     try {
       const r = await selfTrainTable({
         data,
-        labelCol: o['label-col'],
-        features: list(o.features),
-        textCol: o['text-col'],
-        idCol: o['id-col'],
-        classifier: o.classifier as BaseName | undefined,
-        scale: !o['no-scale'],
+        labelCol: o.labelCol,
+        features: o.features,
+        textCol: o.textCol,
+        idCol: o.idCol,
+        classifier: o.classifier,
+        scale: !o.noScale,
         holdout,
         store,
         seed: o.seed,
         C: o.C,
-        criterion: o['k-best'] ? 'k_best' : 'threshold',
+        criterion: o.kBest ? 'k_best' : 'threshold',
         threshold: o.threshold,
-        kBest: o['k-best'],
-        maxIter: o['max-iter'] === 'none' ? null : o['max-iter'],
+        kBest: o.kBest,
+        maxIter: o.maxIter === 'none' ? null : o.maxIter,
         progress: !o.quiet,
       });
       await writeTable(o.out, r.table);
       for (const w of r.warnings) console.error(`warning: ${w}`);
-      console.log(
+      const lines = [
         `${r.counts.given} given + ${r.counts.pseudo} pseudo-labels (${r.counts.unlabeled} left unlabeled) after ` +
           `${r.nIter} rounds (${r.terminationCondition}); classes ${r.classes.join(', ')}`,
-      );
+      ];
       const files = [o.out];
       if (holdout) {
         for (const x of r.rounds)
-          console.log(
+          lines.push(
             `round ${x.round}: ${x.labeled} labeled, holdout accuracy ${x.holdoutAccuracy!.toFixed(4)}`,
           );
         const json = `${stem(o.out)}.rounds.json`;
         await writeFile(json, `${JSON.stringify(r.rounds, null, 1)}\n`);
         files.push(json, ...writeRoundsFigure(r.rounds, o.plot ?? `${stem(o.out)}-accuracy`));
       }
-      console.log(`wrote ${files.join(', ')}`);
+      lines.push(`wrote ${files.join(', ')}`);
+      const { counts, nIter, terminationCondition, classes, rounds, warnings } = r;
+      return { lines, data: { counts, nIter, terminationCondition, classes, rounds, warnings, files } };
     } finally {
       store?.close();
     }
-    return 0;
+  },
+});
+
+/**
+ * The command with its flag `--C` (scikit-learn's name). The framework spells a field key as
+ * kebab-case, which makes the key `C` into `---c`; until it keeps a leading capital, argv, the
+ * help and usage errors are mapped here.
+ */
+export const selfTrain: Command = {
+  ...selfTrainCommand,
+  help: (app, name) => selfTrainCommand.help(app, name).replace('---c N', '--C N '),
+  async run(argv, ctx) {
+    try {
+      return await selfTrainCommand.run(
+        argv.map((a) => (a === '--C' || a.startsWith('--C=') ? `---c${a.slice(3)}` : a)),
+        ctx,
+      );
+    } catch (err) {
+      if (err instanceof OptionsError && !(err instanceof HelpRequested))
+        throw new OptionsError(err.message.replaceAll('---c', '--C'));
+      throw err;
+    }
   },
 };

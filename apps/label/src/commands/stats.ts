@@ -4,84 +4,59 @@
  *
  *   pnpm label stats --store labels.sqlite [--json]
  */
-import { exportLabels, openLabelStore } from '@dlpipe/label';
+import { defineCommand } from '@dlpipe/core';
+import { exportLabels, type LabelStats } from '@dlpipe/label';
 import { z } from 'zod';
-import { type Command, parse } from '../args.js';
+import { storeFlag, withLabelStore } from '../store-flags.js';
 
-const STATS_USAGE = `usage: pnpm label stats --store labels.sqlite [--json]`;
-const EXPORT_USAGE = `usage: pnpm label export --store labels.sqlite --out labels.csv [--history]
+/** `a 1, b 2` of a count record. */
+const counts = (r: Record<string, number>, sep = ' ') =>
+  Object.entries(r)
+    .map(([k, v]) => `${k}${sep}${v}`)
+    .join(', ');
 
-Writes the current label of every item (or, with --history, every label ever recorded).`;
+/** The stats as lines for people. */
+function statsLines(store: string, s: LabelStats): string[] {
+  const lines = [
+    `${store}: ${s.items} labeled items, ${s.records} label records`,
+    `by source: ${counts(s.bySource)}`,
+    `by label: ${counts(Object.fromEntries(Object.entries(s.byLabel).sort()))}`,
+  ];
+  if (s.pseudoConfidence) {
+    const c = s.pseudoConfidence;
+    lines.push(
+      `pseudo-labels by iteration: ${counts(s.byIteration, ': ')}`,
+      `pseudo-label confidence: mean ${c.mean.toFixed(3)}, min ${c.min.toFixed(3)}, max ${c.max.toFixed(3)}`,
+    );
+  }
+  return lines;
+}
 
-export const stats: Command = {
+export const stats = defineCommand({
   summary: 'counts by source, label and iteration; pseudo-label confidence',
-  usage: STATS_USAGE,
-  async run(argv) {
-    const o = parse(
-      argv,
-      { store: { type: 'string' }, json: { type: 'boolean' } },
-      z.object({ _: z.tuple([]), store: z.string(), json: z.boolean().default(false) }),
-      STATS_USAGE,
-    );
-    const store = openLabelStore(o.store);
-    try {
-      const s = store.stats();
-      if (o.json) {
-        console.log(JSON.stringify(s, null, 2));
-        return 0;
-      }
-      console.log(`${o.store}: ${s.items} labeled items, ${s.records} label records`);
-      console.log(
-        `by source: ${Object.entries(s.bySource)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(', ')}`,
-      );
-      console.log(
-        `by label: ${Object.entries(s.byLabel)
-          .sort()
-          .map(([k, v]) => `${k} ${v}`)
-          .join(', ')}`,
-      );
-      if (s.pseudoConfidence) {
-        const c = s.pseudoConfidence;
-        console.log(
-          `pseudo-labels by iteration: ${Object.entries(s.byIteration)
-            .map(([k, v]) => `${k}: ${v}`)
-            .join(', ')}`,
-        );
-        console.log(
-          `pseudo-label confidence: mean ${c.mean.toFixed(3)}, min ${c.min.toFixed(3)}, max ${c.max.toFixed(3)}`,
-        );
-      }
-    } finally {
-      store.close();
-    }
-    return 0;
+  description:
+    'Prints how many items the store labels, by source (human, pseudo, imported) and by label, and the pseudo-labels per self-training iteration with their confidence.',
+  flags: { store: storeFlag },
+  examples: ['pnpm label stats --store labels.sqlite --json'],
+  json: true,
+  async run({ store }) {
+    const s = await withLabelStore(store, (st) => st.stats());
+    return { lines: statsLines(store, s), data: s };
   },
-};
+});
 
-export const exportCmd: Command = {
+export const exportCmd = defineCommand({
   summary: 'write the labels (or their history) as CSV/Feather',
-  usage: EXPORT_USAGE,
-  async run(argv) {
-    const schema = z.object({
-      _: z.tuple([]),
-      store: z.string(),
-      out: z.string(),
-      history: z.boolean().default(false),
-    });
-    const o = parse(
-      argv,
-      { store: { type: 'string' }, out: { type: 'string' }, history: { type: 'boolean' } },
-      schema,
-      EXPORT_USAGE,
-    );
-    const store = openLabelStore(o.store);
-    try {
-      console.log(`wrote ${await exportLabels(store, o.out, { history: o.history })} labels to ${o.out}`);
-    } finally {
-      store.close();
-    }
-    return 0;
+  description: 'Writes the current label of every item (or, with --history, every label ever recorded).',
+  flags: {
+    store: storeFlag,
+    out: z.string().meta({ placeholder: 'FILE', description: 'the CSV or Feather file to write (required)' }),
+    history: z.boolean().default(false).describe('every label ever recorded, not only the current ones'),
   },
-};
+  examples: ['pnpm label export --store labels.sqlite --out labels.csv'],
+  json: true,
+  async run({ store, out, history }) {
+    const n = await withLabelStore(store, (s) => exportLabels(s, out, { history }));
+    return { lines: [`wrote ${n} labels to ${out}`], data: { file: out, labels: n, history } };
+  },
+});
