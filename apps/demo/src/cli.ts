@@ -3,7 +3,7 @@
  *
  *   pnpm demo --steps crawl --epochs 1
  */
+import { runCli } from '@dlpipe/core';
 import { demo } from './command.js';
-import { runSingle } from './run-single.js';
 
-runSingle('demo', demo, process.argv.slice(2));
+runCli('demo', demo, process.argv.slice(2));

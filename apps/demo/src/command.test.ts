@@ -1,9 +1,8 @@
 /** `pnpm demo`'s flags, help and errors, without running a step. */
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
-import { HelpRequested, OptionsError } from '@dlpipe/core';
+import { dispatchCommand, HelpRequested, OptionsError } from '@dlpipe/core';
 import { demo } from './command.js';
-import { dispatchSingle, singleHelp } from './run-single.js';
 
 /** Runs `pnpm demo <argv>` in-process; what it printed and its exit code. */
 async function dispatch(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
@@ -12,7 +11,7 @@ async function dispatch(argv: string[]): Promise<{ code: number; out: string[]; 
   const log = mock.method(console, 'log', (s: string) => out.push(s));
   const error = mock.method(console, 'error', (s: string) => err.push(s));
   try {
-    return { code: await dispatchSingle('demo', demo, argv), out, err };
+    return { code: await dispatchCommand('demo', demo, argv), out, err };
   } finally {
     log.mock.restore();
     error.mock.restore();
@@ -59,7 +58,7 @@ describe('pnpm demo', () => {
     assert.equal(r.code, 0);
     assert.deepEqual(r.err, []);
     const help = r.out.join('\n');
-    assert.equal(help, singleHelp('demo', demo));
+    assert.equal(help, demo.help('demo', ''));
     assert.match(help, /^usage: pnpm demo \[options\]\n/);
     for (const flag of [
       'steps',
