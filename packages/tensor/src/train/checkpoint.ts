@@ -21,6 +21,8 @@ export interface CheckpointMeta {
   stepInEpoch: number;
   /** Optimizer steps so far. */
   globalStep: number;
+  /** Seeds each epoch's data order, so a resume skips the very batches it trained on. */
+  dataSeed: number;
   rng: RngState;
   callbacks: unknown[];
   /** Number of state tensors, to refuse a checkpoint of another model early. */

@@ -5,7 +5,7 @@
  *
  *   const train = tensorDataSource({ x: X, y }, { batchSize: 256, shuffle: true });
  */
-import type { Rng } from '@dlpipe/core';
+import { InvalidArgumentError, OptionsError, type Rng } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
 import type { DataSource, XYBatch } from './types.js';
 
@@ -24,9 +24,13 @@ export function tensorDataSource(
 ): DataSource<XYBatch> {
   const n = data.x.shape[0]!;
   if (data.y.shape[0] !== n) {
-    throw new RangeError(`x has ${n} examples but y has ${data.y.shape[0]}: first dimensions must match`);
+    throw new InvalidArgumentError(
+      `tensorDataSource: x has ${n} examples but y has ${data.y.shape[0]}; pass x and y with the same first dimension`,
+    );
   }
-  if (!(options.batchSize >= 1)) throw new RangeError(`batchSize must be >= 1, got ${options.batchSize}`);
+  if (!(options.batchSize >= 1)) {
+    throw new OptionsError(`tensorDataSource: batchSize must be >= 1, received ${options.batchSize}`);
+  }
   const bs = Math.floor(options.batchSize);
   const full = Math.floor(n / bs);
   const length = options.dropRemainder || n % bs === 0 ? full : full + 1;

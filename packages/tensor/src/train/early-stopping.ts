@@ -4,8 +4,10 @@
  *
  *   fit(task, data, { callbacks: [new EarlyStopping({ monitor: 'val_loss', patience: 3 })] })
  */
+import { OptionsError } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
-import type { Callback, CallbackContext, HistoryRecord } from './types.js';
+import type { Callback, CallbackContext } from './callback.js';
+import type { HistoryRecord } from './types.js';
 
 export interface EarlyStoppingOptions {
   /** History key to watch. Default 'val_loss'. */
@@ -16,9 +18,9 @@ export interface EarlyStoppingOptions {
   patience?: number;
   /** Smallest change that counts as improvement. Default 0. */
   minDelta?: number;
-  /** Restore the best epoch's weights when training ends (needs `variables`). Default false. */
+  /** Restore the best epoch's weights when training ends. Default false. */
   restoreBest?: boolean;
-  /** The variables to snapshot for restoreBest (e.g. `task.stateTensors()`). */
+  /** The variables to snapshot for restoreBest. Default: the task's `stateTensors()`. */
   variables?: () => tf.Variable[];
 }
 
@@ -33,8 +35,6 @@ export class EarlyStopping implements Callback {
   constructor(private readonly o: EarlyStoppingOptions = {}) {
     this.monitor = o.monitor ?? 'val_loss';
     this.mode = o.mode ?? (/acc|f1|auc|precision|recall/i.test(this.monitor) ? 'max' : 'min');
-    if (o.restoreBest && !o.variables)
-      throw new RangeError('EarlyStopping restoreBest needs options.variables');
   }
 
   private improved(v: number): boolean {
@@ -46,7 +46,7 @@ export class EarlyStopping implements Callback {
   onEpochEnd(record: HistoryRecord, ctx: CallbackContext): void {
     const v = record[this.monitor];
     if (typeof v !== 'number') {
-      throw new RangeError(
+      throw new OptionsError(
         `EarlyStopping monitors '${this.monitor}' but the epoch record has ${Object.keys(record).join(', ')}` +
           ' (add validation data or monitor another key)',
       );
@@ -57,23 +57,28 @@ export class EarlyStopping implements Callback {
       this.wait = 0;
       if (this.o.restoreBest) {
         tf.dispose(this.snapshot ?? []);
-        this.snapshot = this.o.variables!().map((x) => x.clone());
+        this.snapshot = this.variables(ctx).map((x) => x.clone());
       }
     } else if (++this.wait >= (this.o.patience ?? 3)) {
-      ctx.stop = true;
-      ctx.reason = `early stopping: ${this.monitor} did not improve for ${this.wait} epochs (best ${this.best} at epoch ${this.bestEpoch})`;
+      ctx.requestStop(
+        `early stopping: ${this.monitor} did not improve for ${this.wait} epochs (best ${this.best} at epoch ${this.bestEpoch})`,
+      );
     }
   }
 
-  onTrainEnd(): void {
+  onTrainEnd(ctx: CallbackContext): void {
     if (this.snapshot) {
-      const vars = this.o.variables!();
+      const vars = this.variables(ctx);
       vars.forEach((v, i) => {
         v.assign(this.snapshot![i]!);
       });
       tf.dispose(this.snapshot);
       this.snapshot = undefined;
     }
+  }
+
+  private variables(ctx: CallbackContext): tf.Variable[] {
+    return this.o.variables ? this.o.variables() : ctx.run.task.stateTensors();
   }
 
   getState(): unknown {

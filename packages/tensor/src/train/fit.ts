@@ -1,27 +1,31 @@
 /**
  * dlpipe's one training loop, for Layers models (`layersTask`) and custom step-function models
  * alike: mini-batch SGD with any optimizer and LR schedule, gradient clipping by global norm,
- * gradient accumulation, streaming metrics, validation, callbacks (early stopping), history as
- * JSONL, checkpoints every N steps and `resume` after a crash on the same loss curve.
+ * gradient accumulation and streaming metrics. Everything else is a callback (callback.ts):
+ * validation, the non-finite loss check, history as JSONL, the progress bar, early stopping,
+ * checkpoints every N steps and `resume` after a crash on the same loss curve, and yours.
  *
  *   const result = await fit(layersTask(net), train, {
  *     epochs: 10, optimizer: { name: 'sgd', lr: 0.1 }, metrics: ['accuracy'],
  *     validation: test, runDir: 'runs/lenet', checkpointEvery: 100, resume: true,
+ *     callbacks: [new EarlyStopping({ monitor: 'val_loss', patience: 3 })],
  *   });
  */
 import { join } from 'node:path';
-import { getRngState, ProgressBar, type ProgressBarOptions, Rng, setRngState, setSeed } from '@dlpipe/core';
+import { type ProgressBarOptions, Rng, setSeed } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
-import { NonFiniteLossError } from '../errors.js';
-import { createMetric, type StreamingMetric } from '../metrics/index.js';
-import { clipByGlobalNorm, type NamedGrads } from '../optim/clip.js';
-import { createOptimizer, type OptimizerOptions, setLearningRate } from '../optim/create-optimizer.js';
+import type { StreamingMetric } from '../metrics/index.js';
+import { createOptimizer, type OptimizerOptions } from '../optim/create-optimizer.js';
 import type { LrSchedule } from '../optim/schedules.js';
-import { latestCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { type Callback, CallbackList, type FitRun } from './callback.js';
 import { disposeBatch } from './data-source.js';
-import { evaluate, toLossOutput } from './evaluate.js';
-import { HistoryLog } from './history.js';
-import type { Callback, CallbackContext, DataSource, HistoryRecord, TrainTask } from './types.js';
+import { HistoryLogger } from './history-logger.js';
+import { ModelCheckpoint } from './model-checkpoint.js';
+import { NonFiniteLossCheck } from './non-finite-loss-check.js';
+import { ProgressBarLogger } from './progress-bar-logger.js';
+import { TrainStep } from './train-step.js';
+import type { DataSource, HistoryRecord, TrainTask } from './types.js';
+import { Validation } from './validation.js';
 
 export interface FitOptions<B> {
   /** Epochs to train (in all, counting those before a resume). */
@@ -38,6 +42,7 @@ export interface FitOptions<B> {
   metrics?: Array<string | StreamingMetric>;
   /** Evaluated at the end of each epoch; keys are prefixed `val_`. */
   validation?: DataSource<B>;
+  /** Your callbacks, called after the built-in ones (validation, history, progress) and before checkpoints. */
   callbacks?: Callback[];
   /** Where history.jsonl and checkpoints/ go. Default: nothing written. */
   runDir?: string;
@@ -70,242 +75,118 @@ export interface FitResult {
   resumedFrom?: string;
 }
 
-interface LoopState {
-  epoch: number;
-  stepInEpoch: number;
-  globalStep: number;
-  dataSeed: number;
-}
-
-function epochRng(dataSeed: number, epoch: number): Rng {
-  return new Rng((dataSeed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
-}
-
-/** Gradients of one micro-batch, with predictions kept for metrics. */
-function microStep<B>(task: TrainTask<B>, batch: B, vars: tf.Variable[]) {
-  const kept: { yHat?: tf.Tensor; y?: tf.Tensor } = {};
-  const { value, grads } = tf.variableGrads(() => {
-    const out = toLossOutput(task.loss(batch, { training: true }));
-    if (out.yHat && out.y) {
-      kept.yHat = tf.keep(out.yHat);
-      kept.y = tf.keep(out.y);
-    }
-    return out.loss;
-  }, vars);
-  const loss = value.dataSync()[0]!;
-  value.dispose();
-  return { loss, grads: grads as NamedGrads, ...kept };
-}
-
-function addInto(acc: NamedGrads | undefined, grads: NamedGrads): NamedGrads {
-  if (!acc) return grads;
-  const out: NamedGrads = {};
-  for (const k of Object.keys(grads)) out[k] = tf.add(acc[k]!, grads[k]!);
-  tf.dispose([...Object.values(acc), ...Object.values(grads)]);
-  return out;
-}
-
+/** Trains `task` on `train` for `options.epochs` epochs; see the file header. */
 export async function fit<B>(
   task: TrainTask<B>,
   train: DataSource<B>,
   options: FitOptions<B>,
 ): Promise<FitResult> {
-  const t0 = performance.now();
-  const optimizer =
-    options.optimizer instanceof tf.Optimizer ? options.optimizer : createOptimizer(options.optimizer);
-  const metrics = (options.metrics ?? []).map((m) => createMetric(m));
-  const callbacks = options.callbacks ?? [];
-  const accumulate = Math.max(1, Math.floor(options.accumulate ?? 1));
-  const logEvery = options.logEvery ?? 10;
-  const runDir = options.runDir;
-  const history = new HistoryLog(runDir ? join(runDir, 'history.jsonl') : undefined);
-  const state: LoopState = { epoch: 0, stepInEpoch: 0, globalStep: 0, dataSeed: options.seed ?? 0 };
-  let resumedFrom: string | undefined;
-
-  const ckptDir = options.resume && runDir ? latestCheckpoint(runDir) : undefined;
-  if (ckptDir) {
-    const meta = await readCheckpoint(ckptDir, task.stateTensors(), optimizer);
-    Object.assign(state, {
-      epoch: meta.epoch,
-      stepInEpoch: meta.stepInEpoch,
-      globalStep: meta.globalStep,
-      dataSeed: (meta as unknown as { dataSeed: number }).dataSeed,
-    });
-    setRngState(meta.rng);
-    callbacks.forEach((c, i) => {
-      c.setState?.(meta.callbacks[i]);
-    });
-    history.restore(meta.globalStep, meta.epoch);
-    resumedFrom = ckptDir;
-  } else {
-    if (options.seed !== undefined) setSeed(options.seed);
-    else state.dataSeed = Math.floor(Math.random() * 2 ** 31);
-    if (runDir) history.restore(-1, 0); // a fresh run starts a fresh history
-  }
-
-  const ctx: CallbackContext = { epoch: state.epoch, step: state.globalStep, stop: false };
-  for (const c of callbacks) await c.onTrainBegin?.(ctx);
-
-  const checkpoint = async () => {
-    if (!runDir) return;
-    await writeCheckpoint(
-      runDir,
-      task.stateTensors(),
-      optimizer,
-      {
-        epoch: state.epoch,
-        stepInEpoch: state.stepInEpoch,
-        globalStep: state.globalStep,
-        rng: getRngState(),
-        callbacks: callbacks.map((c) => c.getState?.() ?? null),
-        ...({ dataSeed: state.dataSeed } as object),
-      },
-      options.keepCheckpoints ?? 2,
-    );
-  };
-
-  const vars = task.trainableVariables();
-  const applyStep = (grads: NamedGrads, micro: number): void => {
-    let g = grads;
-    if (micro > 1) {
-      const scaled: NamedGrads = {};
-      for (const k of Object.keys(g)) scaled[k] = tf.div(g[k]!, micro);
-      tf.dispose(Object.values(g));
-      g = scaled;
-    }
-    if (options.clipNorm) {
-      const r = clipByGlobalNorm(g, options.clipNorm);
-      if (r.clipped) tf.dispose(Object.values(g));
-      g = r.grads;
-    }
-    if (options.schedule) {
-      setLearningRate(optimizer, options.schedule({ step: state.globalStep, epoch: state.epoch }));
-    }
-    optimizer.applyGradients(g);
-    tf.dispose(Object.values(g));
-    state.globalStep++;
-  };
-
-  const progressOpts = typeof options.progress === 'object' ? options.progress : {};
+  const run = startRun(task, train, options);
+  const history = new HistoryLogger({
+    path: options.runDir ? join(options.runDir, 'history.jsonl') : undefined,
+    logEvery: options.logEvery,
+  });
+  const checkpoint = checkpointOf(options);
+  const resumedFrom = options.resume ? await checkpoint?.restore(run) : undefined;
+  if (!resumedFrom) seedRun(run, options.seed);
+  const callbacks = new CallbackList(
+    [...builtIns(options, history), ...(options.callbacks ?? []), ...(checkpoint ? [checkpoint] : [])],
+    run,
+  );
+  const step = new TrainStep(task, run.optimizer, options);
+  const pos = run.position;
   let stopped: string | undefined;
-  while (state.epoch < options.epochs && !stopped) {
-    metrics.forEach((m) => {
-      m.reset();
-    });
-    const bar = new ProgressBar({
-      total: train.length,
-      label: `epoch ${state.epoch + 1}/${options.epochs}`,
-      unit: 'samples',
-      silent: options.progress === false,
-      ...progressOpts,
-    });
-    let skip = state.stepInEpoch;
-    let acc: NamedGrads | undefined;
-    let micro = 0;
-    let stepLoss = 0;
-    let lossSum = 0;
-    let seen = 0;
-    let done = 0;
-    for await (const batch of train.batches(state.epoch, epochRng(state.dataSeed, state.epoch))) {
-      if (skip > 0) {
-        skip--;
-        done++;
-        disposeBatch(batch);
-        bar.update(1, {}, 0);
-        continue;
-      }
-      const n = task.batchSize?.(batch) ?? 1;
-      let r: ReturnType<typeof microStep>;
-      try {
-        r = microStep(task, batch, vars);
-      } catch (err) {
-        disposeBatch(batch);
-        throw err;
-      }
-      if (!Number.isFinite(r.loss)) {
-        tf.dispose([...Object.values(r.grads), ...Object.values(acc ?? {}), r.yHat ?? [], r.y ?? []]);
-        disposeBatch(batch);
-        throw new NonFiniteLossError(state.epoch + 1, state.globalStep + 1, r.loss);
-      }
-      if (r.yHat && r.y) for (const m of metrics) m.update(r.y, r.yHat);
-      tf.dispose([r.yHat ?? [], r.y ?? []]);
-      disposeBatch(batch);
-      acc = addInto(acc, r.grads);
-      micro++;
-      stepLoss += r.loss;
-      lossSum += r.loss * n;
-      seen += n;
-      done++;
-      state.stepInEpoch = done;
-      const values: Record<string, number> = { loss: lossSum / seen };
-      for (const m of metrics) values[m.name] = m.result();
-      bar.update(1, values, n);
-      if (micro === accumulate) {
-        applyStep(acc, micro);
-        const rec: HistoryRecord = {
-          kind: 'step',
-          epoch: state.epoch + 1,
-          step: state.globalStep,
-          loss: stepLoss / micro,
-        };
-        if (options.schedule) rec.lr = options.schedule({ step: state.globalStep - 1, epoch: state.epoch });
-        acc = undefined;
-        micro = 0;
-        stepLoss = 0;
-        if (logEvery > 0 && state.globalStep % logEvery === 0) history.append(rec);
-        ctx.epoch = state.epoch;
-        ctx.step = state.globalStep;
-        for (const c of callbacks) await c.onStepEnd?.(rec, ctx);
-        if (options.checkpointEvery && state.globalStep % options.checkpointEvery === 0) await checkpoint();
-        if (options.maxSteps && state.globalStep >= options.maxSteps) {
-          stopped = `maxSteps ${options.maxSteps} reached`;
-        }
-        if (ctx.stop || stopped) {
-          stopped ??= ctx.reason ?? 'stopped by a callback';
-          break;
-        }
-      }
-    }
-    if (acc) applyStep(acc, micro); // the epoch's last, partial accumulation
-    if (stopped && state.stepInEpoch < (train.length ?? Number.POSITIVE_INFINITY)) {
-      bar.done();
-      break; // mid-epoch stop: no epoch record
-    }
-    const rec: HistoryRecord = {
-      kind: 'epoch',
-      epoch: state.epoch + 1,
-      step: state.globalStep,
-      loss: lossSum / seen,
-    };
-    for (const m of metrics) rec[m.name] = m.result();
-    if (options.validation) {
-      const val = await evaluate(task, options.validation, { metrics: options.metrics });
-      for (const [k, v] of Object.entries(val)) rec[`val_${k}`] = v;
-    }
-    rec.seconds = (performance.now() - t0) / 1000;
-    bar.done(
-      Object.fromEntries(
-        Object.entries(rec)
-          .filter(([k]) => k.startsWith('val_'))
-          .map(([k, v]) => [k, Number(v)]),
-      ),
-    );
-    history.append(rec);
-    state.epoch++;
-    state.stepInEpoch = 0;
-    ctx.epoch = state.epoch;
-    ctx.step = state.globalStep;
-    for (const c of callbacks) await c.onEpochEnd?.(rec, ctx);
-    if (ctx.stop) stopped ??= ctx.reason ?? 'stopped by a callback';
-    await checkpoint();
+  await callbacks.trainBegin();
+  while (pos.epoch < options.epochs && !stopped) {
+    await callbacks.epochBegin();
+    stopped = await trainEpoch(run, step, callbacks, options.maxSteps);
+    if (stopped && pos.stepInEpoch < (train.length ?? Number.POSITIVE_INFINITY)) break; // mid-epoch: no record
+    const record = step.epochRecord(pos);
+    pos.epoch++;
+    pos.stepInEpoch = 0;
+    await callbacks.epochEnd(record);
+    stopped ??= callbacks.stopReason();
   }
-  for (const c of callbacks) await c.onTrainEnd?.(ctx);
+  await callbacks.trainEnd();
+  const seconds = (performance.now() - run.startedAt) / 1000;
   return {
     history: history.records,
-    steps: state.globalStep,
-    epochs: state.epoch,
+    steps: pos.globalStep,
+    epochs: pos.epoch,
     stopped,
-    seconds: (performance.now() - t0) / 1000,
+    seconds,
     resumedFrom,
   };
+}
+
+/** One epoch's batches (skipping those a resume already trained); returns why training stops, if it does. */
+async function trainEpoch<B>(
+  run: FitRun<B>,
+  step: TrainStep<B>,
+  callbacks: CallbackList,
+  maxSteps: number | undefined,
+): Promise<string | undefined> {
+  const pos = run.position;
+  const batches = run.train.batches(pos.epoch, epochRng(pos.dataSeed, pos.epoch));
+  let skip = pos.stepInEpoch;
+  step.beginEpoch();
+  try {
+    for await (const batch of batches) {
+      if (skip > 0) {
+        skip--;
+        disposeBatch(batch);
+        continue;
+      }
+      const logs = step.forward(batch, pos.stepInEpoch++);
+      await callbacks.batchEnd(logs);
+      if (!step.ready) continue;
+      await callbacks.stepEnd(step.step(pos));
+      if (maxSteps && pos.globalStep >= maxSteps) return `maxSteps ${maxSteps} reached`;
+      if (callbacks.stopReason()) return callbacks.stopReason();
+    }
+  } catch (err) {
+    step.discard();
+    throw err;
+  }
+  step.flush(pos); // the epoch's last, partial accumulation
+  return undefined;
+}
+
+/** The optimizer, the loop position and the clock of a run. */
+function startRun<B>(task: TrainTask<B>, train: DataSource<B>, options: FitOptions<B>): FitRun<B> {
+  const optimizer =
+    options.optimizer instanceof tf.Optimizer ? options.optimizer : createOptimizer(options.optimizer);
+  const position = { epoch: 0, stepInEpoch: 0, globalStep: 0, dataSeed: options.seed ?? 0 };
+  return { task, train, optimizer, epochs: options.epochs, position, startedAt: performance.now() };
+}
+
+/** A fresh run: seeds the global RNG (init, dropout) and the data order, or draws a data seed. */
+function seedRun(run: FitRun, seed: number | undefined): void {
+  if (seed !== undefined) setSeed(seed);
+  else run.position.dataSeed = Math.floor(Math.random() * 2 ** 31);
+}
+
+/** fit's own callbacks, in the order their hooks run before the user's. */
+function builtIns<B>(options: FitOptions<B>, history: HistoryLogger): Callback[] {
+  const out: Callback[] = [new NonFiniteLossCheck()];
+  if (options.validation) out.push(new Validation(options.validation, { metrics: options.metrics }));
+  out.push(history);
+  if (options.progress !== false) {
+    out.push(new ProgressBarLogger(typeof options.progress === 'object' ? options.progress : {}));
+  }
+  return out;
+}
+
+function checkpointOf<B>(options: FitOptions<B>): ModelCheckpoint | undefined {
+  if (!options.runDir) return undefined;
+  return new ModelCheckpoint({
+    runDir: options.runDir,
+    every: options.checkpointEvery,
+    keep: options.keepCheckpoints,
+    stateful: options.callbacks,
+  });
+}
+
+function epochRng(dataSeed: number, epoch: number): Rng {
+  return new Rng((dataSeed ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
 }

@@ -5,6 +5,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { PathError } from '@dlpipe/core';
 import type { HistoryRecord } from './types.js';
 
 export class HistoryLog {
@@ -47,7 +48,11 @@ export function readHistory(path: string): HistoryRecord[] {
       out.push(JSON.parse(line) as HistoryRecord);
     } catch (err) {
       if (i === lines.length - 1) break;
-      throw new SyntaxError(`${path}:${i + 1}: not JSON (${(err as Error).message})`);
+      throw new PathError(
+        path,
+        `line ${i + 1} is not JSON (${(err as Error).message}); fix or delete that line, or start a fresh run`,
+        { cause: err },
+      );
     }
   }
   return out;

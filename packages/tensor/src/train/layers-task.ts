@@ -4,6 +4,7 @@
  *   const task = layersTask(model, { loss: 'softmaxCrossEntropy' });
  */
 
+import { OptionsError } from '@dlpipe/core';
 import type { tf } from '@dlpipe/engine';
 import { saveModel } from '../io/model-io.js';
 import { LOSSES, type LossFn, type LossName } from '../losses/losses.js';
@@ -17,10 +18,7 @@ export interface LayersTaskOptions {
 }
 
 export function layersTask(model: tf.LayersModel, options: LayersTaskOptions = {}): TrainTask<XYBatch> {
-  const lossName = options.loss ?? 'softmaxCrossEntropy';
-  const lossFn: LossFn = typeof lossName === 'function' ? lossName : LOSSES[lossName];
-  if (!lossFn)
-    throw new RangeError(`unknown loss '${String(lossName)}'; expected one of ${Object.keys(LOSSES)}`);
+  const lossFn = lossOf(options.loss ?? 'softmaxCrossEntropy');
   return {
     trainableVariables: () => model.trainableWeights.map((w) => w.read() as tf.Variable),
     stateTensors: () => model.weights.map((w) => w.read() as tf.Variable),
@@ -35,4 +33,14 @@ export function layersTask(model: tf.LayersModel, options: LayersTaskOptions = {
       await saveModel(model, dir);
     },
   };
+}
+
+/** A loss function by name (LOSSES) or as given. */
+function lossOf(loss: LossName | LossFn): LossFn {
+  if (typeof loss === 'function') return loss;
+  if (Object.hasOwn(LOSSES, loss)) return LOSSES[loss];
+  throw new OptionsError(
+    `layersTask: unknown loss '${String(loss)}'; expected one of ${Object.keys(LOSSES).join(', ')} ` +
+      'or a function (yHat, y) => scalar',
+  );
 }

@@ -53,20 +53,5 @@ export interface HistoryRecord {
   [key: string]: number | string;
 }
 
-/** What a callback sees. Set `stop` to end training after this step/epoch. */
-export interface CallbackContext {
-  epoch: number;
-  step: number;
-  stop: boolean;
-  reason?: string;
-}
-
-export interface Callback {
-  onTrainBegin?(ctx: CallbackContext): void | Promise<void>;
-  onStepEnd?(record: HistoryRecord, ctx: CallbackContext): void | Promise<void>;
-  onEpochEnd?(record: HistoryRecord, ctx: CallbackContext): void | Promise<void>;
-  onTrainEnd?(ctx: CallbackContext): void | Promise<void>;
-  /** State to keep in checkpoints (JSON), restored on resume. */
-  getState?(): unknown;
-  setState?(state: unknown): void;
-}
+/** The callback contract lives in callback.ts; re-exported here for existing imports. */
+export type { Callback, CallbackContext } from './callback.js';
