@@ -24,13 +24,16 @@ export const OPTIMIZER_NAMES = [
 ] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
+/** Momentum μ of the 'momentum' optimizer when none is given (d2l §12.6, PyTorch examples). */
+export const DEFAULT_MOMENTUM = 0.9;
+
 export const optimizerOptionsSchema = z
   .object({
     /** Which optimizer. */
     name: z.enum(OPTIMIZER_NAMES),
     /** Learning rate (a schedule may change it every step). */
     lr: z.number().positive(),
-    /** momentum / sgdw: momentum μ (default 0.9 for 'momentum', 0 for 'sgdw'); rmsprop: momentum (default 0). */
+    /** momentum / sgdw: momentum μ (default DEFAULT_MOMENTUM = 0.9 for 'momentum', 0 for 'sgdw'); rmsprop: momentum (default 0). */
     momentum: z.number().min(0).max(1).optional(),
     /** momentum / sgdw: Nesterov momentum (default false). */
     nesterov: z.boolean().optional(),
@@ -59,7 +62,11 @@ export function createOptimizer(options: OptimizerOptions): tf.Optimizer {
     case 'sgd':
       return new SGD({ learningRate: o.lr });
     case 'momentum':
-      return new SGD({ learningRate: o.lr, momentum: o.momentum ?? 0.9, nesterov: o.nesterov ?? false });
+      return new SGD({
+        learningRate: o.lr,
+        momentum: o.momentum ?? DEFAULT_MOMENTUM,
+        nesterov: o.nesterov ?? false,
+      });
     case 'adagrad':
       return tf.train.adagrad(o.lr, o.initialAccumulator ?? 0.1);
     case 'rmsprop':
