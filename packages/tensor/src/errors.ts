@@ -1,6 +1,8 @@
 /**
- * Typed errors of @dlpipe/tensor (the base classes, DlpipeError and OptionsError, are @dlpipe/core's). Each names what was received, what was expected and how to fix
- * it, so callers can catch by class (`instanceof ModelLoadError`) and users read one clear line.
+ * Typed errors of @dlpipe/tensor. The base classes are @dlpipe/core's: `DlpipeError`, plus
+ * `OptionsError` (a bad option) and `InvalidArgumentError` (a value out of its domain), which the
+ * losses, metrics and optimizers throw. Each names what was received, what was expected and how to
+ * fix it, so callers can catch by class (`instanceof ModelLoadError`) and users read one clear line.
  */
 import { DlpipeError } from '@dlpipe/core';
 
@@ -13,14 +15,17 @@ export class ModelLoadError extends DlpipeError {
   }
 }
 
-/** Saved weights do not fit the model they are loaded into. */
+/**
+ * Two shapes that must fit together do not: saved weights and the model they are loaded into, or a
+ * prediction and its target (a loss, a metric). The message names both shapes.
+ */
 export class ShapeMismatchError extends DlpipeError {
   constructor(message: string) {
     super('SHAPE_MISMATCH', message);
   }
 }
 
-/** The loss became NaN or infinite; training stops at that step. */
+/** The loss became NaN or infinite; training stops at that step (a failure of the run: exit 1). */
 export class NonFiniteLossError extends DlpipeError {
   readonly epoch: number;
   readonly step: number;
@@ -30,6 +35,7 @@ export class NonFiniteLossError extends DlpipeError {
       'NON_FINITE_LOSS',
       `loss is ${value} at epoch ${epoch}, step ${step} (global). Lower the learning rate, clip ` +
         'gradients (clipNorm) or check the inputs for NaN/Inf.',
+      { exitCode: 1 },
     );
     this.epoch = epoch;
     this.step = step;

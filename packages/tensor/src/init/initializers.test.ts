@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { setSeed } from '@dlpipe/core';
+import { OptionsError, setSeed } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
 import { computeFans, initializer } from './initializers.js';
 
@@ -46,6 +46,7 @@ describe('initializers', () => {
   });
   it('names the known initializers for an unknown one', () => {
     assert.throws(() => initializer('glorot'), /unknown initializer 'glorot'; expected one of xavierUniform/);
+    assert.throws(() => initializer('glorot'), OptionsError);
   });
   it('works as a Layers kernelInitializer and survives serialization', () => {
     const layer = tf.layers.dense({ units: 3, inputShape: [4], kernelInitializer: initializer('heNormal') });

@@ -10,6 +10,7 @@
  *   normal001      N(0, 0.01²)                     (d2l's default for linear regression / MLPs)
  *   zeros, ones
  */
+import { OptionsError } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
 
 type Shape = number[];
@@ -52,7 +53,7 @@ class FanNormal extends InitializerBase {
     return new cls(config.mode, config.gain, config.seed ?? undefined);
   }
 }
-tf.serialization.registerClass(FanNormal as unknown as tf.serialization.SerializableConstructor<Initializer>);
+tf.serialization.registerClass(FanNormal);
 
 export const INITIALIZERS = {
   xavierUniform: (seed?: number) => tf.initializers.glorotUniform({ seed }),
@@ -69,7 +70,7 @@ export type InitializerName = keyof typeof INITIALIZERS;
 export function initializer(name: InitializerName | string, seed?: number): Initializer {
   const make = (INITIALIZERS as Record<string, (seed?: number) => Initializer>)[name];
   if (!make) {
-    throw new RangeError(
+    throw new OptionsError(
       `unknown initializer '${name}'; expected one of ${Object.keys(INITIALIZERS).join(', ')}`,
     );
   }

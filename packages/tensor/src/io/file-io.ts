@@ -102,7 +102,7 @@ export function readArtifacts(pathOrUrl: string): tf.io.ModelArtifacts {
     }
   }
   const data = Buffer.concat(buffers);
-  const expected = specs.reduce((n, s) => n + specBytes(s), 0);
+  const expected = specs.reduce((n, s) => n + specBytes(s, jsonPath), 0);
   if (data.byteLength !== expected) {
     throw new ModelLoadError(
       dir,
@@ -116,10 +116,15 @@ export function readArtifacts(pathOrUrl: string): tf.io.ModelArtifacts {
 
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, float16: 2, uint8: 1, int16: 2 };
 
-function specBytes(s: tf.io.WeightsManifestEntry): number {
+function specBytes(s: tf.io.WeightsManifestEntry, jsonPath: string): number {
   const n = s.shape.reduce((a, b) => a * b, 1);
   if (s.quantization) return n * (DTYPE_BYTES[s.quantization.dtype] ?? 4);
-  if (s.dtype === 'string') throw new RangeError(`string weights are not supported (${s.name})`);
+  if (s.dtype === 'string') {
+    throw new ModelLoadError(
+      jsonPath,
+      `weight '${s.name}' has dtype 'string'; expected a numeric dtype (float32, int32, …): string weights are not supported`,
+    );
+  }
   return n * (DTYPE_BYTES[s.dtype] ?? 4);
 }
 

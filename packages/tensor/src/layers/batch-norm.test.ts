@@ -5,8 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { InvalidArgumentError } from '@dlpipe/core';
 import { tf, useBackend } from '@dlpipe/engine';
 import { assertSameOnBackends, nativeSkip, seeded } from '@dlpipe/engine/testing';
+import { ShapeMismatchError } from '../errors.js';
 import { BatchNormalization, batchNormalization, batchNormTrain } from './batch-norm.js';
 
 const skip = nativeSkip;
@@ -50,7 +52,12 @@ describe('batchNormTrain', { skip }, () => {
       () => batchNormTrain(tf.zeros([2, 3]), tf.ones([4]) as tf.Tensor1D, null),
       /scale must have shape \[3\]/,
     );
+    assert.throws(
+      () => batchNormTrain(tf.zeros([2, 3]), tf.ones([4]) as tf.Tensor1D, null),
+      ShapeMismatchError,
+    );
     assert.throws(() => batchNormTrain(tf.zeros([0, 3]), null, null), /at least one element/);
+    assert.throws(() => batchNormTrain(tf.zeros([0, 3]), null, null), InvalidArgumentError);
   });
 });
 

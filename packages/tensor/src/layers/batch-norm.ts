@@ -10,7 +10,9 @@
  *   const bn = batchNormalization({ momentum: 0.9, epsilon: 1e-5 });   // PyTorch's defaults
  *   const { y, mean, variance } = batchNormTrain(x, gamma, beta, 1e-5);
  */
+import { InvalidArgumentError } from '@dlpipe/core';
 import { BATCH_NORM_TRAIN, tf } from '@dlpipe/engine';
+import { ShapeMismatchError } from '../errors.js';
 
 export interface BatchNormTrainResult {
   /** (x − mean)/√(variance + ε)·scale + offset. */
@@ -42,13 +44,13 @@ export function batchNormTrain(
     ['offset', offset],
   ] as const) {
     if (t && (t.rank !== 1 || t.shape[0] !== c)) {
-      throw new RangeError(
+      throw new ShapeMismatchError(
         `batchNormTrain: ${name} must have shape [${c}] (x's last axis), got [${t.shape}]`,
       );
     }
   }
   if (x.rank < 2 || x.size === 0) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `batchNormTrain: x must have rank ≥ 2 and at least one element, got shape [${x.shape}]`,
     );
   }
@@ -76,10 +78,15 @@ export function batchNormTrain(
 type StockBatchNorm = ReturnType<typeof tf.layers.batchNormalization>;
 type BatchNormArgs = Parameters<typeof tf.layers.batchNormalization>[0];
 
-/** tfjs-layers' BatchNormalization class (not exported by name). */
-const StockBatchNormalization = tf.layers.batchNormalization({}).constructor as new (
+/** tfjs-layers' BatchNormalization class (not exported by name), with the static fromConfig it inherits. */
+const StockBatchNormalization = tf.layers.batchNormalization({}).constructor as (new (
   args?: BatchNormArgs,
-) => StockBatchNorm;
+) => StockBatchNorm) & {
+  fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T;
+};
 
 interface BatchNormState {
   axis: number;
@@ -100,6 +107,7 @@ export class BatchNormalization extends StockBatchNormalization {
   static readonly className = 'BatchNormalization';
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    // tfjs-layers declares these fields private (and untyped) in its .d.ts: no typed access exists.
     const st = this as unknown as BatchNormState;
     // A frozen layer normalizes with its moving statistics and leaves them alone, as Keras ≥ 2.1.3
     // (stock tfjs-layers would keep updating them while the layer is "frozen").
@@ -126,9 +134,7 @@ export class BatchNormalization extends StockBatchNormalization {
     });
   }
 }
-tf.serialization.registerClass(
-  BatchNormalization as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
-);
+tf.serialization.registerClass(BatchNormalization);
 
 /** A BatchNormalization layer (tfjs-layers' arguments) with the fused training step. */
 export function batchNormalization(args: BatchNormArgs = {}): BatchNormalization {

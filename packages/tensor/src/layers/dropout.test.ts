@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { setSeed } from '@dlpipe/core';
+import { OptionsError, setSeed } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
 import { dropout } from './dropout.js';
 
@@ -31,5 +31,6 @@ describe('dropout', () => {
     const x = tf.ones([4]);
     assert.deepEqual(Array.from(dropout(x, 1, { training: true }).dataSync()), [0, 0, 0, 0]);
     assert.throws(() => dropout(x, 1.5, { training: true }), /rate must be in \[0, 1\]/);
+    assert.throws(() => dropout(x, -0.1, { training: true }), OptionsError);
   });
 });

@@ -5,6 +5,7 @@
  *
  *   const h = dropout(x, 0.5, { training: true });
  */
+import { OptionsError } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
 
 export interface DropoutOptions {
@@ -15,7 +16,7 @@ export interface DropoutOptions {
 }
 
 export function dropout<T extends tf.Tensor>(x: T, rate: number, options: DropoutOptions = {}): T {
-  if (!(rate >= 0 && rate <= 1)) throw new RangeError(`dropout rate must be in [0, 1], got ${rate}`);
+  if (!(rate >= 0 && rate <= 1)) throw new OptionsError(`dropout rate must be in [0, 1], got ${rate}`);
   if (!options.training || rate === 0) return x.clone() as T;
   if (rate === 1) return tf.zerosLike(x) as T;
   return tf.tidy(() => {

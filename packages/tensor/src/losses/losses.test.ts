@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { OptionsError } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
+import { ShapeMismatchError } from '../errors.js';
 import { assertClose } from '../test-utils/close.js';
 import { binaryCrossEntropy, huber, l1, l2Penalty, maskedMean, mse, softmaxCrossEntropy } from './losses.js';
 
@@ -54,6 +56,15 @@ describe('softmaxCrossEntropy', () => {
       () => softmaxCrossEntropy(tf.zeros([2, 3]), tf.zeros([2, 4])),
       /labels must be class ids of shape \[2\] or one-hot of shape \[2,3\], got \[2,4\]/,
     );
+    assert.throws(() => softmaxCrossEntropy(tf.zeros([2, 3]), tf.zeros([2, 4])), ShapeMismatchError);
+    assert.throws(
+      () => softmaxCrossEntropy(tf.zeros([2, 3]), tf.zeros([2, 3]), { mask: tf.ones([3]) }),
+      /mask shape \[3\] must equal the per-example loss shape \[2\]/,
+    );
+    assert.throws(
+      () => softmaxCrossEntropy(tf.zeros([2, 3]), tf.zeros([2]), { labelSmoothing: 1 }),
+      OptionsError,
+    );
   });
 });
 
@@ -72,7 +83,9 @@ describe('regression losses', () => {
   });
   it('refuses mismatched shapes', () => {
     assert.throws(() => mse(tf.zeros([3]), tf.zeros([4])), /prediction shape \[3\] and target shape \[4\]/);
+    assert.throws(() => l1(tf.zeros([3]), tf.zeros([3, 1])), ShapeMismatchError);
     assert.throws(() => huber(yHat, y, { delta: 0 }), /delta must be > 0/);
+    assert.throws(() => huber(yHat, y, { delta: 0 }), OptionsError);
   });
 });
 

@@ -4,7 +4,9 @@
  *   const l = softmaxCrossEntropy(logits, labels, { labelSmoothing: 0.1 });
  *   const h = huber(yHat, y, { delta: 1 });
  */
+import { OptionsError } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
+import { ShapeMismatchError } from '../errors.js';
 
 export interface SoftmaxCrossEntropyOptions {
   /** Per-example weights (0 masks an example out, e.g. padding tokens); shape = labels' batch shape. Default: none. */
@@ -23,11 +25,11 @@ export function softmaxCrossEntropy(
   options: SoftmaxCrossEntropyOptions = {},
 ): tf.Scalar {
   const eps = options.labelSmoothing ?? 0;
-  if (eps < 0 || eps >= 1) throw new RangeError(`labelSmoothing must be in [0, 1), got ${eps}`);
+  if (eps < 0 || eps >= 1) throw new OptionsError(`labelSmoothing must be in [0, 1), got ${eps}`);
   const numClasses = logits.shape[logits.rank - 1]!;
   const sparse = labels.rank === logits.rank - 1;
   if (!sparse && labels.shape.join() !== logits.shape.join()) {
-    throw new RangeError(
+    throw new ShapeMismatchError(
       `labels must be class ids of shape [${logits.shape.slice(0, -1)}] or one-hot of shape ` +
         `[${logits.shape}], got [${labels.shape}]`,
     );
@@ -45,7 +47,7 @@ export function maskedMean(values: tf.Tensor, mask?: tf.Tensor): tf.Scalar {
   return tf.tidy(() => {
     if (!mask) return tf.mean(values) as tf.Scalar;
     if (mask.shape.join() !== values.shape.join()) {
-      throw new RangeError(
+      throw new ShapeMismatchError(
         `mask shape [${mask.shape}] must equal the per-example loss shape [${values.shape}]`,
       );
     }
@@ -102,7 +104,7 @@ export interface HuberOptions {
 /** Huber loss: ½r² for |r| ≤ δ, δ(|r| − ½δ) beyond (PyTorch `HuberLoss`). */
 export function huber(yHat: tf.Tensor, y: tf.Tensor, options: HuberOptions = {}): tf.Scalar {
   const delta = options.delta ?? 1;
-  if (!(delta > 0)) throw new RangeError(`huber delta must be > 0, got ${delta}`);
+  if (!(delta > 0)) throw new OptionsError(`huber delta must be > 0, got ${delta}`);
   assertSameShape('huber', yHat, y);
   return tf.tidy(() => {
     const a = tf.abs(tf.sub(yHat, y));
@@ -124,7 +126,10 @@ export function l1Penalty(weights: tf.Tensor[], lambda: number): tf.Scalar {
 
 function assertSameShape(fn: string, a: tf.Tensor, b: tf.Tensor): void {
   if (a.shape.join() !== b.shape.join()) {
-    throw new RangeError(`${fn}: prediction shape [${a.shape}] and target shape [${b.shape}] must be equal`);
+    throw new ShapeMismatchError(
+      `${fn}: prediction shape [${a.shape}] and target shape [${b.shape}] must be equal; reshape one ` +
+        '(a [batch] target against [batch, 1] predictions is the usual cause)',
+    );
   }
 }
 

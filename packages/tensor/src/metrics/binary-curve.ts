@@ -5,6 +5,7 @@
  *   binaryClfCurve([false, true, true], [0.1, 0.4, 0.4]);
  *   // { fps: [0, 1], tps: [2, 2], thresholds: [0.4, 0.1] }
  */
+import { InvalidArgumentError, OptionsError } from '@dlpipe/core';
 import {
   checkArrayLike,
   checkFinite,
@@ -59,19 +60,19 @@ export function binaryTargets(
   const classes = sortedUnique(yTrue);
   const list = `[${classes.join(', ')}]`;
   if (classes.length > 2) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `yTrue has ${classes.length} classes ${list}; this metric is binary. ` +
         'For multiclass AUC pass scores as a 2-D array [samples][classes] to rocAucScore.',
     );
   }
   if (classes.length < 2) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `only one class (${list}) is present in yTrue; expected both a positive and a negative class.`,
     );
   }
   const pos = posLabel ?? defaultPosLabel(classes);
   if (!classes.includes(pos)) {
-    throw new RangeError(`posLabel ${pos} is not a label of yTrue; expected one of ${list}.`);
+    throw new OptionsError(`posLabel ${pos} is not a label of yTrue; expected one of ${list}.`);
   }
   return Array.from(yTrue, (y) => y === pos);
 }
@@ -80,7 +81,9 @@ function defaultPosLabel(classes: number[]): number {
   const in01 = classes.every((c) => c === 0 || c === 1);
   const inPm1 = classes.every((c) => c === -1 || c === 1);
   if (!in01 && !inPm1) {
-    throw new RangeError(`yTrue has labels [${classes.join(', ')}], not {0, 1} or {-1, 1}; pass posLabel.`);
+    throw new InvalidArgumentError(
+      `yTrue has labels [${classes.join(', ')}], not {0, 1} or {-1, 1}; pass posLabel.`,
+    );
   }
   return 1;
 }

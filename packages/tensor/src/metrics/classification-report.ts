@@ -6,6 +6,7 @@
  *   report.macroAvg.f1;                              // 0.6
  *   console.log(formatClassificationReport(report)); // the sklearn table
  */
+import { OptionsError } from '@dlpipe/core';
 import { accuracy, type PrecisionRecallF1, precisionRecallF1 } from './classification.js';
 
 export interface ClassificationReportOptions {
@@ -44,7 +45,7 @@ export function classificationReport(
   const perClass = precisionRecallF1(yTrue, yPred, { ...base, average: 'none' });
   const names = options.targetNames;
   if (names !== undefined && names.length !== perClass.labels.length) {
-    throw new RangeError(
+    throw new OptionsError(
       `targetNames has ${names.length} names for ${perClass.labels.length} classes ` +
         `[${perClass.labels.join(', ')}]; expected one name per class.`,
     );

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { InvalidArgumentError, OptionsError } from '@dlpipe/core';
 import { accuracy, confusionMatrix, precisionRecallF1 } from './classification.js';
 import { classificationReport, formatClassificationReport } from './classification-report.js';
 
@@ -76,9 +77,10 @@ describe('confusionMatrix', () => {
   });
 
   it('rejects labels outside numClasses, both options, and labels none of which are in yTrue', () => {
-    assert.throws(() => confusionMatrix([0, 3], [0, 1], { numClasses: 3 }), RangeError);
-    assert.throws(() => confusionMatrix([0, 1], [0, 1], { numClasses: 2, labels: [0, 1] }), TypeError);
+    assert.throws(() => confusionMatrix([0, 3], [0, 1], { numClasses: 3 }), InvalidArgumentError);
+    assert.throws(() => confusionMatrix([0, 1], [0, 1], { numClasses: 2, labels: [0, 1] }), OptionsError);
     assert.throws(() => confusionMatrix([0, 1], [0, 1], { labels: [5] }), /none of labels \[5\]/);
+    assert.throws(() => confusionMatrix([0, 1], [0, 1], { labels: [5] }), OptionsError);
   });
 });
 
@@ -132,35 +134,40 @@ describe('precisionRecallF1', () => {
 
   it('rejects binary on multiclass, an absent posLabel, and bad options', () => {
     assert.throws(() => precisionRecallF1(yt, yp), /average 'binary' needs at most 2 classes; received 4/);
+    assert.throws(() => precisionRecallF1(yt, yp), OptionsError);
     assert.throws(() => precisionRecallF1([0, 2], [2, 0]), /posLabel 1 is not a present label/);
-    assert.throws(() => precisionRecallF1(yt, yp, { average: 'mean' as 'macro' }), RangeError);
-    assert.throws(() => precisionRecallF1(yb, pb, { zeroDivision: 2 as 1 }), RangeError);
+    assert.throws(() => precisionRecallF1(yt, yp, { average: 'mean' as 'macro' }), OptionsError);
+    assert.throws(() => precisionRecallF1(yb, pb, { zeroDivision: 2 as 1 }), OptionsError);
+    assert.throws(
+      () => precisionRecallF1(yb, pb, { labels: [0, 1] }),
+      /labels is not used with average 'binary'; received labels \[0, 1\]/,
+    );
   });
 });
 
 describe('input validation', () => {
-  it('length mismatch is a RangeError naming both lengths', () => {
+  it('length mismatch is an InvalidArgumentError naming both lengths', () => {
     assert.throws(() => accuracy([0, 1, 1], [0, 1]), {
-      name: 'RangeError',
+      name: 'InvalidArgumentError',
+      code: 'INVALID_ARGUMENT',
+      exitCode: 2,
       message: 'yTrue and yPred must have the same length; received 3 and 2 samples.',
     });
-    assert.throws(() => confusionMatrix([0], [0, 1]), RangeError);
+    assert.throws(() => confusionMatrix([0], [0, 1]), InvalidArgumentError);
   });
 
-  it('non-integer labels are a TypeError naming the index', () => {
+  it('non-integer labels are an InvalidArgumentError naming the index', () => {
     assert.throws(() => precisionRecallF1([0, 1], [0, 0.5]), {
-      name: 'TypeError',
+      name: 'InvalidArgumentError',
       message: 'yPred[1] is 0.5; expected integer class labels (0, 1, 2, …).',
     });
-    assert.throws(() => accuracy([0, Number.NaN], [0, 1]), TypeError);
+    assert.throws(() => accuracy([0, Number.NaN], [0, 1]), InvalidArgumentError);
   });
 
   it('empty input and non-arrays are rejected', () => {
     assert.throws(() => accuracy([], []), /yTrue is empty/);
-    assert.throws(
-      () => accuracy({ length: 1 } as unknown as number[], [0]),
-      /must be a number\[\] or typed array/,
-    );
+    assert.throws(() => accuracy([], []), InvalidArgumentError);
+    assert.throws(() => accuracy({ length: 1 }, [0]), /must be a number\[\] or typed array/);
   });
 });
 
@@ -211,5 +218,6 @@ describe('classificationReport', () => {
       ['neg', 'pos'],
     );
     assert.throws(() => classificationReport(yb, pb, { targetNames: ['a'] }), /1 names for 2 classes/);
+    assert.throws(() => classificationReport(yb, pb, { targetNames: ['a'] }), OptionsError);
   });
 });

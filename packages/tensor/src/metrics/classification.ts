@@ -6,6 +6,7 @@
  *   confusionMatrix([0, 1, 1], [0, 1, 0]);                             // [[1, 0], [1, 1]]
  *   precisionRecallF1([0, 1, 2, 2], [0, 2, 2, 2], { average: 'macro' }); // { precision: 0.555…, … }
  */
+import { InvalidArgumentError, OptionsError } from '@dlpipe/core';
 import { checkArrayLike, checkIntegers, checkLabelPair, sortedUnique } from './validate.js';
 
 /** How per-class scores are combined (sklearn `average`; 'none' is sklearn's `None`). */
@@ -49,17 +50,17 @@ export function confusionMatrix(
 function matrixLabels(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, options: ConfusionMatrixOptions) {
   const { numClasses, labels } = options;
   if (numClasses !== undefined && labels !== undefined) {
-    throw new TypeError('confusionMatrix takes numClasses or labels, not both; received both.');
+    throw new OptionsError('confusionMatrix takes numClasses or labels, not both; received both.');
   }
   if (labels !== undefined) return checkedLabels(labels, yTrue);
   if (numClasses === undefined) return sortedUnique(yTrue, yPred);
   if (!Number.isInteger(numClasses) || numClasses < 1) {
-    throw new RangeError(`numClasses must be an integer >= 1; received ${numClasses}.`);
+    throw new OptionsError(`numClasses must be an integer >= 1; received ${numClasses}.`);
   }
   for (const [name, y] of [['yTrue', yTrue] as const, ['yPred', yPred] as const]) {
     const bad = Array.prototype.findIndex.call(y, (v: number) => v < 0 || v >= numClasses);
     if (bad >= 0) {
-      throw new RangeError(
+      throw new InvalidArgumentError(
         `${name}[${bad}] is ${y[bad]}; expected a label in [0, ${numClasses}) for numClasses ${numClasses}.`,
       );
     }
@@ -72,12 +73,12 @@ function checkedLabels(labels: ArrayLike<number>, yTrue: ArrayLike<number>): num
   checkArrayLike('labels', labels);
   checkIntegers('labels', labels);
   const list = Array.from(labels);
-  if (list.length === 0) throw new RangeError('labels is empty; expected at least one class label.');
+  if (list.length === 0) throw new OptionsError('labels is empty; expected at least one class label.');
   if (new Set(list).size !== list.length)
-    throw new RangeError(`labels has duplicates: [${list.join(', ')}].`);
+    throw new OptionsError(`labels has duplicates: [${list.join(', ')}]; expected each class once.`);
   const present = new Set(Array.from(yTrue));
   if (!list.some((l) => present.has(l))) {
-    throw new RangeError(`none of labels [${list.join(', ')}] occurs in yTrue; expected at least one.`);
+    throw new OptionsError(`none of labels [${list.join(', ')}] occurs in yTrue; expected at least one.`);
   }
   return list;
 }
@@ -190,8 +191,12 @@ export function precisionRecallF1(
   checkZeroDivision(zeroDivision);
   let labels: number[];
   if (average === 'binary') {
-    if (options.labels !== undefined)
-      throw new TypeError("labels is not used with average 'binary'; use posLabel.");
+    if (options.labels !== undefined) {
+      throw new OptionsError(
+        `labels is not used with average 'binary'; received labels [${Array.from(options.labels).join(', ')}]. ` +
+          "Pass posLabel instead, or choose average 'macro', 'micro', 'weighted' or 'none'.",
+      );
+    }
     labels = [binaryPosLabel(sortedUnique(yTrue, yPred), posLabel)];
   } else {
     labels = options.labels === undefined ? sortedUnique(yTrue, yPred) : checkedLabels(options.labels, yTrue);
@@ -202,13 +207,13 @@ export function precisionRecallF1(
 /** sklearn's checks for average 'binary': at most two classes, and posLabel among them. */
 export function binaryPosLabel(present: number[], posLabel: number): number {
   if (present.length > 2) {
-    throw new RangeError(
+    throw new OptionsError(
       `average 'binary' needs at most 2 classes; received ${present.length} ([${present.join(', ')}]). ` +
         "Choose average 'macro', 'micro', 'weighted' or 'none'.",
     );
   }
   if (present.length === 2 && !present.includes(posLabel)) {
-    throw new RangeError(
+    throw new OptionsError(
       `posLabel ${posLabel} is not a present label; expected one of [${present.join(', ')}].`,
     );
   }
@@ -217,13 +222,13 @@ export function binaryPosLabel(present: number[], posLabel: number): number {
 
 function checkAverage(average: Average): void {
   if (!AVERAGES.includes(average)) {
-    throw new RangeError(`average must be one of ${AVERAGES.join(', ')}; received ${String(average)}.`);
+    throw new OptionsError(`average must be one of ${AVERAGES.join(', ')}; received ${String(average)}.`);
   }
 }
 
 function checkZeroDivision(zeroDivision: number): void {
   if (zeroDivision !== 0 && zeroDivision !== 1) {
-    throw new RangeError(`zeroDivision must be 0 or 1; received ${zeroDivision}.`);
+    throw new OptionsError(`zeroDivision must be 0 or 1; received ${zeroDivision}.`);
   }
 }
 

@@ -7,6 +7,7 @@
  *   f1.update(tf.tensor1d([0, 2, 1], 'int32'), logits); // logits [3, 3]
  *   f1.result();
  */
+import { InvalidArgumentError, OptionsError } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
 import {
   type Average,
@@ -71,7 +72,7 @@ export class ConfusionMetric implements StreamingMetric {
     this.fixedClasses = options.numClasses;
     this.numClasses = options.numClasses;
     if (!STREAMING_AVERAGES.includes(this.average)) {
-      throw new RangeError(
+      throw new OptionsError(
         `average must be one of ${STREAMING_AVERAGES.join(', ')}; received ${String(options.average)}. ` +
           "('none' gives one number per class: use precisionRecallF1 on the matrix instead.)",
       );
@@ -89,7 +90,7 @@ export class ConfusionMetric implements StreamingMetric {
     });
     const counted = counts.reduce((a, b) => a + b, 0);
     if (counted !== rows) {
-      throw new RangeError(
+      throw new InvalidArgumentError(
         `yTrue holds ${rows - counted} labels outside [0, ${numClasses}); expected class ids.`,
       );
     }
@@ -124,8 +125,10 @@ export class ConfusionMetric implements StreamingMetric {
       this.numClasses = fromShape;
     }
     if (fromShape !== this.numClasses) {
-      throw new RangeError(
-        `yPred stands for ${fromShape} classes; expected ${this.numClasses} (numClasses).`,
+      const source = this.fixedClasses === undefined ? 'the classes of the first batch' : 'numClasses';
+      throw new InvalidArgumentError(
+        `yPred stands for ${fromShape} classes; expected ${this.numClasses} (${source}). ` +
+          'Pass every batch with the same number of classes, or call reset() between evaluations.',
       );
     }
     return this.numClasses;
@@ -133,10 +136,10 @@ export class ConfusionMetric implements StreamingMetric {
 
   private checkClasses(numClasses: number): void {
     if (!Number.isInteger(numClasses) || numClasses < 2) {
-      throw new RangeError(`numClasses must be an integer >= 2; received ${numClasses}.`);
+      throw new OptionsError(`numClasses must be an integer >= 2; received ${numClasses}.`);
     }
     if (this.average === 'binary' && numClasses !== 2) {
-      throw new RangeError(
+      throw new OptionsError(
         `average 'binary' needs 2 classes; received ${numClasses}. Choose 'macro' or 'micro'.`,
       );
     }

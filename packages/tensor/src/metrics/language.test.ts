@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { InvalidArgumentError } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
+import { ShapeMismatchError } from '../errors.js';
 import { crossEntropySum, perplexity, perplexityFromLogits } from './language.js';
 
 before(async () => {
@@ -18,7 +20,7 @@ describe('perplexity', () => {
 
   it('rejects NaN and negative values', () => {
     assert.throws(() => perplexity(Number.NaN), /received NaN/);
-    assert.throws(() => perplexity(-1), RangeError);
+    assert.throws(() => perplexity(-1), InvalidArgumentError);
   });
 });
 
@@ -66,8 +68,11 @@ describe('perplexityFromLogits', () => {
       () => perplexityFromLogits(logits, labels),
       /labels range over \[0, 3\]; expected class ids in \[0, 3\)/,
     );
+    assert.throws(() => perplexityFromLogits(logits, labels), InvalidArgumentError);
     assert.throws(() => perplexityFromLogits(logits, short), /2 rows but labels has 1/);
+    assert.throws(() => perplexityFromLogits(logits, short), ShapeMismatchError);
     assert.throws(
+      // a 1-D tensor where 2-D logits belong, as an untyped caller could pass: the rank check must catch it
       () => perplexityFromLogits(labels as unknown as tf.Tensor2D, labels),
       /expected logits \[batch, classes\]/,
     );

@@ -5,12 +5,15 @@
  *   perplexity(Math.log(4));                                      // 4
  *   perplexityFromLogits(tf.tensor2d([[0, 0], [0, 0]]), tf.tensor1d([0, 1], 'int32')); // 2
  */
+import { InvalidArgumentError } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
+import { ShapeMismatchError } from '../errors.js';
+import { describe } from './validate.js';
 
 /** Perplexity from a mean cross-entropy in nats (natural log): exp(x). */
 export function perplexity(meanCrossEntropyNats: number): number {
   if (typeof meanCrossEntropyNats !== 'number' || !(meanCrossEntropyNats >= 0)) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `meanCrossEntropyNats must be a number >= 0; received ${String(meanCrossEntropyNats)}. ` +
         'Pass the mean cross-entropy in nats (a log2 value needs multiplying by ln 2 first).',
     );
@@ -48,22 +51,25 @@ export function crossEntropySum(logits: tf.Tensor2D, labels: tf.Tensor1D): Cross
   const [sum, min, max] = stats.dataSync();
   stats.dispose();
   if (min! < 0 || max! >= numClasses) {
-    throw new RangeError(`labels range over [${min}, ${max}]; expected class ids in [0, ${numClasses}).`);
+    throw new InvalidArgumentError(
+      `labels range over [${min}, ${max}]; expected class ids in [0, ${numClasses}).`,
+    );
   }
   return { sum: sum!, count: numRows };
 }
 
 function checkLogitsAndLabels(logits: tf.Tensor, labels: tf.Tensor): void {
   if (!(logits instanceof tf.Tensor) || !(labels instanceof tf.Tensor)) {
-    throw new TypeError('logits and labels must be tf.Tensors; received a non-tensor.');
+    const received = `logits: ${describe(logits)}, labels: ${describe(labels)}`;
+    throw new InvalidArgumentError(`logits and labels must be tf.Tensors; received ${received}.`);
   }
   if (logits.rank !== 2 || labels.rank !== 1) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `expected logits [batch, classes] and labels [batch]; received logits [${logits.shape}] and labels [${labels.shape}].`,
     );
   }
   if (logits.shape[0] !== labels.shape[0]) {
-    throw new RangeError(
+    throw new ShapeMismatchError(
       `logits has ${logits.shape[0]} rows but labels has ${labels.shape[0]}; expected equal.`,
     );
   }
@@ -72,6 +78,6 @@ function checkLogitsAndLabels(logits: tf.Tensor, labels: tf.Tensor): void {
 /** Perplexity of a batch: exp(mean −log softmax(logits)[label]). */
 export function perplexityFromLogits(logits: tf.Tensor2D, labels: tf.Tensor1D): number {
   const { sum, count } = crossEntropySum(logits, labels);
-  if (count === 0) throw new RangeError('logits has 0 rows; expected at least one token.');
+  if (count === 0) throw new InvalidArgumentError('logits has 0 rows; expected at least one token.');
   return perplexity(Math.max(0, sum / count));
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { InvalidArgumentError, OptionsError } from '@dlpipe/core';
+import { ShapeMismatchError } from '../errors.js';
 import { auc, averagePrecision, precisionRecallCurve, rocAucScore, rocCurve } from './ranking.js';
 
 function close(actual: number | number[], expected: number | number[], tol = 1e-12): void {
@@ -98,6 +100,8 @@ describe('rocCurve', () => {
     );
     assert.deepEqual(flipped, rocCurve(y1, s1));
     assert.throws(() => rocCurve([0, 2, 2], [0.1, 0.2, 0.3]), /not \{0, 1\} or \{-1, 1\}; pass posLabel/);
+    assert.throws(() => rocCurve([0, 2, 2], [0.1, 0.2, 0.3]), InvalidArgumentError);
+    assert.throws(() => rocCurve([0, 1, 1], [0.1, 0.2, 0.3], { posLabel: 7 }), OptionsError);
     // sklearn 1.2.1: roc_curve([3, 7, 7], [0.1, 0.2, 0.3], pos_label=7)
     //   -> fpr [0, 0, 0, 1], tpr [0, 0.5, 1, 1], thresholds [1.3 (inf in >= 1.3), 0.3, 0.2, 0.1]
     assert.deepEqual(rocCurve([3, 7, 7], [0.1, 0.2, 0.3], { posLabel: 7 }), {
@@ -196,12 +200,18 @@ describe('rocAucScore', () => {
         ),
       /2 classes .* 3 columns/,
     );
+    const threeColumns = [
+      [0.5, 0.25, 0.25],
+      [0, 1, 0],
+      [0, 0, 1],
+    ];
+    assert.throws(() => rocAucScore([0, 1, 1], threeColumns), ShapeMismatchError);
     assert.throws(() => rocAucScore([0, 1, 2], [0.1, 0.2, 0.3]), /3 classes .* 2-D array/);
   });
 
   it('throws when yTrue holds one class only (sklearn raises)', () => {
     assert.throws(() => rocAucScore([1, 1, 1], [0.2, 0.5, 0.9]), {
-      name: 'RangeError',
+      name: 'InvalidArgumentError',
       message: 'only one class ([1]) is present in yTrue; expected both a positive and a negative class.',
     });
     assert.throws(() => rocCurve([0, 0], [0.2, 0.5]), /only one class/);
@@ -210,7 +220,7 @@ describe('rocAucScore', () => {
 
   it('rejects length mismatch, non-integer labels and non-finite scores', () => {
     assert.throws(() => rocAucScore([0, 1, 1], [0.1, 0.2]), /same length; received 3 and 2/);
-    assert.throws(() => rocAucScore([0, 0.5], [0.1, 0.2]), TypeError);
+    assert.throws(() => rocAucScore([0, 0.5], [0.1, 0.2]), InvalidArgumentError);
     assert.throws(() => rocAucScore([0, 1], [0.1, Number.NaN]), /scores\[1\] is NaN/);
   });
 });

@@ -8,6 +8,8 @@
  *   rocAucScore([0, 1, 2], [[0.8, 0.1, 0.1], [0.2, 0.7, 0.1], [0.1, 0.1, 0.8]]); // 1 (ovr, macro)
  *   averagePrecision([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]);             // 0.833…
  */
+import { InvalidArgumentError, OptionsError } from '@dlpipe/core';
+import { ShapeMismatchError } from '../errors.js';
 import { binaryClfCurve, binaryTargets } from './binary-curve.js';
 import {
   checkArrayLike,
@@ -64,7 +66,7 @@ export function auc(x: ArrayLike<number>, y: ArrayLike<number>): number {
   checkArrayLike('x', x);
   checkArrayLike('y', y);
   checkSameLength('x', x, 'y', y);
-  if (x.length < 2) throw new RangeError(`auc needs at least 2 points; received ${x.length}.`);
+  if (x.length < 2) throw new InvalidArgumentError(`auc needs at least 2 points; received ${x.length}.`);
   let area = 0;
   let rising = true;
   let falling = true;
@@ -75,7 +77,7 @@ export function auc(x: ArrayLike<number>, y: ArrayLike<number>): number {
     area += (dx * (y[i]! + y[i - 1]!)) / 2;
   }
   if (!rising && !falling)
-    throw new RangeError('x is neither increasing nor decreasing; auc needs a monotonic x.');
+    throw new InvalidArgumentError('x is neither increasing nor decreasing; auc needs a monotonic x.');
   return falling && !rising ? -area : area;
 }
 
@@ -115,9 +117,10 @@ function ovrAucScore(
   options: RocAucOptions,
 ) {
   const { multiClass = 'ovr', average = 'macro' } = options;
-  if (multiClass !== 'ovr') throw new RangeError(`multiClass must be 'ovr'; received ${String(multiClass)}.`);
+  if (multiClass !== 'ovr')
+    throw new OptionsError(`multiClass must be 'ovr'; received ${String(multiClass)}.`);
   if (average !== 'macro' && average !== 'weighted') {
-    throw new RangeError(`average must be 'macro' or 'weighted'; received ${String(average)}.`);
+    throw new OptionsError(`average must be 'macro' or 'weighted'; received ${String(average)}.`);
   }
   checkArrayLike('yTrue', yTrue);
   checkSameLength('yTrue', yTrue, 'scores', scores);
@@ -125,7 +128,7 @@ function ovrAucScore(
   const numClasses = checkProbabilityRows(scores);
   const classes = sortedUnique(yTrue);
   if (classes.length !== numClasses) {
-    throw new RangeError(
+    throw new ShapeMismatchError(
       `yTrue has ${classes.length} classes [${classes.join(', ')}] but scores has ${numClasses} columns; ` +
         'expected one column per class.',
     );
@@ -148,14 +151,14 @@ function checkProbabilityRows(scores: ReadonlyArray<ArrayLike<number>>): number 
   scores.forEach((row, i) => {
     checkArrayLike(`scores[${i}]`, row);
     if (row.length !== width || width < 2) {
-      throw new RangeError(
+      throw new InvalidArgumentError(
         `scores[${i}] has ${row.length} columns; expected ${Math.max(width, 2)} like scores[0].`,
       );
     }
     checkFinite(`scores[${i}]`, row);
     const total = sumOf(row);
     if (Math.abs(total - 1) > 1e-8 + 1e-5 * Math.abs(total)) {
-      throw new RangeError(
+      throw new InvalidArgumentError(
         `scores[${i}] sums to ${total}; multiclass AUC expects probabilities that sum to 1 per row ` +
           '(apply softmax to logits first).',
       );

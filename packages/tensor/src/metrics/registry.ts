@@ -5,6 +5,7 @@
  *   createMetric('f1', { average: 'weighted' });
  *   createMetric(new MeanMetric({ name: 'loss' })); // a metric object passes through
  */
+import { InvalidArgumentError, OptionsError } from '@dlpipe/core';
 import { type ConfusionMetricOptions, F1Metric, PrecisionMetric, RecallMetric } from './confusion-metric.js';
 import {
   AccuracyMetric,
@@ -13,6 +14,7 @@ import {
   type PerplexityMetricOptions,
   type StreamingMetric,
 } from './streaming.js';
+import { describe } from './validate.js';
 
 /** Every streaming metric by name, each made from its own options. */
 export const METRICS = {
@@ -34,7 +36,7 @@ export function createMetric(nameOrMetric: string | StreamingMetric): StreamingM
 export function createMetric(nameOrMetric: string | StreamingMetric, options?: unknown): StreamingMetric {
   if (typeof nameOrMetric === 'string') {
     if (!Object.hasOwn(METRICS, nameOrMetric)) {
-      throw new RangeError(
+      throw new OptionsError(
         `unknown metric '${nameOrMetric}'; expected one of ${Object.keys(METRICS).join(', ')} ` +
           'or an object with update(), result() and reset().',
       );
@@ -43,8 +45,8 @@ export function createMetric(nameOrMetric: string | StreamingMetric, options?: u
     return make(options);
   }
   if (isStreamingMetric(nameOrMetric)) return nameOrMetric;
-  throw new TypeError(
-    `createMetric takes a metric name or a StreamingMetric; received ${nameOrMetric === null ? 'null' : typeof nameOrMetric}.`,
+  throw new InvalidArgumentError(
+    `createMetric takes a metric name or a StreamingMetric; received ${describe(nameOrMetric)}.`,
   );
 }
 

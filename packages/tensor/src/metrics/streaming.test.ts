@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { InvalidArgumentError, OptionsError } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
+import { ShapeMismatchError } from '../errors.js';
 import { accuracy, precisionRecallF1 } from './classification.js';
 import { ConfusionMetric, F1Metric, PrecisionMetric, RecallMetric } from './confusion-metric.js';
 import { perplexityFromLogits } from './language.js';
@@ -106,6 +108,7 @@ describe('AccuracyMetric', () => {
       [0, 1],
     ]);
     assert.throws(() => metric.update(yTrue, yPred), /yTrue has shape \[3\] for yPred \[2,2\]/);
+    assert.throws(() => metric.update(yTrue, yPred), ShapeMismatchError);
     tf.tidy(() => metric.update(yTrue.slice(0, 2), yPred));
     metric.reset();
     assert.ok(Number.isNaN(metric.result()));
@@ -173,12 +176,18 @@ describe('F1Metric, PrecisionMetric, RecallMetric', () => {
     ]);
     const bad = tf.tensor1d([0, 5], 'int32');
     assert.throws(() => metric.update(bad, logits), /1 labels outside \[0, 3\)/);
+    assert.throws(() => metric.update(bad, logits), InvalidArgumentError);
     const two = tf.tensor2d([[1, 0]]);
     const one = tf.tensor1d([0], 'int32');
     tf.tidy(() => metric.update(bad.slice(0, 1), logits.slice(0, 1)));
-    assert.throws(() => metric.update(one, two), /yPred stands for 2 classes; expected 3/);
+    assert.throws(
+      () => metric.update(one, two),
+      /yPred stands for 2 classes; expected 3 \(the classes of the first batch\)/,
+    );
     assert.throws(() => new F1Metric({ average: 'binary', numClasses: 3 }), /needs 2 classes/);
     assert.throws(() => new F1Metric({ average: 'none' as 'macro' }), /average must be one of/);
+    assert.throws(() => new F1Metric({ average: 'none' as 'macro' }), OptionsError);
+    assert.throws(() => new F1Metric({ numClasses: 1 }), OptionsError);
     tf.dispose([logits, bad, two, one]);
   });
 });
@@ -249,15 +258,19 @@ describe('METRICS and createMetric', () => {
     assert.equal(createMetric(mean), mean);
   });
 
-  it('throws a RangeError listing the known names for an unknown name', () => {
+  it('throws an OptionsError listing the known names for an unknown name', () => {
     assert.throws(() => createMetric('auc'), {
-      name: 'RangeError',
+      name: 'OptionsError',
       message:
         "unknown metric 'auc'; expected one of accuracy, f1, precision, recall, perplexity " +
         'or an object with update(), result() and reset().',
     });
-    assert.throws(() => createMetric('toString'), RangeError);
-    assert.throws(() => createMetric(42 as unknown as string), TypeError);
+    assert.throws(() => createMetric('toString'), OptionsError);
+    // a number, as an untyped (JS) caller could pass: the runtime check must name what it got
+    assert.throws(() => createMetric(42 as unknown as string), {
+      name: 'InvalidArgumentError',
+      message: /received number/,
+    });
   });
 });
 

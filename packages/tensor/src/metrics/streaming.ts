@@ -7,10 +7,13 @@
  *   console.log(acc.name, acc.result()); // accuracy 0.93
  *   acc.reset();
  */
+import { InvalidArgumentError, OptionsError } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
+import { ShapeMismatchError } from '../errors.js';
 import { type CrossEntropySum, crossEntropySum, perplexity } from './language.js';
 import { readSmall } from './read-small.js';
 import { tensorLabels } from './tensor-labels.js';
+import { describe } from './validate.js';
 
 /** A metric accumulated over batches. `result()` is NaN until a sample has been seen. */
 export interface StreamingMetric {
@@ -46,7 +49,9 @@ export class MeanMetric implements StreamingMetric {
       return;
     }
     if (!(value instanceof tf.Tensor)) {
-      throw new TypeError(`MeanMetric.update takes a number or tf.Tensor; received ${typeof value}.`);
+      throw new InvalidArgumentError(
+        `MeanMetric.update takes a number or tf.Tensor; received ${describe(value)}.`,
+      );
     }
     if (value.size === 0) return;
     this.total += readSmall(() => tf.sum(tf.cast(value, 'float32')))[0]!;
@@ -86,7 +91,7 @@ export class AccuracyMetric implements StreamingMetric {
     this.name = options.name ?? 'accuracy';
     this.threshold = options.threshold ?? (options.fromLogits ? 0 : 0.5);
     if (!Number.isFinite(this.threshold))
-      throw new RangeError(`threshold must be finite; received ${this.threshold}.`);
+      throw new OptionsError(`threshold must be finite; received ${this.threshold}.`);
   }
 
   update(yTrue: tf.Tensor, yPred: tf.Tensor): void {
@@ -134,14 +139,17 @@ export class PerplexityMetric implements StreamingMetric {
 
   update(yTrue: tf.Tensor, yPred: tf.Tensor): void {
     if (!(yPred instanceof tf.Tensor) || !(yTrue instanceof tf.Tensor)) {
-      throw new TypeError('PerplexityMetric.update takes tf.Tensors (token ids, logits).');
+      const received = `yTrue: ${describe(yTrue)}, yPred: ${describe(yPred)}`;
+      throw new InvalidArgumentError(
+        `PerplexityMetric.update takes tf.Tensors (token ids, logits); received ${received}.`,
+      );
     }
     if (yPred.rank < 2)
-      throw new RangeError(`yPred has shape [${yPred.shape}]; expected [..., vocab] logits.`);
+      throw new InvalidArgumentError(`yPred has shape [${yPred.shape}]; expected [..., vocab] logits.`);
     const vocab = yPred.shape[yPred.rank - 1]!;
     const oneHot = yTrue.rank === yPred.rank;
     if ((oneHot ? yTrue.size : yTrue.size * vocab) !== yPred.size) {
-      throw new RangeError(
+      throw new ShapeMismatchError(
         `yTrue has shape [${yTrue.shape}] for yPred [${yPred.shape}]; expected token ids ` +
           `[${yPred.shape.slice(0, -1)}] or one-hot [${yPred.shape}].`,
       );

@@ -6,7 +6,10 @@
  *   tf.tidy(() => tensorLabels(tf.tensor1d([2, 0]), tf.tensor2d([[0, 1, 5], [3, 1, 0]]), 0.5));
  *   // { yTrue: [2, 0], yPred: [2, 0], numClasses: 3 }
  */
+import { InvalidArgumentError } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
+import { ShapeMismatchError } from '../errors.js';
+import { describe } from './validate.js';
 
 /** Flat class ids of a batch; tensors are owned by the surrounding tf.tidy. */
 export interface TensorLabels {
@@ -18,9 +21,9 @@ export interface TensorLabels {
 /** The number of classes that predictions of this shape stand for (2 when binary). */
 export function classesOfPrediction(yPred: tf.Tensor): number {
   if (!(yPred instanceof tf.Tensor))
-    throw new TypeError(`yPred must be a tf.Tensor; received ${typeof yPred}.`);
+    throw new InvalidArgumentError(`yPred must be a tf.Tensor; received ${describe(yPred)}.`);
   if (yPred.rank === 0)
-    throw new RangeError('yPred is a scalar; expected predictions [batch] or [batch, classes].');
+    throw new InvalidArgumentError('yPred is a scalar; expected predictions [batch] or [batch, classes].');
   const last = yPred.shape[yPred.rank - 1]!;
   return yPred.rank === 1 || last === 1 ? 2 : last;
 }
@@ -29,13 +32,13 @@ export function classesOfPrediction(yPred: tf.Tensor): number {
 export function tensorLabels(yTrue: tf.Tensor, yPred: tf.Tensor, threshold: number): TensorLabels {
   const numClasses = classesOfPrediction(yPred);
   if (!(yTrue instanceof tf.Tensor))
-    throw new TypeError(`yTrue must be a tf.Tensor; received ${typeof yTrue}.`);
+    throw new InvalidArgumentError(`yTrue must be a tf.Tensor; received ${describe(yTrue)}.`);
   const binary = yPred.rank === 1 || yPred.shape[yPred.rank - 1] === 1;
   const rows = binary ? yPred.size : yPred.size / numClasses;
   const oneHot = !binary && sameShape(yTrue.shape, yPred.shape);
   if (!oneHot && yTrue.size !== rows) {
     const expected = binary ? `${rows} 0/1 labels` : `${rows} class ids or one-hot [${yPred.shape}]`;
-    throw new RangeError(
+    throw new ShapeMismatchError(
       `yTrue has shape [${yTrue.shape}] for yPred [${yPred.shape}]; expected ${expected}.`,
     );
   }

@@ -1,9 +1,11 @@
 /**
- * Input checks and small array helpers shared by the metrics: array-likes of equal length, integer labels, finite scores.
- * Each throws a `TypeError`/`RangeError` that names the argument, what it got and what it expected.
+ * Input checks and small array helpers shared by the metrics: array-likes of equal length, integer
+ * labels, finite scores. Each throws an `InvalidArgumentError` that names the argument, what it got
+ * and what it expected.
  *
- *   checkPair('yTrue', yTrue, 'yPred', yPred); // throws RangeError on a length mismatch
+ *   checkLabelPair('yTrue', yTrue, 'yPred', yPred); // throws InvalidArgumentError on a length mismatch
  */
+import { InvalidArgumentError } from '@dlpipe/core';
 
 /** Short description of a value for error messages: `Tensor`, `string`, `undefined`… */
 export function describe(value: unknown): string {
@@ -12,22 +14,24 @@ export function describe(value: unknown): string {
   return value.constructor?.name ?? 'object';
 }
 
-/** Throws a TypeError unless `value` is an array or typed array. */
+/** Throws unless `value` is an array or typed array. */
 export function checkArrayLike(name: string, value: unknown): asserts value is ArrayLike<number> {
   const ok = Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
   if (ok) return;
   const hint = describe(value).includes('Tensor')
     ? ' Call .dataSync() or .arraySync() on the tensor first.'
     : '';
-  throw new TypeError(`${name} must be a number[] or typed array; received ${describe(value)}.${hint}`);
+  throw new InvalidArgumentError(
+    `${name} must be a number[] or typed array; received ${describe(value)}.${hint}`,
+  );
 }
 
-/** Throws a RangeError when `value` is empty. */
+/** Throws when `value` is empty. */
 export function checkNotEmpty(name: string, value: ArrayLike<number>): void {
-  if (value.length === 0) throw new RangeError(`${name} is empty; expected at least one sample.`);
+  if (value.length === 0) throw new InvalidArgumentError(`${name} is empty; expected at least one sample.`);
 }
 
-/** Throws a RangeError when the two arrays differ in length. */
+/** Throws when the two arrays differ in length. */
 export function checkSameLength(
   aName: string,
   a: ArrayLike<unknown>,
@@ -35,27 +39,29 @@ export function checkSameLength(
   b: ArrayLike<unknown>,
 ): void {
   if (a.length === b.length) return;
-  throw new RangeError(
+  throw new InvalidArgumentError(
     `${aName} and ${bName} must have the same length; received ${a.length} and ${b.length} samples.`,
   );
 }
 
-/** Throws a TypeError at the first element that is not an integer class label. */
+/** Throws at the first element that is not an integer class label. */
 export function checkIntegers(name: string, value: ArrayLike<number>): void {
   for (let i = 0; i < value.length; i++) {
     const v = value[i];
     if (typeof v !== 'number' || !Number.isInteger(v)) {
-      throw new TypeError(`${name}[${i}] is ${String(v)}; expected integer class labels (0, 1, 2, …).`);
+      throw new InvalidArgumentError(
+        `${name}[${i}] is ${String(v)}; expected integer class labels (0, 1, 2, …).`,
+      );
     }
   }
 }
 
-/** Throws a RangeError at the first element that is NaN or infinite. */
+/** Throws at the first element that is NaN or infinite. */
 export function checkFinite(name: string, value: ArrayLike<number>): void {
   for (let i = 0; i < value.length; i++) {
     const v = value[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new RangeError(`${name}[${i}] is ${String(v)}; expected a finite number.`);
+      throw new InvalidArgumentError(`${name}[${i}] is ${String(v)}; expected a finite number.`);
     }
   }
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
+import { OptionsError } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
 import { clipByGlobalNorm, globalNorm } from './clip.js';
 
@@ -29,4 +30,5 @@ it('returns the same tensors when the norm is within bounds', () => {
   assert.equal(r.clipped, false);
   assert.equal(r.grads, grads);
   assert.throws(() => clipByGlobalNorm(grads, 0), /maxNorm must be > 0/);
+  assert.throws(() => clipByGlobalNorm(grads, 0), OptionsError);
 });

@@ -4,6 +4,7 @@
  *
  *   const { grads: clipped, norm } = clipByGlobalNorm(grads, 1);
  */
+import { OptionsError } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
 
 export type NamedGrads = Record<string, tf.Tensor>;
@@ -26,7 +27,7 @@ export function clipByGlobalNorm(
   grads: NamedGrads,
   maxNorm: number,
 ): { grads: NamedGrads; norm: number; clipped: boolean } {
-  if (!(maxNorm > 0)) throw new RangeError(`maxNorm must be > 0, got ${maxNorm}`);
+  if (!(maxNorm > 0)) throw new OptionsError(`maxNorm must be > 0, got ${maxNorm}`);
   const names = Object.keys(grads);
   const normT = globalNorm(names.map((n) => grads[n]!));
   const norm = normT.dataSync()[0]!;

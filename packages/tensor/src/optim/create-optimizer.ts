@@ -6,7 +6,7 @@
  *   setLearningRate(opt, 0.005);
  */
 
-import { OptionsError } from '@dlpipe/core';
+import { InvalidArgumentError, OptionsError, zodMessage } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
 import { z } from 'zod';
 import { Adadelta } from './adadelta.js';
@@ -56,7 +56,7 @@ export type OptimizerOptions = z.input<typeof optimizerOptionsSchema>;
 /** Builds an optimizer; bad options are an OptionsError naming each field. */
 export function createOptimizer(options: OptimizerOptions): tf.Optimizer {
   const parsed = optimizerOptionsSchema.safeParse(options);
-  if (!parsed.success) throw new OptionsError(`optimizer options: ${formatZodError(parsed.error)}`);
+  if (!parsed.success) throw new OptionsError(zodMessage('optimizer options', parsed.error));
   const o = parsed.data;
   switch (o.name) {
     case 'sgd':
@@ -90,19 +90,19 @@ function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pic
 
 /** The learning rate an optimizer will use on its next step. */
 export function getLearningRate(opt: tf.Optimizer): number {
-  const lr = (opt as unknown as { learningRate?: number }).learningRate;
-  if (typeof lr !== 'number') throw new TypeError(`${opt.getClassName()} has no learningRate field`);
+  // tfjs declares `learningRate` on each optimizer class (protected), not on tf.Optimizer: look it up.
+  const lr = 'learningRate' in opt ? opt.learningRate : undefined;
+  if (typeof lr !== 'number') {
+    throw new InvalidArgumentError(
+      `${opt.getClassName()} has no numeric learningRate field (received ${typeof lr}); ` +
+        'expected a tfjs or dlpipe optimizer (createOptimizer makes one)',
+    );
+  }
   return lr;
 }
 
 /** Changes the learning rate of any tfjs or dlpipe optimizer before its next step. */
 export function setLearningRate(opt: tf.Optimizer, lr: number): void {
-  const o = opt as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
-  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
-  else o.learningRate = lr;
-}
-
-/** "field: message; field: message" from a zod error. */
-export function formatZodError(err: z.ZodError): string {
-  return err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  if ('setLearningRate' in opt && typeof opt.setLearningRate === 'function') opt.setLearningRate(lr);
+  else Object.assign(opt, { learningRate: lr });
 }

@@ -7,8 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { setSeed } from '@dlpipe/core';
+import { OptionsError, setSeed } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
+import { CheckpointError } from '../errors.js';
 import { airfoilLike } from '../test-utils/regression.js';
 import { tensorDataSource } from '../train/data-source.js';
 import { evaluate } from '../train/evaluate.js';
@@ -111,6 +112,16 @@ describe('optimizer options and learning rates', () => {
   it('names the bad field', () => {
     assert.throws(() => createOptimizer({ name: 'adam', lr: -1 }), /optimizer options: lr: /);
     assert.throws(() => createOptimizer({ name: 'lamb' as never, lr: 1 }), /name: /);
+    assert.throws(() => createOptimizer({ name: 'adam', lr: -1 }), OptionsError);
+  });
+  it('refuses optimizer state saved by another optimizer (CheckpointError)', async () => {
+    const adamw = new AdamW({ learningRate: 0.1 });
+    const oneSlot = [
+      { name: 'iter', tensor: tf.scalar(0) },
+      { name: 'w/m', tensor: tf.zeros([1]) },
+    ];
+    await assert.rejects(adamw.setWeights(oneSlot), CheckpointError);
+    await assert.rejects(adamw.setWeights(oneSlot), /expects 2 state tensors per variable, got 1 in all/);
   });
   it('setLearningRate works for every optimizer', () => {
     for (const name of [

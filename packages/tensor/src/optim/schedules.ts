@@ -6,9 +6,8 @@
  *   s({ step: 10, epoch: 0 }) // → rate for step 10
  */
 
-import { OptionsError } from '@dlpipe/core';
+import { OptionsError, zodMessage } from '@dlpipe/core';
 import { z } from 'zod';
-import { formatZodError } from './create-optimizer.js';
 
 /** Where in training we are: global optimizer step (0-based) and epoch (0-based). */
 export interface ScheduleContext {
@@ -121,7 +120,7 @@ export type ScheduleOptions = z.input<typeof scheduleOptionsSchema> & {
 export function createSchedule(lr: number, options: ScheduleOptions): LrSchedule {
   const { warmupSteps, warmupStartLr, ...rest } = options;
   const parsed = scheduleOptionsSchema.safeParse(rest);
-  if (!parsed.success) throw new OptionsError(`schedule options: ${formatZodError(parsed.error)}`);
+  if (!parsed.success) throw new OptionsError(zodMessage('schedule options', parsed.error));
   const o = parsed.data;
   let s: LrSchedule;
   if (o.type === 'constant') s = () => lr;

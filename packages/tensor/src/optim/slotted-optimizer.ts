@@ -3,6 +3,7 @@
  * use, saved and restored in tfjs's optimizer-weights format (iterations first, then the slots).
  */
 import { tf } from '@dlpipe/engine';
+import { CheckpointError } from '../errors.js';
 
 /**
  * Per-variable optimizer state ("slots"), kept by the variable's position in the gradient list
@@ -40,8 +41,9 @@ export abstract class SlottedOptimizer extends tf.Optimizer {
     const rest = await this.extractIterations(weightValues);
     const k = this.slotNames.length;
     if (rest.length % k !== 0) {
-      throw new RangeError(
-        `${this.getClassName()} expects ${k} state tensors per variable, got ${rest.length} in all`,
+      throw new CheckpointError(
+        `${this.getClassName()} expects ${k} state tensors per variable, got ${rest.length} in all: ` +
+          'the optimizer state was saved by another optimizer; resume with the same optimizer',
       );
     }
     this.disposeSlots();
