@@ -5,6 +5,7 @@
  *
  *   new KBinsDiscretizer({ columns: ['age'], nBins: 4, strategy: 'quantile' }).fitTransform(t)
  */
+import { OptionsError } from '@dlpipe/core';
 import type { Table } from '../table/table.js';
 import {
   BaseTransformer,
@@ -97,7 +98,7 @@ export class KBinsDiscretizer extends Binner<KBinsDiscretizerOptions> {
     super(options);
     const n = options.nBins ?? 5;
     if (!(Number.isInteger(n) && n >= 2))
-      throw new RangeError(`KBinsDiscretizer nBins must be an integer >= 2, got ${n}`);
+      throw new OptionsError(`KBinsDiscretizer nBins must be an integer >= 2, got ${n}`);
   }
 
   fit(table: Table): this {
@@ -134,7 +135,7 @@ export class Bucketizer extends Binner<BucketizerOptions> {
     super(options);
     for (const [c, b] of Object.entries(options.boundaries)) {
       if (b.some((x, i) => i > 0 && !(x > b[i - 1]!))) {
-        throw new RangeError(`Bucketizer boundaries of '${c}' must increase strictly, got [${b}]`);
+        throw new OptionsError(`Bucketizer boundaries of '${c}' must increase strictly, got [${b}]`);
       }
     }
   }

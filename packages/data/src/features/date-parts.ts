@@ -6,6 +6,7 @@
  *   new DateParts({ columns: ['when'], parts: ['year', 'dayofweek'] }).fitTransform(t)
  *   // → when_year, when_dayofweek (the 'when' column dropped unless keep: true)
  */
+import { OptionsError } from '@dlpipe/core';
 import { TransformError } from '../errors.js';
 import type { Column } from '../table/column.js';
 import { parseDate } from '../table/parse-cell.js';
@@ -66,7 +67,7 @@ export class DateParts extends BaseTransformer<{ columns: string[] }> {
     super();
     for (const p of config.parts ?? []) {
       if (!(p in DATE_PARTS))
-        throw new RangeError(`unknown date part '${p}'; known: ${Object.keys(DATE_PARTS).join(', ')}`);
+        throw new OptionsError(`unknown date part '${p}'; known: ${Object.keys(DATE_PARTS).join(', ')}`);
     }
   }
 

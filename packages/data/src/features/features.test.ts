@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { InvalidArgumentError, OptionsError } from '@dlpipe/core';
 import { Table } from '../table/table.js';
 import { Bucketizer, KBinsDiscretizer } from './bucketize.js';
 import { DateParts } from './date-parts.js';
@@ -29,6 +30,8 @@ describe('binning (scikit-learn references)', () => {
     const b = new Bucketizer({ boundaries: { v: [2, 10] } }).fit(t);
     assert.deepEqual(Array.from(b.transform(t).numeric('v')), [0, 0, 1, 1, 1, 2, 2, 2]);
     assert.throws(() => new Bucketizer({ boundaries: { v: [3, 1] } }), /must increase strictly/);
+    assert.throws(() => new Bucketizer({ boundaries: { v: [3, 1] } }), OptionsError);
+    assert.throws(() => new KBinsDiscretizer({ nBins: 1 }), OptionsError);
   });
 });
 
@@ -56,6 +59,8 @@ describe('date parts', () => {
       () => new DateParts({ columns: ['when'] }).fitTransform(Table.fromColumns({ when: ['soon'] })),
       /row 0: 'soon' is not an ISO 8601 date/,
     );
+    assert.throws(() => new DateParts({ parts: ['century' as 'year'] }), /unknown date part 'century'/);
+    assert.throws(() => new DateParts({ parts: ['century' as 'year'] }), OptionsError);
   });
 });
 
@@ -134,6 +139,10 @@ describe('splits', () => {
       () => trainTestSplit(10, { testSize: 11 }),
       /testSize must be a proportion in \(0, 1\) or a count in 0\.\.10/,
     );
+    assert.throws(() => trainTestSplit(10, { testSize: 11 }), OptionsError);
+    assert.throws(() => trainTestSplit(10, { stratify: [0, 1] }), /stratify has 2 labels for 10 rows/);
+    assert.throws(() => trainTestSplit(10, { stratify: [0, 1] }), InvalidArgumentError);
+    assert.throws(() => [...kFold(10, { k: 1 })], OptionsError);
   });
   it('apportion uses largest remainders', () => {
     assert.deepEqual(apportion([70, 20, 10], 15), [11, 3, 1]);

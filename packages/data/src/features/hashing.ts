@@ -6,6 +6,7 @@
  *
  *   new HashingEncoder({ columns: ['city'], nFeatures: 16 }).fitTransform(t)  // hash_0..hash_15
  */
+import { OptionsError } from '@dlpipe/core';
 import type { Table } from '../table/table.js';
 import {
   BaseTransformer,
@@ -80,7 +81,7 @@ export class HashingEncoder extends BaseTransformer<{ columns: string[] }> {
     super();
     const n = config.nFeatures ?? 1024;
     if (!(Number.isInteger(n) && n >= 1))
-      throw new RangeError(`HashingEncoder nFeatures must be an integer >= 1, got ${n}`);
+      throw new OptionsError(`HashingEncoder nFeatures must be an integer >= 1, got ${n}`);
   }
 
   fit(table: Table): this {

@@ -6,7 +6,7 @@
  *   const { train, test } = trainTestSplit(n, { testSize: 0.2, stratify: labels, seed: 0 });
  *   for (const { train, test } of kFold(n, { k: 5, shuffle: true, seed: 0 })) …
  */
-import { Rng } from '@dlpipe/core';
+import { InvalidArgumentError, OptionsError, Rng } from '@dlpipe/core';
 
 export interface SplitOptions {
   /** Proportion (0, 1) or count of test rows. Default 0.25 (scikit-learn's). */
@@ -31,7 +31,7 @@ function count(size: number | undefined, n: number, name: string, dflt: number):
   const s = size ?? dflt;
   const k = s > 0 && s < 1 ? Math.ceil(s * n) : s;
   if (!(Number.isInteger(k) && k >= 0 && k <= n)) {
-    throw new RangeError(`${name} must be a proportion in (0, 1) or a count in 0..${n}, got ${size}`);
+    throw new OptionsError(`${name} must be a proportion in (0, 1) or a count in 0..${n}, got ${size}`);
   }
   return k;
 }
@@ -75,7 +75,9 @@ export function trainTestSplit(n: number, options: SplitOptions = {}): Split {
   const parts: number[][] = [[], [], []];
   if (options.stratify) {
     if (options.stratify.length !== n) {
-      throw new RangeError(`stratify has ${options.stratify.length} labels for ${n} rows`);
+      throw new InvalidArgumentError(
+        `stratify has ${options.stratify.length} labels for ${n} rows; expected one label per row`,
+      );
     }
     const groups = [...groupByClass(options.stratify).values()];
     const tests = apportion(
@@ -120,7 +122,7 @@ export function* kFold(
 ): Generator<{ train: Int32Array; test: Int32Array; fold: number }> {
   const k = options.k ?? 5;
   if (!(Number.isInteger(k) && k >= 2 && k <= n))
-    throw new RangeError(`k must be an integer in 2..${n} (rows), got ${k}`);
+    throw new OptionsError(`k must be an integer in 2..${n} (rows), got ${k}`);
   const rng = new Rng(options.seed ?? 0);
   const foldOf = new Int32Array(n);
   if (options.stratify) {

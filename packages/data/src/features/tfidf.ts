@@ -6,6 +6,7 @@
  *
  *   const tv = new TfidfVectorizer({ minDf: 2 }); const { data, shape } = tv.fitTransform(texts);
  */
+import { OptionsError } from '@dlpipe/core';
 import { TransformError } from '../errors.js';
 import { makeTokenizer, type TokenizeOptions } from '../text/tokenize.js';
 import type { TransformState } from '../transforms/transformer.js';
@@ -50,7 +51,7 @@ export class TfidfVectorizer {
   constructor(readonly config: TfidfOptions = {}) {
     const [lo, hi] = config.ngramRange ?? [1, 1];
     if (!(lo >= 1 && hi >= lo))
-      throw new RangeError(`ngramRange must be [min, max] with 1 <= min <= max, got [${lo}, ${hi}]`);
+      throw new OptionsError(`ngramRange must be [min, max] with 1 <= min <= max, got [${lo}, ${hi}]`);
     const base = config.tokenize
       ? makeTokenizer(config.tokenize)
       : (t: string) => (config.lowercase === false ? t : t.toLowerCase()).match(TOKEN) ?? [];

@@ -6,6 +6,7 @@
  *   const b = new ChunkBuilder(names, dtypes, idx, { file, isNa }, 65536);
  *   b.addRow(fields, line);  if (b.length >= 65536) yield b.take();
  */
+import { DlpipeError } from '@dlpipe/core';
 import { CsvError } from '../errors.js';
 import type { Column, DType } from '../table/column.js';
 import { parseBool, parseDate, parseNumber } from '../table/parse-cell.js';
@@ -56,8 +57,14 @@ export class ChunkBuilder {
 
   addRow(fields: string[], line: number): void {
     const r = this.length;
-    if (r >= this.capacity)
-      throw new RangeError(`ChunkBuilder is full (${this.capacity} rows): take() first`);
+    if (r >= this.capacity) {
+      // the reader's bug, not bad input: exit 1
+      throw new DlpipeError(
+        'CHUNK_BUILDER_FULL',
+        `ChunkBuilder is full (${this.capacity} rows); expected take() before adding row ${r + 1}`,
+        { exitCode: 1 },
+      );
+    }
     for (let c = 0; c < this.idx.length; c++) {
       const t = fields[this.idx[c]!]!;
       const store = this.stores[c]!;

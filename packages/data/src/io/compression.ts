@@ -123,7 +123,10 @@ function guard(stream: Readable, path: string, compression: Compression): Readab
   return stream.pipe(out);
 }
 
-/** fzstd's streaming decompressor as a Transform; a stream that ends early is an error. */
+/**
+ * fzstd's streaming decompressor as a Transform; a stream that ends early is an error (a plain one:
+ * `guard` re-emits it as a DataFormatError naming the file, as for gzip's and bzip2's own errors).
+ */
 function zstdStream(): Transform {
   let ended = false;
   const dec = new Decompress();

@@ -7,6 +7,7 @@
 import type { Writable as NodeWritable } from 'node:stream';
 import { Writable } from 'node:stream';
 import { crc32, createDeflateRaw } from 'node:zlib';
+import { DataFormatError } from '../errors.js';
 
 const LIMIT = 0xffffffff;
 
@@ -87,7 +88,8 @@ export function createZipWriter(out: NodeWritable, memberName: string): Writable
       usize += chunk.length;
       if (usize > LIMIT) {
         cb(
-          new Error(
+          new DataFormatError(
+            memberName,
             'the zip member would exceed 4 GiB, which needs zip64 (not supported): write .csv.gz instead',
           ),
         );
@@ -100,7 +102,10 @@ export function createZipWriter(out: NodeWritable, memberName: string): Writable
       deflate.once('end', () => {
         if (csize > LIMIT) {
           cb(
-            new Error('the compressed zip member exceeds 4 GiB (zip64 not supported): write .csv.gz instead'),
+            new DataFormatError(
+              memberName,
+              'the compressed zip member exceeds 4 GiB (zip64 not supported): write .csv.gz instead',
+            ),
           );
           return;
         }

@@ -13,7 +13,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ProgressBar } from '@dlpipe/core';
+import { OptionsError, ProgressBar } from '@dlpipe/core';
 import { DownloadError } from '../errors.js';
 
 export interface RemoteFile {
@@ -157,7 +157,7 @@ export async function downloadDataset(
 ): Promise<string> {
   const files = DATASET_FILES[name];
   if (!files)
-    throw new RangeError(`unknown dataset '${name}'; known: ${Object.keys(DATASET_FILES).join(', ')}`);
+    throw new OptionsError(`unknown dataset '${name}'; known: ${Object.keys(DATASET_FILES).join(', ')}`);
   const dir = join(o.cacheDir ?? defaultCacheDir(), 'datasets', name);
   await mkdir(dir, { recursive: true });
   for (const f of files) await downloadFile(f, join(dir, f.name), o);

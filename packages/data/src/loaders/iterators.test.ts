@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { OptionsError, Rng } from '@dlpipe/core';
 import { fit, type TrainTask, tf, type XYBatch } from '@dlpipe/tensor';
-import { Rng } from '@dlpipe/core';
 import { writeCsv } from '../io/csv-write.js';
 import { Table } from '../table/table.js';
 import { batchItems, prefetch, shuffleBuffer } from './iterators.js';
@@ -21,6 +21,10 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 
 describe('iterators', () => {
   const items = Array.from({ length: 50 }, (_, i) => i);
+  it('refuses a buffer or batch size below 1', async () => {
+    await assert.rejects(collect(shuffleBuffer(items, 0, new Rng(1))), /shuffle buffer size must be >= 1/);
+    await assert.rejects(collect(batchItems(items, 0)), OptionsError);
+  });
   it('a shuffle buffer yields a seeded permutation', async () => {
     const a = await collect(shuffleBuffer(items, 8, new Rng(1)));
     assert.deepEqual(

@@ -5,13 +5,13 @@
  *
  *   for await (const b of prefetch(batchItems(shuffleBuffer(rows, 10_000, rng), 256), 2)) …
  */
-import type { Rng } from '@dlpipe/core';
+import { OptionsError, type Rng } from '@dlpipe/core';
 
 type AnyIterable<T> = Iterable<T> | AsyncIterable<T>;
 
 /** Items in random order using a buffer of `size` (exact permutation when size >= the stream). */
 export async function* shuffleBuffer<T>(src: AnyIterable<T>, size: number, rng: Rng): AsyncGenerator<T> {
-  if (!(size >= 1)) throw new RangeError(`shuffle buffer size must be >= 1, got ${size}`);
+  if (!(size >= 1)) throw new OptionsError(`shuffle buffer size must be >= 1, got ${size}`);
   const buf: T[] = [];
   for await (const item of src) {
     if (buf.length < size) {
@@ -32,7 +32,7 @@ export async function* batchItems<T>(
   size: number,
   dropRemainder = false,
 ): AsyncGenerator<T[]> {
-  if (!(size >= 1)) throw new RangeError(`batch size must be >= 1, got ${size}`);
+  if (!(size >= 1)) throw new OptionsError(`batch size must be >= 1, got ${size}`);
   let batch: T[] = [];
   for await (const item of src) {
     batch.push(item);

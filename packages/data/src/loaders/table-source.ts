@@ -7,8 +7,9 @@
  *   const train = tableDataSource(table, { features: ['x1', 'x2'], label: 'y', batchSize: 64, shuffle: true });
  *   await fit(task, train, { epochs: 5, optimizer: { name: 'adam', lr: 0.01 } });
  */
+
+import { OptionsError, type Rng } from '@dlpipe/core';
 import { type DataSource, tf, type XYBatch } from '@dlpipe/tensor';
-import { type Rng } from '@dlpipe/core';
 import { ColumnError } from '../errors.js';
 import type { ReadCsvChunksOptions } from '../io/csv-read.js';
 import { readTableChunks } from '../io/table-io.js';
@@ -68,7 +69,7 @@ export function tableDataSource(table: Table, o: TableSourceOptions): DataSource
   const { x, y, nFeatures, dtype } = tableArrays(table, o.features, o.label, o.labelDType);
   const n = table.nRows;
   const bs = Math.floor(o.batchSize);
-  if (!(bs >= 1)) throw new RangeError(`batchSize must be >= 1, got ${o.batchSize}`);
+  if (!(bs >= 1)) throw new OptionsError(`batchSize must be >= 1, got ${o.batchSize}`);
   const length = o.dropRemainder || n % bs === 0 ? Math.floor(n / bs) : Math.ceil(n / bs);
   return {
     length,

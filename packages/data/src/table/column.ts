@@ -6,6 +6,7 @@
  *   const c = makeColumn('age', [31, null, 47]);        // { dtype: 'int', data: Float64Array [31, NaN, 47] }
  *   const d = makeColumn('when', ['2024-01-02'], 'date');
  */
+import { InvalidArgumentError } from '@dlpipe/core';
 import { ColumnError } from '../errors.js';
 import { parseDate, parseNumber } from './parse-cell.js';
 
@@ -171,7 +172,7 @@ export function sliceColumn(col: Column, start: number, end: number): Column {
 /** Columns of the same name and dtype, one after another. */
 export function concatColumns(cols: Column[]): Column {
   const first = cols[0];
-  if (!first) throw new RangeError('concatColumns needs at least one column');
+  if (!first) throw new InvalidArgumentError('concatColumns received no columns; expected at least one');
   for (const c of cols) {
     if (c.dtype !== first.dtype) {
       throw new ColumnError(first.name, `cannot concatenate dtype ${first.dtype} with ${c.dtype}`);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { InvalidArgumentError } from '@dlpipe/core';
 import { ColumnError } from '../errors.js';
 import { inferDType, makeColumn } from './column.js';
 import { inferTextDType, parseDate, parseNumber } from './parse-cell.js';
@@ -45,6 +46,9 @@ describe('Table', () => {
       { x: 3, s: null },
       { x: 1, s: 'a' },
     ]);
+    assert.throws(() => t.take([3]), /take: row index 3 is outside 0\.\.2 \(the table has 3 rows\)/);
+    assert.throws(() => t.take([3]), InvalidArgumentError);
+    assert.throws(() => t.row(-1), InvalidArgumentError);
     assert.deepEqual(t.slice(1).column('s').data, ['b', null]);
     assert.deepEqual(t.filter((r) => (r.x as number) > 1).nRows, 2);
     assert.deepEqual(Table.concat([t, t.head(1)]).numeric('x'), Float64Array.from([1, 2, 3, 1]));

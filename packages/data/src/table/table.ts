@@ -5,6 +5,7 @@
  *   const t = Table.fromColumns({ x: [1, 2, 3], label: ['a', 'b', null] });
  *   t.nRows; t.dtypes; t.column('x'); t.select(['x']).take([2, 0]).toRows();
  */
+import { InvalidArgumentError } from '@dlpipe/core';
 import { ColumnError } from '../errors.js';
 import {
   type Cell,
@@ -155,7 +156,10 @@ export class Table {
 
   /** Row i as an object (dates as Date, missing as null). */
   row(i: number): Record<string, Cell> {
-    if (!(i >= 0 && i < this.nRows)) throw new RangeError(`row ${i} is outside 0..${this.nRows - 1}`);
+    if (!(i >= 0 && i < this.nRows))
+      throw new InvalidArgumentError(
+        `row ${i} is outside 0..${this.nRows - 1} (the table has ${this.nRows} rows)`,
+      );
     return Object.fromEntries(this.columns.map((c) => [c.name, cellAt(c, i)]));
   }
 
@@ -230,7 +234,9 @@ export class Table {
     for (let i = 0; i < idx.length; i++) {
       const r = idx[i]!;
       if (!(Number.isInteger(r) && r >= 0 && r < this.nRows)) {
-        throw new RangeError(`take: row index ${r} is outside 0..${this.nRows - 1}`);
+        throw new InvalidArgumentError(
+          `take: row index ${r} is outside 0..${this.nRows - 1} (the table has ${this.nRows} rows)`,
+        );
       }
     }
     const lines = this.source?.lines;

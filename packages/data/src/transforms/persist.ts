@@ -16,17 +16,17 @@ import { SimpleImputer } from './imputer.js';
 import { Log1pTransformer } from './log1p.js';
 import { TransformPipeline } from './pipeline.js';
 import { MaxAbsScaler, MinMaxScaler, StandardScaler } from './scalers.js';
-import type { TransformState } from './transformer.js';
+import type { Transformer, TransformState } from './transformer.js';
 
 /** Anything that saves as a TransformState. */
 export interface Saveable {
   toJSON(): TransformState;
 }
 
-type Restorer = (config: never, state: never) => Saveable;
+type Restorer<T> = (config: never, state: never) => T;
 
-/** Every saveable kind, by name. */
-export const TRANSFORMS: Record<string, Restorer> = {
+/** The table transforms (what a TransformPipeline holds), by name. */
+const TABLE_TRANSFORMS: Record<string, Restorer<Transformer>> = {
   StandardScaler: (c: object, s) => new StandardScaler(c).setState(s),
   MinMaxScaler: (c: object, s) => new MinMaxScaler(c).setState(s),
   MaxAbsScaler: (c: object, s) => new MaxAbsScaler(c).setState(s),
@@ -39,27 +39,41 @@ export const TRANSFORMS: Record<string, Restorer> = {
   DateParts: (c: object, s) => new DateParts(c).setState(s),
   KBinsDiscretizer: (c: object, s) => new KBinsDiscretizer(c).setState(s),
   Bucketizer: (c: { boundaries: Record<string, number[]> }, s) => new Bucketizer(c).setState(s),
+  TransformPipeline: (_c, s: TransformState[]) =>
+    new TransformPipeline(
+      s.map((step, i) => restoreFrom(TABLE_TRANSFORMS, step, `TransformPipeline step ${i}`)),
+    ),
+};
+
+/** Every saveable kind, by name: the table transforms, and those of texts or label arrays. */
+export const TRANSFORMS: Record<string, Restorer<Saveable>> = {
+  ...TABLE_TRANSFORMS,
   TfidfVectorizer: (c: object, s: { vocabulary: string[]; idf: number[] }) =>
     new TfidfVectorizer(c).setState(s),
   LabelEncoder: (_c, s: { classes: Array<string | number> }) =>
     Object.assign(new LabelEncoder(), { classes: s.classes }),
-  TransformPipeline: (_c, s: TransformState[]) =>
-    new TransformPipeline(s.map((step) => restoreTransform(step) as unknown as StandardScaler)),
 };
 
 /** A transform from its saved state. */
 export function restoreTransform(state: TransformState, file = '<state>'): Saveable {
+  return restoreFrom(TRANSFORMS, state, file);
+}
+
+/** A saved state restored through one registry; `where` names it in errors. */
+function restoreFrom<T>(registry: Record<string, Restorer<T>>, state: TransformState, where: string): T {
   if (!state || typeof state !== 'object' || typeof state.kind !== 'string') {
-    throw new TransformError(`${file}: not a saved transform (expected { kind, version, config, state })`);
+    throw new TransformError(`${where}: not a saved transform (expected { kind, version, config, state })`);
   }
-  const make = TRANSFORMS[state.kind];
+  const make = registry[state.kind];
   if (!make) {
     throw new TransformError(
-      `${file}: unknown transform kind '${state.kind}'; known: ${Object.keys(TRANSFORMS).join(', ')}`,
+      `${where}: unknown transform kind '${state.kind}'; known: ${Object.keys(registry).join(', ')}`,
     );
   }
   if (state.version !== 1)
-    throw new TransformError(`${file}: ${state.kind} version ${state.version} is newer than this dlpipe (1)`);
+    throw new TransformError(
+      `${where}: ${state.kind} version ${state.version} is newer than this dlpipe (1)`,
+    );
   return make(state.config as never, state.state as never);
 }
 

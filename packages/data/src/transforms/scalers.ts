@@ -5,6 +5,7 @@
  *
  *   const s = new MinMaxScaler({ columns: ['age'] }); const t = s.fitTransform(table);
  */
+import { OptionsError } from '@dlpipe/core';
 import type { Table } from '../table/table.js';
 import { BaseTransformer, requireColumns, resolveColumns, type TransformState } from './transformer.js';
 
@@ -104,7 +105,7 @@ export class MinMaxScaler extends AffineScaler<MinMaxScalerOptions> {
     super(options);
     const [a, b] = options.featureRange ?? [0, 1];
     if (!(a < b))
-      throw new RangeError(`MinMaxScaler featureRange must be [min, max] with min < max, got [${a}, ${b}]`);
+      throw new OptionsError(`MinMaxScaler featureRange must be [min, max] with min < max, got [${a}, ${b}]`);
   }
   protected params(v: number[]): { center: number; scale: number } {
     const [a, b] = this.config.featureRange ?? [0, 1];

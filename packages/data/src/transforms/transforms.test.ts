@@ -3,10 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { OptionsError } from '@dlpipe/core';
+import { TransformError } from '../errors.js';
 import { Table } from '../table/table.js';
 import { SimpleImputer } from './imputer.js';
 import { Log1pTransformer } from './log1p.js';
-import { loadTransform, saveTransform } from './persist.js';
+import { loadTransform, restoreTransform, saveTransform } from './persist.js';
 import { TransformPipeline } from './pipeline.js';
 import { MaxAbsScaler, MinMaxScaler, StandardScaler } from './scalers.js';
 import type { Transformer } from './transformer.js';
@@ -65,6 +67,8 @@ describe('scalers (scikit-learn references)', () => {
     const t = Table.fromColumns({ c: [5, 5, 5] });
     assert.deepEqual(Array.from(new StandardScaler().fitTransform(t).numeric('c')), [0, 0, 0]);
     assert.deepEqual(Array.from(new MinMaxScaler().fitTransform(t).numeric('c')), [0, 0, 0]);
+    assert.throws(() => new MinMaxScaler({ featureRange: [1, 1] }), /featureRange must be \[min, max\]/);
+    assert.throws(() => new MinMaxScaler({ featureRange: [1, 1] }), OptionsError);
   });
 
   it('transform before fit, and a table without the fitted columns, say what to do', () => {
@@ -127,5 +131,15 @@ describe('log1p and imputation', () => {
     const q = await loadTransform<TransformPipeline>(join(tmp, 'pipe.json'));
     close(q.transform(t).numeric('b'), Array.from(z.numeric('b')), 0);
     await assert.rejects(loadTransform(join(tmp, 'nope.json')), /nope\.json: cannot read/);
+  });
+
+  it('a saved pipeline whose step is not a table transform is refused', () => {
+    const labels = { kind: 'LabelEncoder', version: 1, config: {}, state: { classes: ['a'] } } as const;
+    const pipeline = { kind: 'TransformPipeline', version: 1, config: {}, state: [labels] } as const;
+    assert.throws(
+      () => restoreTransform(pipeline),
+      /TransformPipeline step 0: unknown transform kind 'LabelEncoder'; known: StandardScaler/,
+    );
+    assert.throws(() => restoreTransform(pipeline), TransformError);
   });
 });
