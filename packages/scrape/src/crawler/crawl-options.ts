@@ -5,13 +5,12 @@
  *   const o = parseCrawlOptions({ startUrls: ['http://127.0.0.1:8080/'], maxDepth: 2, delayMs: 0 });
  */
 
-import { OptionsError } from '@dlpipe/core';
+import { formatIssues, OptionsError } from '@dlpipe/core';
 import type { Page, Response } from 'playwright-core';
 import { z } from 'zod';
 import { type ExtractSpec, extractSpecSchema, urlPatternSchema } from '../extract/extract-spec.js';
 import type { CrawlRequest } from '../storage/types.js';
 import { CRAWL_SCOPES, type CrawlScope, type UrlPattern } from '../url/url-filter.js';
-import { formatIssues } from '@dlpipe/core';
 
 /** What an extraction function gets for each page. */
 export interface ExtractContext {

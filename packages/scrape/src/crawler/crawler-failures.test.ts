@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import type { BrowserPool } from '../browser/browser-pool.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import { type Outcome, outcomes } from '../testing/outcomes.js';
 import { startTestSite, type TestSite } from '../testing/test-site.js';
@@ -179,12 +180,18 @@ describe('robots.txt', () => {
   });
 });
 
+/** The running crawler's browser pid, to kill or freeze it. */
+function browserPid(crawler: Crawler | undefined): number | undefined {
+  // `pool` is private to Crawler (no caller but this test needs it), so it is reached by a cast.
+  return (crawler as unknown as { pool: BrowserPool }).pool.browserPid();
+}
+
 describe('browser crash and graceful stop', () => {
   it('restarts a killed browser and retries its in-flight pages', async () => {
     let crawler: Crawler | undefined;
     let killed = false;
     const kill = () => {
-      const pid = (crawler as unknown as { pool: { browserPid(): number | undefined } }).pool.browserPid();
+      const pid = browserPid(crawler);
       assert.ok(pid, 'the browser pid is found');
       process.kill(pid, 'SIGKILL');
       killed = true;
@@ -214,7 +221,7 @@ describe('browser crash and graceful stop', () => {
     let crawler: Crawler | undefined;
     let stopped: number | undefined;
     const freeze = () => {
-      stopped = (crawler as unknown as { pool: { browserPid(): number | undefined } }).pool.browserPid();
+      stopped = browserPid(crawler);
       assert.ok(stopped, 'the browser pid is found');
       process.kill(stopped, 'SIGSTOP');
     };

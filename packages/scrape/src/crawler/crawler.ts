@@ -8,7 +8,7 @@
  *   const summary = await crawler.run();   // { status: 'finished', counts: { done: 12, … }, … }
  */
 
-import { OptionsError } from '@dlpipe/core';
+import { formatIssues, OptionsError } from '@dlpipe/core';
 import { BrowserPool, type PageLease } from '../browser/browser-pool.js';
 import {
   CrawlError,
@@ -32,7 +32,6 @@ import {
 } from './crawl-options.js';
 import type { CrawlerOptions, CrawlProgress, CrawlSummary, SessionStats } from './crawler-types.js';
 import { decideFailure } from './failure-policy.js';
-import { formatIssues } from '@dlpipe/core';
 import { handlePage } from './handle-page.js';
 import { Waker, withDeadline } from './waker.js';
 

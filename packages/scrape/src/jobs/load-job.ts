@@ -12,10 +12,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { formatIssues, issuePath } from '@dlpipe/core';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { ExtractFunction } from '../crawler/crawl-options.js';
-import { formatIssues, issuePath } from '@dlpipe/core';
 import { JobFileError } from '../errors.js';
 import { type JobDefinition, jobDefinitionSchema, jobFileSchema } from './job-schema.js';
 
@@ -158,17 +158,20 @@ export async function loadJob(
   const parsed = jobFileSchema.safeParse(filled);
   const issues = [...envIssues, ...(parsed.success ? [] : zodLines(parsed.error, lineOf))];
   if (!parsed.success || issues.length) throw new JobFileError(file, issues);
-  const def = parsed.data as unknown as JobDefinition & { extract?: unknown };
-  const ref = def.extract as { module?: string; export?: string } | undefined;
-  if (ref && typeof ref === 'object' && 'module' in ref && typeof ref.module === 'string') {
-    def.extract = await loadExtractFunction(
-      file,
-      ref.module,
-      ref.export ?? 'default',
-      lineOf(['extract', 'module']),
-    );
+  const { extract, ...fields } = parsed.data;
+  const definition: JobDefinition = { ...fields };
+  if (extract !== undefined) {
+    definition.extract =
+      'module' in extract
+        ? await loadExtractFunction(
+            file,
+            extract.module,
+            extract.export ?? 'default',
+            lineOf(['extract', 'module']),
+          )
+        : extract;
   }
-  return { definition: def, file, configHash: hashDefinition(filled) };
+  return { definition, file, configHash: hashDefinition(filled) };
 }
 
 async function loadExtractFunction(
