@@ -1,13 +1,17 @@
 /**
- * A synthetic stand-in for d2l's airfoil set (1,500 rows, 5 standardized features, standardized
- * target): y = X·w + ε with the noise chosen so the best linear fit leaves half the variance,
- * i.e. the optimum of d2l's squared loss ½(ŷ−y)² is ≈ 0.24–0.25 — the level d2l reports for every
- * optimizer on airfoil (d2l §12, "Optimization Algorithms").
+ * A synthetic linear-regression set of airfoil's size (1,500 rows, 5 standardized features,
+ * standardized target): y = X·w + ε with the noise chosen so the best linear fit leaves about half
+ * the variance. It is not airfoil (not available offline); tests use it to check convergence to the
+ * least-squares optimum, which `optimum` gives in closed form.
  */
 import { Rng } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
 
-export function airfoilLike(n = 1500, d = 5, seed = 1): { x: tf.Tensor2D; y: tf.Tensor2D; optimum: number } {
+export function linearRegressionSet(
+  n = 1500,
+  d = 5,
+  seed = 1,
+): { x: tf.Tensor2D; y: tf.Tensor2D; optimum: number } {
   const rng = new Rng(seed);
   const w = Array.from({ length: d }, () => rng.normal());
   const X = new Float32Array(n * d);
