@@ -80,9 +80,21 @@ describe('dlpipe-vision', () => {
     const p = vision('predict', join(tmp, 'data', 'bright', '3.png'), ...common);
     assert.equal(p.status, 0, p.stderr);
     assert.match(p.stdout, /3\.png: bright 0\.\d+, dark 0\.\d+/);
+    const j = vision('predict', join(tmp, 'data', 'dark'), ...common, '--top-k', '1', '--json');
+    assert.equal(j.status, 0, j.stderr);
+    const rows: Array<{ path: string; top: Array<{ className: string; score: number }> }> = JSON.parse(
+      j.stdout,
+    );
+    assert.equal(rows.length, 16);
+    assert.ok(
+      rows.every((r) => r.top.length === 1 && r.top[0]!.className === 'dark' && r.top[0]!.score > 0.5),
+    );
   });
 
   it('lists models, and reports unknown models and bad options clearly', () => {
+    const help = vision('train', '--help');
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /--checkpoint-every N +also checkpoint every N steps/);
     const m = vision('models');
     assert.match(m.stdout, /resnet18\s+11178378\s+96×96×1/);
     const bad = vision('train', '--model', 'resnet19', '--data', join(tmp, 'data'));
@@ -90,7 +102,7 @@ describe('dlpipe-vision', () => {
     assert.match(bad.stderr, /unknown model 'resnet19'; known: mlp, lenet/);
     const opt = vision('train', '--epochs', 'zero');
     assert.equal(opt.status, 2);
-    assert.match(opt.stderr, /--epochs: /);
+    assert.match(opt.stderr, /^dlpipe-vision train: --epochs 'zero': expected a number/);
   });
 
   it('writes a preview grid of augmented samples', async () => {

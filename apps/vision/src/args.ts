@@ -1,83 +1,72 @@
 /**
- * Options shared by `dlpipe-vision` commands: the data options (an MNIST-format set by name or an
- * ImageFolder/manifest, size, channels), the run location, the optimizer; and `visionCommand`,
- * which turns a schema and a function printing result lines into a registry `Command` (parsing
- * is @dlpipe/tensor's `parseCommandArgs`: every problem at once, with the command's usage).
+ * Flags shared by `dlpipe-vision` commands, declared once as zod fields: where the images come
+ * from and at what size (`dataFlags`), where a run lives (`runFlags`); and the small mappings from
+ * their values to @dlpipe/vision's options.
  *
- *   export const models = visionCommand({ summary, usage, options: {}, schema, run: async () => lines });
+ *   export const evaluate = defineCommand({ summary, flags: { ...dataFlags, ...runFlags }, run });
  */
 import { join } from 'node:path';
-import type { ParseArgsConfig } from 'node:util';
-import { type Command, initBackend, type OptimizerOptions, parseCommandArgs } from '@dlpipe/tensor';
+import type { OptimizerOptions } from '@dlpipe/tensor';
+import type { ClassificationDataOptions } from '@dlpipe/vision';
 import { z } from 'zod';
 
-export type { Command };
-
-type ArgOptions = NonNullable<ParseArgsConfig['options']>;
-
 /** Where the images come from, and at what size. */
-export const DATA_OPTIONS = {
-  dataset: { type: 'string' },
-  data: { type: 'string' },
-  'test-data': { type: 'string' },
-  resize: { type: 'string' },
-  channels: { type: 'string' },
-  limit: { type: 'string' },
-  batch: { type: 'string' },
-  augment: { type: 'boolean' },
-  seed: { type: 'string' },
-} as const satisfies ArgOptions;
-
-export const dataFields = {
-  /** fashion-mnist | mnist | a folder of idx files. */
-  dataset: z.string().default('fashion-mnist'),
-  /** An ImageFolder root or a CSV/JSONL manifest (instead of --dataset). */
-  data: z.string().optional(),
-  /** A held-out ImageFolder/manifest; default: 20% of --data. */
-  'test-data': z.string().optional(),
-  resize: z.coerce.number().int().positive().optional(),
-  channels: z.coerce
-    .number()
-    .int()
-    .refine((c) => c === 1 || c === 3, 'must be 1 or 3')
-    .optional(),
-  limit: z.coerce.number().int().min(0).default(0),
-  batch: z.coerce.number().int().positive().default(128),
-  augment: z.boolean().default(false),
-  seed: z.coerce.number().int().default(42),
+export const dataFlags = {
+  dataset: z.string().default('fashion-mnist').meta({
+    placeholder: 'NAME|DIR',
+    description: 'an MNIST-format set: fashion-mnist, mnist or a folder of idx files',
+  }),
+  data: z.string().optional().meta({
+    placeholder: 'FOLDER|MANIFEST',
+    description: 'an ImageFolder root or a CSV/JSONL manifest (instead of --dataset)',
+  }),
+  testData: z.string().optional().meta({
+    placeholder: 'FOLDER|MANIFEST',
+    description: 'held-out images for --data (default: a stratified, seeded 20% of --data)',
+  }),
+  resize: z.coerce.number().int().positive().optional().meta({
+    description: "resize images to N×N (default: the model's input)",
+  }),
+  channels: z
+    .enum(['1', '3'])
+    .transform((c): 1 | 3 => (c === '1' ? 1 : 3))
+    .optional()
+    .meta({ description: "channels of --data images (default: the model's)" }),
+  limit: z.coerce.number().int().min(0).default(0).meta({ description: 'only N training images (0: all)' }),
+  batch: z.coerce.number().int().positive().default(128).meta({ description: 'batch size' }),
+  augment: z.boolean().default(false).meta({ description: 'random resized crops and horizontal flips' }),
+  seed: z.coerce.number().int().default(42).meta({ description: 'seed of splits, shuffling and init' }),
 };
 
-/** The data options as the loader takes them. */
-export interface DataOptions {
-  dataset: string;
-  data?: string | undefined;
-  testData?: string | undefined;
-  resize?: number | undefined;
-  channels?: number | undefined;
-  limit: number;
-  batch: number;
-  augment: boolean;
-  seed: number;
-}
-
-/** Parsed data fields (hyphenated flags) → DataOptions. */
-export function dataOptions(o: z.output<z.ZodObject<typeof dataFields>>): DataOptions {
-  const { 'test-data': testData, ...rest } = o;
-  return { ...rest, testData };
-}
-
-/** Where a run's files go: --runs (default runs) / --name. */
-export const RUN_OPTIONS = {
-  name: { type: 'string' },
-  runs: { type: 'string' },
-  model: { type: 'string' },
-} as const satisfies ArgOptions;
-
-export const runFields = {
-  name: z.string().optional(),
-  runs: z.string().default('runs'),
-  model: z.string().default('lenet'),
+/** Where a run's files go: runs/<name>, or runs/<model> without --name. */
+export const runFlags = {
+  name: z.string().optional().meta({ placeholder: 'RUN', description: 'the run (default: --model)' }),
+  runs: z.string().default('runs').meta({ placeholder: 'DIR', description: 'the folder of runs' }),
+  model: z
+    .string()
+    .default('lenet')
+    .meta({ placeholder: 'NAME', description: 'a zoo model (pnpm vision models)' }),
 };
+
+type DataValues = z.output<z.ZodObject<typeof dataFlags>>;
+
+/** The data flags as @dlpipe/vision's loader takes them, at `size` with `channels` unless given. */
+export function dataOptions(
+  o: DataValues,
+  defaults: { size: [number, number]; channels: 1 | 3 },
+): ClassificationDataOptions {
+  return {
+    dataset: o.dataset,
+    data: o.data,
+    testData: o.testData,
+    size: o.resize ? [o.resize, o.resize] : defaults.size,
+    channels: o.channels ?? defaults.channels,
+    limit: o.limit,
+    batchSize: o.batch,
+    augment: o.augment,
+    seed: o.seed,
+  };
+}
 
 /** runs/<name>, or runs/<fallback> without --name. */
 export function runDir(o: { runs: string; name?: string | undefined }, fallback: string): string {
@@ -87,28 +76,6 @@ export function runDir(o: { runs: string; name?: string | undefined }, fallback:
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'adamw'] as const;
 
 export function optimizerOf(name: (typeof OPTIMIZERS)[number], lr: number): OptimizerOptions {
-  return name === 'momentum' ? { name: 'momentum', lr, momentum: 0.9 } : ({ name, lr } as OptimizerOptions);
-}
-
-export interface VisionCommandSpec<S extends z.ZodType> {
-  summary: string;
-  usage: string;
-  options: ArgOptions;
-  schema: S;
-  /** Does the work; returns the lines to print (results, files written). */
-  run(o: z.output<S>): Promise<string[]>;
-}
-
-/** A registry command: parse, print usage on --help, pick the backend, run, print the lines. */
-export function visionCommand<S extends z.ZodType>(spec: VisionCommandSpec<S>): Command {
-  return {
-    summary: spec.summary,
-    usage: spec.usage,
-    async run(argv) {
-      const o = parseCommandArgs(argv, spec.options, spec.schema, spec.usage);
-      await initBackend();
-      for (const line of await spec.run(o)) console.log(line);
-      return 0;
-    },
-  };
+  if (name === 'momentum') return { name, lr, momentum: 0.9 };
+  return { name, lr };
 }

@@ -1,26 +1,38 @@
 /**
  * `dlpipe-vision` (`pnpm vision <command>`): train, evaluate and run d2l's CNNs, fine-tune
  * MobileNetV2 (and compare with training from scratch), preview augmentation, list the zoo;
- * commands chosen from an explicit registry, one file each under commands/.
+ * commands from an explicit registry, one file each under commands/, loaded only when chosen
+ * (so `--help` and typos answer before TensorFlow.js loads).
  *
  *   pnpm vision train --model lenet --dataset fashion-mnist --epochs 10 --lr 0.9
  */
-import { runCli } from '@dlpipe/tensor';
-import type { Command } from './args.js';
-import { evaluate } from './commands/eval.js';
-import { finetune } from './commands/finetune.js';
-import { models } from './commands/models.js';
-import { predict } from './commands/predict.js';
-import { preview } from './commands/preview.js';
-import { train } from './commands/train.js';
+import { type CommandEntry, lazy, runCli } from '@dlpipe/core';
 
-export const COMMANDS: Record<string, Command> = {
-  train,
-  eval: evaluate,
-  predict,
-  finetune,
-  preview,
-  models,
+export const COMMANDS: Record<string, CommandEntry> = {
+  train: lazy(
+    'train a zoo model (checkpoints, --resume, reports under runs/<name>/)',
+    async () => (await import('./commands/train.js')).train,
+  ),
+  eval: lazy(
+    'evaluate a trained run on a test split (reports under runs/<name>/eval/)',
+    async () => (await import('./commands/eval.js')).evaluate,
+  ),
+  predict: lazy(
+    'top-k classes with scores for an image, a folder or a manifest',
+    async () => (await import('./commands/predict.js')).predict,
+  ),
+  finetune: lazy(
+    'fine-tune pretrained MobileNetV2 (--compare: vs the same net from scratch)',
+    async () => (await import('./commands/finetune.js')).finetune,
+  ),
+  preview: lazy(
+    'write a PNG grid of augmented samples',
+    async () => (await import('./commands/preview.js')).preview,
+  ),
+  models: lazy(
+    'list the zoo with parameter counts',
+    async () => (await import('./commands/models.js')).models,
+  ),
 };
 
 runCli('vision', COMMANDS, process.argv.slice(2));

@@ -6,11 +6,13 @@
  *   import { createModel, imageFolder, imageSource, trainClassifier } from '@dlpipe/vision';
  */
 export * from './augment/transforms.js';
+export * from './datasets/classification-data.js';
 export * from './datasets/image-folder.js';
 export * from './datasets/image-source.js';
 export * from './datasets/manifest.js';
 export * from './datasets/mnist.js';
 export * from './datasets/mnist-subset.js';
+export * from './datasets/read-image-set.js';
 export * from './datasets/types.js';
 export * from './errors.js';
 export * from './finetune/compare-finetune.js';
@@ -24,5 +26,7 @@ export * from './image/ops.js';
 export * from './image/tensor-image.js';
 export * from './models/registry.js';
 export type { ZooModelOptions } from './models/types.js';
+export * from './train/predict.js';
 export * from './train/report.js';
 export * from './train/train-classifier.js';
+export * from './train/trained-run.js';

@@ -4,28 +4,31 @@
  *
  *   pnpm vision eval --name lenet --dataset fashion-mnist
  */
-import { writeClassifierReport } from '@dlpipe/vision';
-import { z } from 'zod';
-import { DATA_OPTIONS, dataFields, dataOptions, RUN_OPTIONS, runFields, visionCommand } from '../args.js';
-import { loadData } from '../data.js';
-import { inputOf, loadRun } from '../run-model.js';
+import { defineCommand } from '@dlpipe/core';
+import { initBackend } from '@dlpipe/tensor';
+import { loadClassificationData, loadTrainedRun, modelInput, writeClassifierReport } from '@dlpipe/vision';
+import { dataFlags, dataOptions, runDir, runFlags } from '../args.js';
 
-const USAGE = `usage: pnpm vision eval --name RUN [--runs runs] [--dataset …|--data … --test-data …] [--limit N]
-
-Evaluates runs/RUN/model (default RUN: --model) on the test split of the data options given
-(resized to the model's input) and writes runs/RUN/eval/ (metrics.json, confusion matrix,
-misclassified grid).`;
-
-export const evaluate = visionCommand({
+export const evaluate = defineCommand({
   summary: 'evaluate a trained run on a test split (reports under runs/<name>/eval/)',
-  usage: USAGE,
-  options: { ...DATA_OPTIONS, ...RUN_OPTIONS },
-  schema: z.object({ _: z.tuple([]), ...dataFields, ...runFields }),
+  description: `Evaluates runs/RUN/model (RUN: --name, default --model) on the test split of the data
+options given (resized to the model's input) and writes runs/RUN/eval/ (metrics.json, confusion
+matrix, misclassified grid).`,
+  flags: { ...dataFlags, ...runFlags },
+  examples: ['pnpm vision eval --name lenet --dataset fashion-mnist'],
+  json: true,
   async run(o) {
-    const { net, dir } = await loadRun(o);
-    const input = inputOf(net);
-    const d = await loadData({ ...dataOptions(o), resize: input.size[0], augment: false }, input);
+    await initBackend();
+    const { net, dir } = await loadTrainedRun(runDir(o, o.model));
+    const input = modelInput(net);
+    const d = await loadClassificationData({
+      ...dataOptions({ ...o, resize: input.size[0] }, input),
+      augment: false,
+    });
     const r = await writeClassifierReport(net, d.test, { classNames: d.classNames, runDir: `${dir}/eval` });
-    return [`test accuracy ${r.accuracy.toFixed(4)}, macro F1 ${r.macroF1.toFixed(4)}`, ...r.files];
+    return {
+      lines: [`test accuracy ${r.accuracy.toFixed(4)}, macro F1 ${r.macroF1.toFixed(4)}`, ...r.files],
+      data: { accuracy: r.accuracy, macroF1: r.macroF1, files: r.files },
+    };
   },
 });

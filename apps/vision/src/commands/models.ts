@@ -4,26 +4,29 @@
  *
  *   pnpm vision models
  */
+import { defineCommand } from '@dlpipe/core';
+import { initBackend } from '@dlpipe/tensor';
 import { countParameters, createModel, MODELS, modelNames } from '@dlpipe/vision';
-import { z } from 'zod';
-import { visionCommand } from '../args.js';
 
-const USAGE = `usage: pnpm vision models
-
-Lists the zoo: name, parameters, default input (height×width×channels), what it is.`;
-
-export const models = visionCommand({
+export const models = defineCommand({
   summary: 'list the zoo with parameter counts',
-  usage: USAGE,
-  options: {},
-  schema: z.object({ _: z.tuple([]) }),
+  description: 'Lists the zoo: name, parameters, default input (height×width×channels), what it is.',
+  json: true,
   async run() {
-    return modelNames().map((name) => {
+    await initBackend();
+    const rows = modelNames().map((name) => {
       const e = MODELS[name]!;
       const net = createModel(name);
-      const line = `${name.padEnd(12)} ${String(countParameters(net)).padStart(11)}  ${e.defaultInput.join('×').padEnd(11)} ${e.summary}`;
+      const params = countParameters(net);
       net.dispose();
-      return line;
+      return { name, params, defaultInput: e.defaultInput, summary: e.summary };
     });
+    return {
+      lines: rows.map(
+        (r) =>
+          `${r.name.padEnd(12)} ${String(r.params).padStart(11)}  ${r.defaultInput.join('×').padEnd(11)} ${r.summary}`,
+      ),
+      data: rows,
+    };
   },
 });

@@ -1,48 +1,39 @@
 /**
- * `pnpm vision preview`: a PNG grid of augmented training samples (random resized crop and
- * horizontal flip, seeded), to check what the augmentation does.
+ * `pnpm vision preview`: a PNG grid of augmented samples (random resized crop and horizontal
+ * flip, seeded), to check what the training augmentation does.
  *
  *   pnpm vision preview --data photos/ --resize 96 --count 16 --name aug
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Rng, tf } from '@dlpipe/tensor';
-import { augmentBatch, writeImageGrid } from '@dlpipe/vision';
+import { defineCommand, Rng } from '@dlpipe/core';
+import { initBackend, tf } from '@dlpipe/tensor';
+import { augmentBatch, defaultAugmentation, loadClassificationData, writeImageGrid } from '@dlpipe/vision';
 import { z } from 'zod';
-import {
-  DATA_OPTIONS,
-  dataFields,
-  dataOptions,
-  RUN_OPTIONS,
-  runDir,
-  runFields,
-  visionCommand,
-} from '../args.js';
-import { cliAugmentation, loadData } from '../data.js';
+import { dataFlags, dataOptions, runDir, runFlags } from '../args.js';
 
-const USAGE = `usage: pnpm vision preview [--data FOLDER|MANIFEST | --dataset fashion-mnist] [--resize 96] [--count 16]
-         [--name RUN] [--runs runs] [--seed 42]
-
-Writes runs/<name or preview>/preview.png: --count images after the training augmentation.`;
-
-export const preview = visionCommand({
+export const preview = defineCommand({
   summary: 'write a PNG grid of augmented samples',
-  usage: USAGE,
-  options: { ...DATA_OPTIONS, ...RUN_OPTIONS, count: { type: 'string' } },
-  schema: z.object({
-    _: z.tuple([]),
-    ...dataFields,
-    ...runFields,
-    count: z.coerce.number().int().positive().default(16),
-  }),
+  description: `Writes runs/<name or preview>/preview.png: --count held-out images after the training
+augmentation (at --resize, default 96).`,
+  flags: {
+    ...dataFlags,
+    ...runFlags,
+    count: z.coerce.number().int().positive().default(16).meta({ description: 'images in the grid' }),
+  },
+  examples: ['pnpm vision preview --data photos/ --resize 96 --count 16 --name aug'],
+  json: true,
   async run(o) {
+    await initBackend();
     const size: [number, number] = [o.resize ?? 96, o.resize ?? 96];
-    const d = await loadData({ ...dataOptions(o), augment: false }, { size, channels: 3 });
+    const d = await loadClassificationData({ ...dataOptions(o, { size, channels: 3 }), augment: false });
     const n = Math.min(o.count, d.test.x.shape[0]);
-    const x = tf.slice(d.test.x, 0, n) as tf.Tensor4D;
-    const aug = augmentBatch(x, cliAugmentation(size), new Rng(o.seed));
+    const x = tf.slice(d.test.x, 0, n);
+    const aug = augmentBatch(x, defaultAugmentation(size), new Rng(o.seed));
     const dir = runDir(o, 'preview');
     mkdirSync(dir, { recursive: true });
-    return [await writeImageGrid(aug, join(dir, 'preview.png'), { columns: Math.ceil(Math.sqrt(n)) })];
+    const file = await writeImageGrid(aug, join(dir, 'preview.png'), { columns: Math.ceil(Math.sqrt(n)) });
+    tf.dispose([x, aug, d.test.x, d.test.y]);
+    return { lines: [file], data: { file, images: n } };
   },
 });

@@ -6,7 +6,7 @@
  *   const aug = compose(randomResizedCrop({ size: [96, 96] }), randomHorizontalFlip(), colorJitter({ brightness: 0.4 }));
  *   const y = aug(x, new Rng(42));
  */
-import { type Rng } from '@dlpipe/core';
+import type { Rng } from '@dlpipe/core';
 import { tf } from '@dlpipe/tensor';
 import { ImageShapeError } from '../errors.js';
 import { normalize as normalizeOp } from '../image/ops.js';

@@ -7,8 +7,9 @@
  *   const train = imageSource(imageFolder('data/hotdog/train'), { size: [96, 96], batchSize: 32, shuffle: true });
  *   await fit(layersTask(net), train, { epochs: 5, optimizer: { name: 'sgd', lr: 0.01 } });
  */
-import { type DataSource, tf, type XYBatch } from '@dlpipe/tensor';
+
 import { Rng } from '@dlpipe/core';
+import { type DataSource, tf, type XYBatch } from '@dlpipe/tensor';
 import type { ImageTransform } from '../augment/transforms.js';
 import { ImageDecodeError } from '../errors.js';
 import { decodeImage, type ResizeFit } from '../image/decode.js';

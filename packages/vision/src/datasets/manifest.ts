@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
+import { formatIssues, issuePath } from '@dlpipe/core';
 import { z } from 'zod';
 import { DatasetError } from '../errors.js';
 import type { ImageSample, ImageSet } from './types.js';
@@ -96,7 +97,7 @@ export function readManifest(file: string, options: ManifestOptions = {}): Image
   const records = parseLines(file, text).map(({ line, value }) => {
     const r = recordSchema.safeParse(value);
     if (!r.success) {
-      const what = r.error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; ');
+      const what = formatIssues(r.error, (path) => issuePath(path).replace('(root)', 'record')).join('; ');
       throw new DatasetError(
         `${file}:${line}`,
         `${what}; expected {path, label?} or {path, sourceUrl, alt, pageUrl}`,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadMnistFormat } from '@dlpipe/data';
 import { Rng } from '@dlpipe/core';
+import { loadMnistFormat } from '@dlpipe/data';
 import { tf } from '@dlpipe/tensor';
 import { DatasetError } from '../errors.js';
 import { balancedIndices, loadMnistSubset } from './mnist-subset.js';

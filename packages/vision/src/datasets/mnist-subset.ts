@@ -6,8 +6,9 @@
  *
  *   const d = loadMnistSubset('fashion-mnist', { perClass: 100, testSize: 1000, size: 96, channels: 3 });
  */
-import { type ImageSplit, loadMnistFormat } from '@dlpipe/data';
+
 import { Rng } from '@dlpipe/core';
+import { type ImageSplit, loadMnistFormat } from '@dlpipe/data';
 import { tf } from '@dlpipe/tensor';
 import { DatasetError } from '../errors.js';
 import { resize } from '../image/ops.js';

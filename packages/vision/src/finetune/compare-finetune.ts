@@ -11,9 +11,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fit, type HistoryRecord, layersTask, tensorDataSource, type tf } from '@dlpipe/tensor';
 import { OptionsError, setSeed } from '@dlpipe/core';
 import { writeFigure } from '@dlpipe/plot';
+import { fit, type HistoryRecord, layersTask, tensorDataSource, type tf } from '@dlpipe/tensor';
 import { ImageShapeError } from '../errors.js';
 import { comparisonChart } from './comparison-plot.js';
 import { finetune } from './finetune.js';

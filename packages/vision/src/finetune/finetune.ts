@@ -6,7 +6,15 @@
  *   const r = await finetune(net, train, test, { headEpochs: 2, fullEpochs: 3, lr: 0.01, runDir: 'runs/ft' });
  */
 import { join } from 'node:path';
-import { type DataSource, fit, type HistoryRecord, layersTask, tensorDataSource, tf, type XYBatch } from '@dlpipe/tensor';
+import {
+  type DataSource,
+  fit,
+  type HistoryRecord,
+  layersTask,
+  tensorDataSource,
+  tf,
+  type XYBatch,
+} from '@dlpipe/tensor';
 import { headVariableNames, setTrainable } from './pretrained.js';
 
 /** SGD whose step for variables outside `full` is multiplied by `scale` (e.g. 0.1 for a backbone). */

@@ -7,8 +7,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { confusionMatrix, type HistoryRecord, precisionRecallF1, tf } from '@dlpipe/tensor';
 import { plotConfusionMatrix, plotTrainingCurves, writeFigure } from '@dlpipe/plot';
+import { confusionMatrix, type HistoryRecord, precisionRecallF1, tf } from '@dlpipe/tensor';
 import { writeImageGrid } from '../image/grid.js';
 import { checkInput } from '../models/registry.js';
 
@@ -22,6 +22,11 @@ export function predictLogits(net: tf.LayersModel, x: tf.Tensor, batch = 256): t
   const out = tf.concat(parts) as tf.Tensor2D;
   tf.dispose(parts);
   return out;
+}
+
+/** The numeric fields of a history record (its `kind` left out), as the curve plots take them. */
+function numericFields(r: HistoryRecord): Record<string, number> {
+  return Object.fromEntries(Object.entries(r).filter((e): e is [string, number] => typeof e[1] === 'number'));
 }
 
 /** "true →\npred (p)": the true class, then the predicted one with its softmax probability. */
@@ -87,9 +92,9 @@ export async function writeClassifierReport(
   const macro = precisionRecallF1(yTrue, yPred, { average: 'macro' });
   const accuracy = yTrue.reduce((s, y, i) => s + (y === yPred[i] ? 1 : 0), 0) / Math.max(1, yTrue.length);
   const files: string[] = [];
-  const steps = (o.history ?? []).filter((r) => r.kind === 'step');
+  const steps = (o.history ?? []).filter((r) => r.kind === 'step').map(numericFields);
   if (steps.length > 1) {
-    const curves = plotTrainingCurves(steps as unknown as Array<Record<string, number>>, {
+    const curves = plotTrainingCurves(steps, {
       x: 'step',
       title: `${o.title ?? net.name}: training`,
     });
