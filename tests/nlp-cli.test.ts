@@ -29,15 +29,16 @@ describe('pnpm nlp', () => {
       nlp('tokenize', '--lang', 'wordpiece', '--ids', 'Hello, world!').stdout,
       '101 7592 1010 2088 999 102\n',
     );
+    assert.deepEqual(JSON.parse(nlp('tokenize', '--json', 'Hello, world').stdout), [['Hello', ',', 'world']]);
   });
 
   it('bad options and unavailable models fail with one clear line and exit code 2', () => {
     const bad = nlp('tokenize', '--lang', 'fr', 'x');
     assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /lang: .*"en"/);
+    assert.match(bad.stderr, /^dlpipe-nlp tokenize: --lang 'fr': .*"en"/);
     const gru = nlp('lm', 'train', '--model', 'gru', '--num-hiddens', '0');
     assert.equal(gru.status, 2);
-    assert.match(gru.stderr, /num-hiddens: .*>0/);
+    assert.match(gru.stderr, /^dlpipe-nlp lm: --num-hiddens '0': .*>0/);
   });
 
   it('lm train --model gru writes history, curves, metrics and a model that lm generate loads', () => {
@@ -103,7 +104,7 @@ describe('pnpm nlp', () => {
     assert.equal(train.status, 0, train.stderr);
     const gen = nlp('lm', 'generate', '--model', 'lstm', '--out', out);
     assert.equal(gen.status, 2);
-    assert.match(gen.stderr, /^dlpipe-nlp: a bidirectional RNN cannot generate text/);
+    assert.match(gen.stderr, /^dlpipe-nlp lm: a bidirectional RNN cannot generate text/);
   });
 
   it('classify train reports accuracy and F1 next to naive Bayes; classify predict labels texts', () => {

@@ -1,16 +1,29 @@
 /**
  * `dlpipe-nlp` (`pnpm nlp …`): tokenize, build vocabularies, train and sample language models
  * (n-gram, RNN/GRU/LSTM), train and run sentiment classifiers; commands from an explicit registry,
- * argument parsing and error reporting from @dlpipe/tensor's `parseCommandArgs` and `runCli`.
+ * each loaded only when chosen (so `--help` and typos answer before TensorFlow.js loads).
  *
  *   pnpm nlp tokenize --lang zh "我来到北京清华大学"
  */
-import { type Command, runCli } from '@dlpipe/tensor';
-import { classify } from './commands/classify.js';
-import { lm } from './commands/lm.js';
-import { tokenize } from './commands/tokenize.js';
-import { vocab } from './commands/vocab.js';
+import { type CommandEntry, lazy, runCli } from '@dlpipe/core';
 
-export const COMMANDS: Record<string, Command> = { tokenize, vocab, lm, classify };
+export const COMMANDS: Record<string, CommandEntry> = {
+  tokenize: lazy(
+    'print the tokens of text (English, Chinese or BERT WordPiece)',
+    async () => (await import('./commands/tokenize.js')).tokenize,
+  ),
+  vocab: lazy(
+    'build a vocabulary with frequency stats and a Zipf plot',
+    async () => (await import('./commands/vocab.js')).vocab,
+  ),
+  lm: lazy(
+    'train or sample an n-gram or RNN/GRU/LSTM language model',
+    async () => (await import('./commands/lm.js')).lm,
+  ),
+  classify: lazy(
+    'train a sentiment classifier (TextCNN, BiRNN) or label texts with one',
+    async () => (await import('./commands/classify.js')).classify,
+  ),
+};
 
 runCli('nlp', COMMANDS, process.argv.slice(2));

@@ -1,161 +1,77 @@
 /**
- * `pnpm nlp lm train --model gru|lstm|rnn` — d2l's char-level RNN language model on Moby-Dick
- * through dlpipe's `fit` (gradient clipping, perplexity per epoch on train and held-out text,
- * history.jsonl, checkpoints, `--resume`), then curves.png, metrics.json and model/ under
- * runs/lm-<model>/; `pnpm nlp lm generate --model gru --prefix "call me"` loads model/.
- * Batches come by sequential partitioning with the hidden state carried from batch to batch, as
- * d2l's `train_ch8` defaults to (`--sampling random` starts every batch from zeros).
+ * The RNN side of `pnpm nlp lm` (`--model gru|lstm|rnn`): its flags, and the calls into
+ * @dlpipe/nlp's `trainCharLM` (d2l's char-level LM on Moby-Dick) and `loadRNNLM` + `generateChars`.
  *
  *   pnpm nlp lm train --model gru --num-hiddens 256 --epochs 1 && pnpm nlp lm generate --model gru --prefix "the whale"
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  lettersOnly,
-  lmDataSource,
-  loadRNNLM,
-  mobyDick,
-  RNNLM,
-  saveRNNLM,
-  TokenPerplexity,
-  Vocab,
-} from '@dlpipe/nlp';
-import { fit, initBackend, plotTrainingCurves, writeFigure } from '@dlpipe/tensor';
+import { ENCODER_IMPLS, generateChars, loadRNNLM, trainCharLM } from '@dlpipe/nlp';
 import { z } from 'zod';
 
-export const rnnSchema = z.object({
-  model: z.enum(['rnn', 'gru', 'lstm']),
-  impl: z.enum(['layers', 'scratch']).default('layers'),
-  'num-hiddens': z.coerce.number().int().positive().default(256),
-  'num-layers': z.coerce.number().int().positive().default(1),
-  bidirectional: z.boolean().default(false),
-  epochs: z.coerce.number().int().positive().default(1),
-  'batch-size': z.coerce.number().int().positive().default(32),
-  'num-steps': z.coerce.number().int().positive().default(35),
-  sampling: z.enum(['sequential', 'random']).default('sequential'),
-  optimizer: z.enum(['adam', 'sgd']).default('adam'),
-  lr: z.coerce.number().positive().default(0.005),
-  'clip-norm': z.coerce.number().positive().default(1),
-  'max-chars': z.coerce.number().int().positive().optional(),
-  'max-steps': z.coerce.number().int().positive().optional(),
-  resume: z.boolean().default(false),
-  prefix: z.string().default('call me'),
-  'num-preds': z.coerce.number().int().min(0).default(50),
-  seed: z.coerce.number().int().default(42),
-  out: z.string().optional(),
-});
-export type RnnOptions = z.output<typeof rnnSchema>;
+/** Flags only the RNN models read (the n-gram model ignores them). */
+export const rnnFlags = {
+  impl: z.enum(ENCODER_IMPLS).default('layers').meta({ description: 'RNN: tfjs layers or scratch (tf ops)' }),
+  numHiddens: z.coerce.number().int().positive().default(256).meta({ description: 'RNN: hidden units' }),
+  numLayers: z.coerce.number().int().positive().default(1).meta({ description: 'RNN: stacked layers' }),
+  bidirectional: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'RNN: bidirectional (trains, cannot generate)' }),
+  epochs: z.coerce.number().int().positive().default(1).meta({ description: 'RNN: passes over the text' }),
+  batchSize: z.coerce.number().int().positive().default(32).meta({ description: 'RNN: sequences per batch' }),
+  numSteps: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(35)
+    .meta({ description: 'RNN: characters per sequence' }),
+  sampling: z.enum(['sequential', 'random']).default('sequential').meta({
+    description: 'RNN: sequential batches carry the state (d2l train_ch8); random start from zeros',
+  }),
+  optimizer: z.enum(['adam', 'sgd']).default('adam').meta({ description: 'RNN: the optimizer' }),
+  lr: z.coerce.number().positive().default(0.005).meta({ description: 'RNN: learning rate' }),
+  clipNorm: z.coerce.number().positive().default(1).meta({ description: 'RNN: clip gradients to this norm' }),
+  maxChars: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .meta({ description: 'RNN: only the first N characters' }),
+  maxSteps: z.coerce.number().int().positive().optional().meta({ description: 'RNN: stop after N steps' }),
+  resume: z.boolean().default(false).meta({ description: "RNN: continue from the run's latest checkpoint" }),
+  numPreds: z.coerce.number().int().min(0).default(50).meta({ description: 'RNN: characters to generate' }),
+};
+type RnnValues = z.output<z.ZodObject<typeof rnnFlags>> & {
+  model: 'rnn' | 'gru' | 'lstm';
+  prefix: string;
+  seed: number;
+  out: string;
+};
 
-/** parseArgs options of the RNN models (beside the n-gram ones in lm.ts). */
-export const RNN_OPTIONS = {
-  ...Object.fromEntries(
-    [
-      'impl',
-      'num-hiddens',
-      'num-layers',
-      'epochs',
-      'batch-size',
-      'num-steps',
-      'sampling',
-      'optimizer',
-      'lr',
-      'clip-norm',
-      'max-chars',
-      'max-steps',
-      'num-preds',
-    ].map((k) => [k, { type: 'string' }]),
-  ),
-  bidirectional: { type: 'boolean' },
-  resume: { type: 'boolean' },
-} as Record<string, { type: 'string' | 'boolean' }>;
-
-export const RNN_USAGE = `       pnpm nlp lm train|generate --model gru|lstm|rnn [--impl layers|scratch] [--num-hiddens 256]
-       [--num-layers 1] [--bidirectional] [--epochs 1] [--batch-size 32] [--num-steps 35]
-       [--sampling sequential|random] [--optimizer adam|sgd] [--lr 0.005] [--clip-norm 1] [--max-chars N]
-       [--max-steps N] [--resume] [--seed 42] [--prefix TEXT] [--num-preds 50] [--out runs/lm-<model>]
-
-Trains d2l's char-level language model on Moby-Dick (sequential batches carry the hidden state, as
-d2l's train_ch8; --sampling random starts each batch from zeros), or generates from a trained one.`;
-
-const runDir = (o: RnnOptions) => o.out ?? `runs/lm-${o.model}`;
-
-/** Moby-Dick as d2l preprocesses the Time Machine: letters and single spaces, lowercase. */
-function charCorpus(maxChars?: number): string[] {
-  const text = lettersOnly(mobyDick().replace(/\s+/g, ' '));
-  return Array.from(maxChars ? text.slice(0, maxChars) : text);
+export interface LmOutput {
+  lines: string[];
+  data: unknown;
 }
 
-export async function trainRnnLM(o: RnnOptions): Promise<number> {
-  await initBackend();
-  const chars = charCorpus(o['max-chars']);
-  const vocab = Vocab.build(chars);
-  const ids = vocab.indicesOf(chars);
-  const cut = Math.floor(ids.length * 0.95);
-  const lm = new RNNLM({
-    vocabSize: vocab.size,
-    kind: o.model,
-    numHiddens: o['num-hiddens'],
-    numLayers: o['num-layers'],
-    bidirectional: o.bidirectional,
-    impl: o.impl,
-  });
-  const dir = runDir(o);
-  const data = { batchSize: o['batch-size'], numSteps: o['num-steps'] };
-  const result = await fit(lm, lmDataSource(ids.slice(0, cut), { ...data, sampling: o.sampling }), {
-    epochs: o.epochs,
-    optimizer: { name: o.optimizer, lr: o.lr },
-    clipNorm: o['clip-norm'],
-    metrics: [new TokenPerplexity()],
-    validation: lmDataSource(ids.slice(cut), { ...data, sampling: 'sequential' }),
-    runDir: dir,
-    resume: o.resume,
-    seed: o.seed,
-    maxSteps: o['max-steps'],
-    checkpointEvery: 200,
-  });
-  if (result.resumedFrom) process.stderr.write(`resumed from ${result.resumedFrom}\n`);
-  const steps = result.history.filter((r) => r.kind === 'step') as unknown as Array<Record<string, number>>;
-  const figs = writeFigure(
-    plotTrainingCurves(steps, { x: 'step', title: `char ${o.model.toUpperCase()} LM on Moby-Dick` }),
-    join(dir, 'curves.png'),
-  );
-  await saveRNNLM(lm, vocab, join(dir, 'model'));
-  const last = result.history.filter((r) => r.kind === 'epoch').at(-1);
-  const metrics = {
-    model: o.model,
-    impl: o.impl,
-    numHiddens: o['num-hiddens'],
-    numLayers: o['num-layers'],
-    bidirectional: o.bidirectional,
-    sampling: o.sampling,
-    chars: chars.length,
-    vocab: vocab.size,
-    steps: result.steps,
-    seconds: result.seconds,
-    perplexity: last?.perplexity,
-    valPerplexity: last?.val_perplexity,
-    history: result.history.filter((r) => r.kind === 'epoch'),
+const ppl = (v: number | undefined) => (v === undefined ? 'n/a (stopped mid-epoch)' : v.toFixed(2));
+
+export async function trainRnnLM(o: RnnValues): Promise<LmOutput> {
+  const r = await trainCharLM({ ...o, kind: o.model, runDir: o.out });
+  if (r.resumedFrom) process.stderr.write(`resumed from ${r.resumedFrom}\n`);
+  const sample = o.bidirectional ? undefined : generateChars(r.lm, r.vocab, o.prefix, o.numPreds);
+  const m = r.metrics;
+  return {
+    lines: [
+      `${o.model} (${o.impl}): perplexity ${ppl(m.perplexity)}, held-out ${ppl(m.valPerplexity)}`,
+      ...(sample === undefined ? [] : [sample]),
+      `wrote ${r.files.join(', ')}`,
+    ],
+    data: { ...m, sample, files: r.files },
   };
-  writeFileSync(join(dir, 'metrics.json'), JSON.stringify(metrics, null, 2));
-  const ppl = (v: unknown) => (typeof v === 'number' ? v.toFixed(2) : 'n/a (stopped mid-epoch)');
-  console.log(
-    `${o.model} (${o.impl}): perplexity ${ppl(last?.perplexity)}, held-out ${ppl(last?.val_perplexity)}`,
-  );
-  if (!o.bidirectional) console.log(generateText(lm, vocab, o.prefix, o['num-preds']));
-  console.log(
-    `wrote ${[join(dir, 'metrics.json'), join(dir, 'history.jsonl'), ...figs, join(dir, 'model/')].join(', ')}`,
-  );
-  return 0;
 }
 
-function generateText(lm: RNNLM, vocab: Vocab, prefix: string, numPreds: number): string {
-  const start = vocab.indicesOf(Array.from(lettersOnly(prefix) || ' '));
-  return vocab.tokensOf(lm.predict(start, numPreds)).join('');
-}
-
-export async function generateRnnLM(o: RnnOptions): Promise<number> {
-  await initBackend();
-  const { lm, vocab } = await loadRNNLM(join(runDir(o), 'model'));
-  console.log(generateText(lm, vocab, o.prefix, o['num-preds']));
-  return 0;
+export async function generateRnnLM(o: RnnValues): Promise<LmOutput> {
+  const { lm, vocab } = await loadRNNLM(join(o.out, 'model'));
+  const text = generateChars(lm, vocab, o.prefix, o.numPreds);
+  return { lines: [text], data: { text } };
 }

@@ -7,57 +7,53 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NgramLM, Rng } from '@dlpipe/nlp';
-import { type Command, parseCommandArgs } from '@dlpipe/tensor';
+import { defineCommand, Rng } from '@dlpipe/core';
+import { NgramLM } from '@dlpipe/nlp';
+import { initBackend } from '@dlpipe/tensor';
 import { z } from 'zod';
-import { CORPORA, corpusSentences } from '../corpus-tokens.js';
-import { generateRnnLM, RNN_OPTIONS, RNN_USAGE, rnnSchema, trainRnnLM } from './lm-rnn.js';
+import { CORPORA, type CorpusName, corpusSentences } from '../corpus-tokens.js';
+import { generateRnnLM, type LmOutput, rnnFlags, trainRnnLM } from './lm-rnn.js';
 
-const USAGE = `usage: pnpm nlp lm train|generate --model ngram [--n 1-3] [--smoothing kneser-ney|add-k] [--k 1]
-       [--corpus ${CORPORA.join('|')}] [--level word|char] [--prefix TEXT] [--seed 42] [--out runs/lm-ngram]
-${RNN_USAGE}`;
+const flags = {
+  model: z
+    .enum(['ngram', 'rnn', 'gru', 'lstm'])
+    .default('ngram')
+    .meta({ description: 'an n-gram model, or a char-level RNN/GRU/LSTM on Moby-Dick' }),
+  corpus: z.enum(CORPORA).default('moby-dick').meta({ description: 'n-gram: the corpus' }),
+  level: z.enum(['word', 'char']).default('word').meta({ description: 'n-gram: words or characters' }),
+  n: z.coerce.number().int().min(1).max(3).default(3).meta({ description: 'n-gram: the order (1-3)' }),
+  smoothing: z.enum(['add-k', 'kneser-ney']).default('kneser-ney').meta({ description: 'n-gram: smoothing' }),
+  k: z.coerce.number().positive().default(1).meta({ description: 'n-gram: add-k smoothing constant' }),
+  ...rnnFlags,
+  prefix: z.string().optional().meta({
+    placeholder: 'TEXT',
+    description: "generate: the start (default: none for n-gram, 'call me' for RNN)",
+  }),
+  seed: z.coerce.number().int().default(42).meta({ description: 'seed of sampling and training' }),
+  out: z.string().optional().meta({ placeholder: 'DIR', description: 'the run (default: runs/lm-<model>)' }),
+};
 
-const SUBCOMMAND = z.tuple([z.enum(['train', 'generate'])]);
-const RNN_MODELS: readonly string[] = ['rnn', 'gru', 'lstm'];
+interface NgramValues {
+  action: 'train' | 'generate';
+  corpus: CorpusName;
+  level: 'word' | 'char';
+  n: number;
+  smoothing: 'add-k' | 'kneser-ney';
+  k: number;
+  prefix: string;
+  seed: number;
+  out: string;
+}
 
-const schema = z.object({
-  _: SUBCOMMAND,
-  model: z.enum(['ngram', 'rnn', 'gru', 'lstm']).default('ngram'),
-  corpus: z.enum(CORPORA).default('moby-dick'),
-  level: z.enum(['word', 'char']).default('word'),
-  n: z.coerce.number().int().min(1).max(3).default(3),
-  smoothing: z.enum(['add-k', 'kneser-ney']).default('kneser-ney'),
-  k: z.coerce.number().positive().default(1),
-  prefix: z.string().default(''),
-  seed: z.coerce.number().int().default(42),
-  out: z.string().default('runs/lm-ngram'),
-});
-type Options = z.output<typeof schema>;
-
-const OPTIONS = {
-  ...Object.fromEntries(
-    ['model', 'corpus', 'level', 'n', 'smoothing', 'k', 'prefix', 'seed', 'out'].map((k) => [
-      k,
-      { type: 'string' },
-    ]),
-  ),
-  ...RNN_OPTIONS,
-} as Record<string, { type: 'string' | 'boolean' }>;
-
-function trainNgram(o: Options) {
+function ngram(o: NgramValues): LmOutput {
   const sentences = corpusSentences(o.corpus, o.level);
   const cut = Math.floor(sentences.length * 0.9);
   const lm = NgramLM.train(sentences.slice(0, cut), { n: o.n, smoothing: o.smoothing, k: o.k });
-  return { lm, test: sentences.slice(cut) };
-}
-
-function ngram(o: Options): number {
-  const { lm, test } = trainNgram(o);
-  if (o._[0] === 'generate') {
+  const test = sentences.slice(cut);
+  if (o.action === 'generate') {
     const prefix = o.level === 'char' ? Array.from(o.prefix) : o.prefix.split(/\s+/).filter((w) => w !== '');
-    const out = lm.sample(new Rng(o.seed), { prefix, maxLength: 40 });
-    console.log(out.join(o.level === 'char' ? '' : ' '));
-    return 0;
+    const text = lm.sample(new Rng(o.seed), { prefix, maxLength: 40 }).join(o.level === 'char' ? '' : ' ');
+    return { lines: [text], data: { text } };
   }
   const metrics = {
     model: `ngram-${o.n}`,
@@ -68,26 +64,36 @@ function ngram(o: Options): number {
     testSentences: test.length,
     testPerplexity: lm.perplexity(test),
   };
+  const file = join(o.out, 'metrics.json');
   mkdirSync(o.out, { recursive: true });
-  writeFileSync(join(o.out, 'metrics.json'), JSON.stringify(metrics, null, 2));
-  console.log(
-    `${metrics.model} ${o.smoothing} on ${o.corpus}: held-out perplexity ${metrics.testPerplexity.toFixed(2)} (vocab ${metrics.vocab})`,
-  );
-  console.log(`wrote ${join(o.out, 'metrics.json')}`);
-  return 0;
+  writeFileSync(file, JSON.stringify(metrics, null, 2));
+  return {
+    lines: [
+      `${metrics.model} ${o.smoothing} on ${o.corpus}: held-out perplexity ${metrics.testPerplexity.toFixed(2)} (vocab ${metrics.vocab})`,
+      `wrote ${file}`,
+    ],
+    data: { ...metrics, files: [file] },
+  };
 }
 
-export const lm: Command = {
+export const lm = defineCommand({
   summary: 'train or sample an n-gram or RNN/GRU/LSTM language model',
-  usage: USAGE,
-  async run(argv) {
-    // The model picks the schema: n-gram options, or the RNN ones (lm-rnn.ts).
-    const peek = parseCommandArgs(argv, OPTIONS, z.looseObject({ model: z.string().optional() }), USAGE);
-    if (!RNN_MODELS.includes(peek.model ?? '')) {
-      const o = parseCommandArgs(argv, OPTIONS, schema, USAGE);
-      return ngram(o);
-    }
-    const r = parseCommandArgs(argv, OPTIONS, rnnSchema.extend({ _: SUBCOMMAND }), USAGE);
-    return r._[0] === 'train' ? trainRnnLM(r) : generateRnnLM(r);
+  description: `train: an n-gram model (held-out perplexity, metrics.json), or d2l's char-level RNN
+language model on Moby-Dick (fit with gradient clipping, perplexity per epoch, history.jsonl,
+checkpoints, curves.png, model/); generate: text from a trained one. Flags marked n-gram or RNN
+apply to those models only.`,
+  args: { action: z.enum(['train', 'generate']).describe('train a model, or generate text with one') },
+  flags,
+  examples: [
+    'pnpm nlp lm train --model ngram --n 3 && pnpm nlp lm generate --prefix "call me"',
+    'pnpm nlp lm train --model gru --epochs 1 && pnpm nlp lm generate --model gru --prefix "the whale"',
+  ],
+  json: true,
+  async run(o) {
+    const out = o.out ?? `runs/lm-${o.model}`;
+    if (o.model === 'ngram') return ngram({ ...o, out, prefix: o.prefix ?? '' });
+    await initBackend();
+    const r = { ...o, model: o.model, out, prefix: o.prefix ?? 'call me' };
+    return o.action === 'train' ? trainRnnLM(r) : generateRnnLM(r);
   },
-};
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { initBackend, tf } from '@dlpipe/tensor';
 import { setSeed } from '@dlpipe/core';
+import { initBackend, tf } from '@dlpipe/tensor';
 import { ModelUseError } from '../errors.js';
 import { CELL_KINDS } from './cells.js';
 import { LayersEncoder } from './layers-encoder.js';

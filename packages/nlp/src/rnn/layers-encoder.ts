@@ -60,9 +60,7 @@ export class LayersEncoder implements RecurrentEncoder {
     const { kind, inputDim, numHiddens, numLayers, bidirectional } = this.options;
     this.layers = Array.from({ length: numLayers }, () => {
       const cell = cellLayer(kind, numHiddens);
-      return bidirectional
-        ? tf.layers.bidirectional({ layer: cell as unknown as tf.RNN, mergeMode: 'concat' })
-        : cell;
+      return bidirectional ? tf.layers.bidirectional({ layer: cell, mergeMode: 'concat' }) : cell;
     });
     tf.tidy(() => {
       this.forward(tf.zeros([1, 1, inputDim]) as tf.Tensor3D); // builds the weights

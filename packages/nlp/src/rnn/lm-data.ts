@@ -7,8 +7,9 @@
  *
  *   const train = lmDataSource(vocab.indicesOf(tokens), { batchSize: 32, numSteps: 35, sampling: 'sequential' });
  */
+
+import type { Rng } from '@dlpipe/core';
 import { type DataSource, tf } from '@dlpipe/tensor';
-import { type Rng } from '@dlpipe/core';
 import { seqDataIterRandom, seqDataIterSequential } from '../corpus/partition.js';
 import { ModelUseError } from '../errors.js';
 import type { LMBatch } from './rnn-lm.js';

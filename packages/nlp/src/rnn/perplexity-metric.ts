@@ -8,6 +8,7 @@
  *   await fit(lm, train, { metrics: [new TokenPerplexity()], … });   // history: perplexity
  */
 import { perplexity, type StreamingMetric, tf } from '@dlpipe/tensor';
+import { ModelUseError } from '../errors.js';
 
 export class TokenPerplexity implements StreamingMetric {
   readonly name: string;
@@ -22,7 +23,7 @@ export class TokenPerplexity implements StreamingMetric {
   update(yTrue: tf.Tensor, yPred: tf.Tensor): void {
     const vocab = yPred.shape[yPred.rank - 1]!;
     if (yTrue.size * vocab !== yPred.size) {
-      throw new RangeError(
+      throw new ModelUseError(
         `token ids [${yTrue.shape}] do not fit logits [${yPred.shape}]; expected ids [${yPred.shape.slice(0, -1)}].`,
       );
     }

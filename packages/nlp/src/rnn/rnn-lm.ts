@@ -10,6 +10,7 @@
  *   await fit(lm, lmDataSource(corpus, { batchSize: 32, numSteps: 35 }), { epochs: 10, … });
  *   lm.predict(vocab.indicesOf([...'it has']), 20);
  */
+import { zodMessage } from '@dlpipe/core';
 import { type LossOutput, softmaxCrossEntropy, type TrainTask, tf } from '@dlpipe/tensor';
 import { z } from 'zod';
 import { ModelUseError } from '../errors.js';
@@ -66,9 +67,7 @@ export class RNNLM implements TrainTask<LMBatch> {
   constructor(options: RNNLMOptions) {
     const r = rnnLMOptionsSchema.safeParse(options);
     if (!r.success) {
-      throw new ModelUseError(
-        `RNNLM options: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`,
-      );
+      throw new ModelUseError(`${zodMessage('RNNLM options', r.error)}.`);
     }
     this.options = r.data;
     const { vocabSize, numHiddens, bidirectional } = r.data;

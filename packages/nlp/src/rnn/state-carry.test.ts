@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { type DataSource, fit, initBackend, tf } from '@dlpipe/tensor';
 import { Rng, setSeed } from '@dlpipe/core';
+import { type DataSource, fit, initBackend, tf } from '@dlpipe/tensor';
 import { ModelUseError } from '../errors.js';
 import { lmDataSource } from './lm-data.js';
 import { type LMBatch, RNNLM } from './rnn-lm.js';

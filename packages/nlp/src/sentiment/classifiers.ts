@@ -9,6 +9,7 @@
  */
 import { tf } from '@dlpipe/tensor';
 import { z } from 'zod';
+import { ModelUseError } from '../errors.js';
 
 export const CLASSIFIERS = ['birnn', 'textcnn'] as const;
 export type ClassifierName = (typeof CLASSIFIERS)[number];
@@ -66,9 +67,7 @@ export function biRNN(o: Resolved): tf.LayersModel {
       recurrentActivation: 'sigmoid',
       recurrentInitializer: 'glorotUniform',
     });
-    h = tf.layers
-      .bidirectional({ layer: lstm as unknown as tf.RNN, mergeMode: 'concat' })
-      .apply(h) as tf.SymbolicTensor;
+    h = tf.layers.bidirectional({ layer: lstm, mergeMode: 'concat' }).apply(h) as tf.SymbolicTensor;
   }
   // outputs[0] and outputs[-1]: tfjs has no cropping1D, so view [T, 2H] as an image [T, 2H, 1].
   const image = tf.layers.reshape({ targetShape: [o.numSteps, 2 * o.numHiddens, 1] }).apply(h);
@@ -86,7 +85,7 @@ export function biRNN(o: Resolved): tf.LayersModel {
 /** d2l's TextCNN: per kernel width a conv1d + ReLU + max-over-time pooling, concatenated. */
 export function textCNN(o: Resolved): tf.LayersModel {
   if (o.kernelSizes.length !== o.numChannels.length) {
-    throw new RangeError(
+    throw new ModelUseError(
       `kernelSizes has ${o.kernelSizes.length} widths but numChannels ${o.numChannels.length}; give one channel count per width.`,
     );
   }
@@ -111,7 +110,7 @@ const BUILDERS: Readonly<Record<ClassifierName, (o: Resolved) => tf.LayersModel>
 export function createClassifier(name: ClassifierName, options: ClassifierOptions): tf.LayersModel {
   const o = classifierOptionsSchema.parse(options);
   if (o.numSteps < Math.max(...o.kernelSizes) && name === 'textcnn') {
-    throw new RangeError(
+    throw new ModelUseError(
       `numSteps ${o.numSteps} is shorter than the widest kernel ${Math.max(...o.kernelSizes)}; pad sentences to at least that.`,
     );
   }
