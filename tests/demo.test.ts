@@ -10,52 +10,6 @@ const root = new URL('..', import.meta.url).pathname;
 const out = mkdtempSync(join(tmpdir(), 'dlpipe-demo-'));
 after(() => rmSync(out, { recursive: true, force: true }));
 
-it('dlpipe-demo trains, reports and writes metrics.json, PNGs and the model', () => {
-  const r = spawnSync(
-    process.execPath,
-    [
-      join(root, 'apps/demo/bin/dlpipe-demo.mjs'),
-      '--steps',
-      'train',
-      '--model',
-      'mlp',
-      '--limit',
-      '3000',
-      '--epochs',
-      '2',
-      '--out',
-      out,
-    ],
-    { encoding: 'utf8', env: { ...process.env, DLPIPE_QUIET: '1' }, timeout: 240_000 },
-  );
-  assert.equal(r.status, 0, r.stderr);
-  assert.match(
-    r.stdout,
-    /MLP test accuracy 0\.\d{4}, macro F1 0\.\d{4} \(backend (wasm|cpu|tensorflow|native)/,
-  );
-  const run = join(out, 'train');
-  const metrics = JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8'));
-  assert.equal(metrics.settings.trainExamples, 3000);
-  assert.equal(
-    metrics.test.confusionMatrix.flat().reduce((a: number, b: number) => a + b, 0),
-    10000,
-  );
-  assert.ok(metrics.test.accuracy > 0.55, `accuracy ${metrics.test.accuracy} after 2 epochs on 3,000 images`);
-  assert.equal(metrics.model.name, 'mlp');
-  assert.equal(metrics.test.examples, 10000);
-  for (const f of [
-    'curves.png',
-    'confusion-matrix.png',
-    'misclassified.png',
-    'history.jsonl',
-    'model/model.json',
-  ]) {
-    assert.ok(existsSync(join(run, f)), f);
-  }
-  const png = readFileSync(join(run, 'curves.png'));
-  assert.equal(png.subarray(1, 4).toString(), 'PNG');
-});
-
 it('--help prints the usage generated from the flags', () => {
   const r = spawnSync(process.execPath, [join(root, 'apps/demo/bin/dlpipe-demo.mjs'), '--help'], {
     encoding: 'utf8',
@@ -90,11 +44,21 @@ it('bad options are one line on stderr and exit 2, not a stack', () => {
   }
 });
 
-it('the full demo: crawl, self-train, LeNet (small), each step writing its outputs', () => {
+it('the full demo: crawl, self-train (beating labeled-only), train (learning), each step writing its outputs', () => {
   const all = join(out, 'all');
   const r = spawnSync(
     process.execPath,
-    [join(root, 'apps/demo/bin/dlpipe-demo.mjs'), '--epochs', '1', '--limit', '2000', '--out', all],
+    [
+      join(root, 'apps/demo/bin/dlpipe-demo.mjs'),
+      '--model',
+      'mlp',
+      '--epochs',
+      '2',
+      '--limit',
+      '3000',
+      '--out',
+      all,
+    ],
     { encoding: 'utf8', env: { ...process.env, DLPIPE_QUIET: '1' }, timeout: 300_000 },
   );
   assert.equal(r.status, 0, r.stderr);
@@ -102,8 +66,12 @@ it('the full demo: crawl, self-train, LeNet (small), each step writing its outpu
     r.stdout,
     /crawled \d+ pages \(1 left out by robots\.txt, 0 failed\): \d+ records, \d+ images/,
   );
-  assert.match(r.stdout, /holdout accuracy 0\.\d{4} labeled-only → 0\.\d{4} self-trained/);
-  assert.match(r.stdout, /LeNet test accuracy 0\.\d{4}/);
+  const gap = /holdout accuracy (0\.\d{4}) labeled-only → (0\.\d{4}) self-trained/.exec(r.stdout);
+  assert.ok(gap, r.stdout);
+  assert.match(
+    r.stdout,
+    /MLP test accuracy 0\.\d{4}, macro F1 0\.\d{4} \(backend (wasm|cpu|tensorflow|native)/,
+  );
   for (const f of [
     'scrape/demo-shop/1/dataset.jsonl',
     'scrape/demo-shop/1/dataset.feather',
@@ -111,14 +79,38 @@ it('the full demo: crawl, self-train, LeNet (small), each step writing its outpu
     'label/self-training.png',
     'label/self-training.json',
     'train/metrics.json',
+    'train/curves.png',
     'train/confusion-matrix.png',
+    'train/misclassified.png',
+    'train/history.jsonl',
     'train/model/model.json',
   ]) {
     assert.ok(existsSync(join(all, f)), f);
   }
+  assert.equal(readFileSync(join(all, 'train/curves.png')).subarray(1, 4).toString(), 'PNG');
+
+  // Self-training on Fashion-MNIST with 5% labels (200 of 4,000, seed 42) must beat labeled-only:
+  // 0.7325 → 0.7455 on the 2,000-image holdout when this test was written.
+  const st = JSON.parse(readFileSync(join(all, 'label/self-training.json'), 'utf8'));
+  assert.equal(st.labeled, 200);
+  assert.equal(st.labeledOnly.toFixed(4), gap![1]);
+  assert.equal(st.selfTrained.toFixed(4), gap![2]);
+  assert.ok(
+    st.selfTrained > st.labeledOnly + 0.005,
+    `self-trained ${st.selfTrained} vs labeled-only ${st.labeledOnly}`,
+  );
+  assert.ok(
+    st.labeledOnly > 0.6,
+    `labeled-only ${st.labeledOnly}: logistic regression on 200 images reaches ~0.73`,
+  );
+
+  // The MLP learns: 2 epochs on 3,000 images, tested on all 10,000 test images.
   const metrics = JSON.parse(readFileSync(join(all, 'train/metrics.json'), 'utf8'));
-  assert.equal(metrics.model.name, 'lenet');
-  assert.equal(metrics.settings.trainExamples, 2000);
-  const selfTraining = JSON.parse(readFileSync(join(all, 'label/self-training.json'), 'utf8'));
-  assert.ok(selfTraining.labeled > 0 && selfTraining.rounds.length > 0);
+  assert.equal(metrics.settings.trainExamples, 3000);
+  assert.equal(metrics.test.examples, 10000);
+  assert.equal(
+    metrics.test.confusionMatrix.flat().reduce((a: number, b: number) => a + b, 0),
+    10000,
+  );
+  assert.ok(metrics.test.accuracy > 0.55, `accuracy ${metrics.test.accuracy} after 2 epochs on 3,000 images`);
 });
