@@ -1,6 +1,6 @@
 /**
  * The scheduler daemon as a process: a job due every second that takes longer than a second never
- * overlaps itself; SIGTERM lets the pages in flight finish, keeps the queue and exits 0; the next
+ * overlaps itself; SIGTERM lets the pages in flight finish, keeps the queue and exits 143 (128 + SIGTERM); the next
  * start resumes the interrupted run. The site is served by this test on 127.0.0.1.
  */
 import assert from 'node:assert/strict';
@@ -86,8 +86,10 @@ it('no overlap, graceful SIGTERM, resume at the next start', { timeout: 150_000 
         await new Promise((r) => setTimeout(r, 50));
       }
       first.child.kill('SIGTERM');
-      assert.equal(await first.exit, 0, first.lines.join('\n'));
-      assert.ok(first.lines.some((l) => /SIGTERM: stopping/.test(l)));
+      assert.equal(await first.exit, 143, first.lines.join('\n'));
+      assert.ok(
+        first.lines.some((l) => /Z SIGTERM: stopping; running crawls finish their pages in flight$/.test(l)),
+      );
       assert.ok(
         first.lines.some((l) => /ticker: run 2 interrupted/.test(l)),
         first.lines.join('\n'),
@@ -107,7 +109,7 @@ it('no overlap, graceful SIGTERM, resume at the next start', { timeout: 150_000 
         await second.waitFor(/ticker: resuming interrupted run 2/);
         await second.waitFor(/ticker: run 2 finished/);
         second.child.kill('SIGTERM');
-        assert.equal(await second.exit, 0);
+        assert.equal(await second.exit, 143);
       } finally {
         second.child.kill('SIGKILL');
       }

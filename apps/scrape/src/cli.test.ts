@@ -89,6 +89,33 @@ describe('dlpipe-scrape', () => {
     );
   });
 
+  it('SIGTERM stops run cleanly: pages in flight finish, the queue is kept, exit 143', async () => {
+    const store = join(tmp, 'term');
+    const args = [
+      'run',
+      'data/scrape/jobs/demo-shop.yaml',
+      '--serve',
+      'data/scrape/site',
+      '--storage',
+      store,
+    ];
+    const child = spawn(process.execPath, [bin, ...args, '--delay', '400'], { cwd: root, timeout: 90_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (!child.killed && /starting run 1 /.test(stderr)) child.kill('SIGTERM'); // once: a second one quits at once
+    });
+    const status = await new Promise((resolve) => child.on('close', resolve));
+    assert.equal(status, 143, stderr);
+    assert.match(stderr, /SIGTERM: stopping cleanly[\s\S]*finishing the pages in flight, keeping the queue/);
+    assert.match(stdout, /^run 1 of demo-shop interrupted after .*\nresume with: dlpipe-scrape run /m);
+    const after = JSON.parse((await cli(['status', '1', '--storage', store, '--json'])).stdout);
+    assert.equal(after.run.status, 'interrupted');
+    assert.deepEqual([after.counts.in_progress, after.counts.pending > 0], [0, true]);
+  });
+
   it('bad job files, usage errors and a missing browser are one clear message each, not a stack', async () => {
     const jobs = join(tmp, 'jobs');
     mkdirSync(jobs, { recursive: true });
@@ -107,15 +134,21 @@ describe('dlpipe-scrape', () => {
     assert.equal(bad.status, 2);
     assert.match(
       bad.stderr,
-      /^dlpipe-scrape: .*bad\.yaml:\n {2}maxPages \(line 2\): .*\n {2}politenes \(line 3\): unknown field/,
+      /^dlpipe-scrape run: .*bad\.yaml: maxPages \(line 2\): .*; politenes \(line 3\): unknown field.*\(pnpm scrape run --help\)$/m,
     );
     for (const r of [bad, noRun, noBrowser]) assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
     assert.equal(listed.status, 1);
     assert.match(listed.stdout, /invalid: .*bad\.yaml/);
-    assert.equal(unknown.status, 1);
-    assert.match(unknown.stderr, /dlpipe-scrape: unknown command 'crawl'\nusage: dlpipe-scrape <command>/);
-    assert.equal(format.status, 1);
-    assert.match(format.stderr, /--format: expected one of jsonl, csv, feather\nusage: dlpipe-scrape export/);
+    assert.equal(unknown.status, 2);
+    assert.equal(
+      unknown.stderr,
+      "dlpipe-scrape: unknown command 'crawl' (commands: run, schedule, jobs, status, export)\n",
+    );
+    assert.equal(format.status, 2);
+    assert.equal(
+      format.stderr,
+      "dlpipe-scrape export: --format 'xml': expected one of jsonl, csv, feather (pnpm scrape export --help)\n",
+    );
     assert.equal(noRun.status, 2);
     assert.match(noRun.stderr, /no run '99' in .*scrape\.sqlite/);
     assert.equal(noBrowser.status, 2);
@@ -124,6 +157,6 @@ describe('dlpipe-scrape', () => {
       /DLPIPE_CHROMIUM is set to \/nonexistent\/chrome.*apt-get install chromium/,
     );
     assert.equal(help.status, 0);
-    assert.match(help.stdout, /^usage: dlpipe-scrape <command>/);
+    assert.match(help.stdout, /^usage: pnpm scrape <command>/);
   });
 });

@@ -4,8 +4,8 @@
  *   table([['ID', 'JOB'], ['3', 'shop']]);  // 'ID  JOB\n3   shop'
  */
 
+import { formatDuration } from '@dlpipe/core';
 import type { RunInfo } from '@dlpipe/scrape';
-import { formatDuration } from '@dlpipe/tensor';
 
 /** Rows as left-aligned columns two spaces apart. */
 export function table(rows: readonly (readonly string[])[]): string {

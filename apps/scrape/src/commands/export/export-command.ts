@@ -4,50 +4,50 @@
  *
  *   pnpm scrape export 3 --format csv --out shop.csv
  */
+import { defineCommand } from '@dlpipe/core';
 import { EXPORT_FORMATS, type ExportFormat, exportRun } from '@dlpipe/scrape';
 import { z } from 'zod';
-import { type Command, defaultStorage, findRun, openStore, parseCommand, STORE_OPTIONS } from '../../args.js';
+import { findRun, openStore, storageFlag } from '../../storage.js';
+import { SUMMARIES } from '../../summaries.js';
 
-const USAGE = `usage: dlpipe-scrape export <run> --format jsonl|csv|feather [--out FILE] [--images] [--storage runs/scrape]
-
-Writes the dataset of <run> (an id, or a job name for its newest run), or with --images its image
+export const exportCommand = defineCommand({
+  summary: SUMMARIES.export,
+  description: `Writes the dataset of <run> (an id, or a job name for its newest run), or with --images its image
 manifest (file, sha256, src, alt, pageUrl, width, height, bytes, contentType), by default into the
-run's directory.`;
-
-const schema = z.object({
-  storage: z.string().default(defaultStorage()),
-  format: z.enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]], {
-    error: `expected one of ${EXPORT_FORMATS.join(', ')}`,
-  }),
-  out: z.string().optional(),
-  images: z.boolean().default(false),
+run's directory.`,
+  args: { run: z.string().describe('a run id, or a job name for its newest run') },
+  flags: {
+    format: z
+      .enum(EXPORT_FORMATS as [ExportFormat, ...ExportFormat[]], {
+        error: `expected one of ${EXPORT_FORMATS.join(', ')}`,
+      })
+      .describe('the file format (required)'),
+    out: z
+      .string()
+      .optional()
+      .meta({ placeholder: 'FILE', description: "the file (default: in the run's directory)" }),
+    images: z.boolean().default(false).describe('the image manifest instead of the records'),
+    storage: storageFlag,
+  },
+  examples: [
+    'pnpm scrape export 3 --format csv --out shop.csv',
+    'pnpm scrape export demo-shop --format csv --images',
+  ],
+  json: true,
+  async run(o) {
+    const store = openStore(o.storage);
+    try {
+      const run = await findRun(store, o.run);
+      const what = o.images ? 'images' : 'records';
+      const r = await exportRun(store, run.id, { format: o.format, out: o.out, storageDir: o.storage, what });
+      return {
+        lines: [
+          `wrote ${r.rows} ${o.images ? 'image rows' : 'records'} of run ${run.id} (${run.job}) to ${r.path}`,
+        ],
+        data: { run: run.id, job: run.job, what, format: o.format, path: r.path, rows: r.rows },
+      };
+    } finally {
+      await store.close();
+    }
+  },
 });
-
-const OPTIONS = {
-  ...STORE_OPTIONS,
-  format: { type: 'string' },
-  out: { type: 'string' },
-  images: { type: 'boolean' },
-} as const;
-
-async function main(argv: string[]): Promise<number> {
-  const { values: o, positionals } = parseCommand(argv, OPTIONS, schema, USAGE, { min: 1, max: 1 });
-  const store = openStore(o.storage);
-  try {
-    const run = await findRun(store, positionals[0]!);
-    const r = await exportRun(store, run.id, {
-      format: o.format,
-      out: o.out,
-      storageDir: o.storage,
-      what: o.images ? 'images' : 'records',
-    });
-    console.log(
-      `wrote ${r.rows} ${o.images ? 'image rows' : 'records'} of run ${run.id} (${run.job}) to ${r.path}`,
-    );
-    return 0;
-  } finally {
-    await store.close();
-  }
-}
-
-export const exportCommand: Command = { usage: USAGE, main };

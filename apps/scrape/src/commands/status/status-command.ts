@@ -4,29 +4,12 @@
  *
  *   pnpm scrape status          pnpm scrape status 3          pnpm scrape status demo-shop --json
  */
+import { defineCommand } from '@dlpipe/core';
 import { isRunLive, type RunInfo, type SqliteStore } from '@dlpipe/scrape';
 import { z } from 'zod';
-import { type Command, defaultStorage, findRun, openStore, parseCommand, STORE_OPTIONS } from '../../args.js';
 import { formatDuration, runCounts, table, when } from '../../format.js';
-
-const USAGE = `usage: dlpipe-scrape status [run] [--storage runs/scrape] [--job NAME] [--limit 20] [--json]
-
-Without [run]: the newest runs (of --job). With [run] (an id, or a job name for its newest run): its
-state, queue counts, dataset size and most common errors.`;
-
-const schema = z.object({
-  storage: z.string().default(defaultStorage()),
-  job: z.string().optional(),
-  limit: z.coerce.number().int().positive().default(20),
-  json: z.boolean().default(false),
-});
-
-const OPTIONS = {
-  ...STORE_OPTIONS,
-  job: { type: 'string' },
-  limit: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
+import { findRun, openStore, storageFlag } from '../../storage.js';
+import { SUMMARIES } from '../../summaries.js';
 
 /** 'running' for a live run, 'running (stale: process gone)' for a killed one. */
 function statusOf(run: RunInfo): string {
@@ -34,10 +17,10 @@ function statusOf(run: RunInfo): string {
   return isRunLive(run, run.job) ? 'running' : 'stale (process gone; `run` resumes it)';
 }
 
-async function listRuns(store: SqliteStore, o: z.output<typeof schema>): Promise<void> {
-  const runs = await store.runs.list({ job: o.job, limit: o.limit });
-  if (o.json) return console.log(JSON.stringify(runs));
-  if (runs.length === 0) return console.log(`no runs in ${store.path}`);
+/** The newest runs (of `job`): a table for people, the runs as data. */
+async function listRuns(store: SqliteStore, job: string | undefined, limit: number) {
+  const runs = await store.runs.list({ job, limit });
+  if (runs.length === 0) return { lines: [`no runs in ${store.path}`], data: runs };
   const head = [
     'RUN',
     'JOB',
@@ -64,10 +47,11 @@ async function listRuns(store: SqliteStore, o: z.output<typeof schema>): Promise
     String(r.stats.records),
     String(Math.round(r.stats.pagesPerMin)),
   ]);
-  console.log(table([head, ...rows]));
+  return { lines: [table([head, ...rows])], data: runs };
 }
 
-async function showRun(store: SqliteStore, ref: string, json: boolean): Promise<void> {
+/** One run in detail: state, queue counts, dataset size and the most common errors. */
+async function showRun(store: SqliteStore, ref: string) {
   const run = await findRun(store, ref);
   const counts = await store.queue(run.id).counts();
   const dataset = store.dataset(run.id);
@@ -83,45 +67,43 @@ async function showRun(store: SqliteStore, ref: string, json: boolean): Promise<
   const top = [...errors.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
   const records = await dataset.count();
   const images = await dataset.imageCount();
-  if (json) {
-    console.log(
-      JSON.stringify({
-        run,
-        counts,
-        records,
-        images,
-        failed: failed.slice(0, 20).map((f) => ({ url: f.url, error: f.lastError })),
-      }),
-    );
-    return;
-  }
-  console.log(
+  const lines = [
     `run ${run.id} of ${run.job}: ${statusOf(run)} (trigger ${run.trigger}, ${run.sessions} session(s))`,
-  );
-  console.log(
     `started ${when(run.startedAt)}, ${run.finishedAt ? `finished ${when(run.finishedAt)}` : `last heartbeat ${when(run.heartbeatAt)}`}`,
-  );
-  console.log(
     `queue: ${counts.done} done, ${counts.failed} failed, ${counts.skipped} skipped, ${counts.pending} pending, ${counts.in_progress} in progress`,
-  );
-  console.log(
     `dataset: ${records} records, ${images} images; ${runCounts(run).split(' · ')[2]} over ${formatDuration(run.stats.elapsedS)}`,
-  );
-  if (run.error) console.log(`note: ${run.error}`);
+  ];
+  if (run.error) lines.push(`note: ${run.error}`);
   if (top.length)
-    console.log(`errors:\n${top.map(([e, n]) => `  ${String(n).padStart(4)}× ${e}`).join('\n')}`);
+    lines.push(`errors:\n${top.map(([e, n]) => `  ${String(n).padStart(4)}× ${e}`).join('\n')}`);
+  const data = {
+    run,
+    counts,
+    records,
+    images,
+    failed: failed.slice(0, 20).map((f) => ({ url: f.url, error: f.lastError })),
+  };
+  return { lines, data };
 }
 
-async function main(argv: string[]): Promise<number> {
-  const { values: o, positionals } = parseCommand(argv, OPTIONS, schema, USAGE, { min: 0, max: 1 });
-  const store = openStore(o.storage);
-  try {
-    if (positionals[0]) await showRun(store, positionals[0], o.json);
-    else await listRuns(store, o);
-    return 0;
-  } finally {
-    await store.close();
-  }
-}
-
-export const statusCommand: Command = { usage: USAGE, main };
+export const statusCommand = defineCommand({
+  summary: SUMMARIES.status,
+  description: `Without <run>: the newest runs (of --job). With <run> (an id, or a job name for its newest run): its
+state, queue counts, dataset size and most common errors.`,
+  args: { run: z.string().optional().describe('a run id, or a job name for its newest run') },
+  flags: {
+    storage: storageFlag,
+    job: z.string().optional().meta({ placeholder: 'NAME', description: "only this job's runs" }),
+    limit: z.coerce.number().int().positive().default(20).describe('runs to list'),
+  },
+  examples: ['pnpm scrape status', 'pnpm scrape status 3', 'pnpm scrape status demo-shop --json'],
+  json: true,
+  async run(o) {
+    const store = openStore(o.storage);
+    try {
+      return o.run ? await showRun(store, o.run) : await listRuns(store, o.job, o.limit);
+    } finally {
+      await store.close();
+    }
+  },
+});
