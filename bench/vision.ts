@@ -74,7 +74,7 @@ export async function main(argv: string[]): Promise<number> {
       test: data.test,
       classNames: data.classNames,
       epochs: a.epochs,
-      lr: a.lr,
+      optimizer: { name: 'sgd', lr: a.lr },
       runDir: mkdtempSync(join(tmpdir(), `dlpipe-bench-${model}-`)),
     });
     ours.push({ model, accuracy: r.testAccuracy, secondsPerEpoch: r.secondsPerEpoch });

@@ -63,7 +63,7 @@ export async function trainDemo(o: DemoOptions, runDir: string): Promise<DemoTra
       test: data.test,
       classNames: data.classNames,
       epochs,
-      lr,
+      optimizer: { name: 'sgd', lr },
       runDir,
       seed: o.seed,
       resume: o.resume,

@@ -75,7 +75,7 @@ export function runDir(o: { runs: string; name?: string | undefined }, fallback:
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'adamw'] as const;
 
+/** The optimizer options of `--optimizer NAME --lr LR` ('momentum' gets createOptimizer's default μ). */
 export function optimizerOf(name: (typeof OPTIMIZERS)[number], lr: number): OptimizerOptions {
-  if (name === 'momentum') return { name, lr, momentum: 0.9 };
   return { name, lr };
 }

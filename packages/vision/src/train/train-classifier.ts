@@ -2,7 +2,7 @@
  * Trains a zoo (or any Layers) classifier with @dlpipe/tensor's `fit` (checkpoints and resume
  * come from it) and writes the run's report.
  *
- *   const r = await trainClassifier({ model: 'lenet', train, test, classNames, epochs: 10, lr: 0.9, runDir: 'runs/lenet' });
+ *   const r = await trainClassifier({ model: 'lenet', train, test, classNames, epochs: 10, optimizer: { name: 'sgd', lr: 0.9 }, runDir: 'runs/lenet' });
  */
 import { join } from 'node:path';
 import { setSeed } from '@dlpipe/core';
@@ -30,9 +30,8 @@ export interface TrainClassifierOptions {
   /** [h, w, c] for a zoo name. Default: from test.x. */
   inputShape?: [number, number, number];
   epochs: number;
-  /** Optimizer; default plain SGD at `lr`. */
+  /** Optimizer and learning rate (default plain SGD at 0.1, `{ name: 'sgd', lr: 0.1 }`). */
   optimizer?: OptimizerOptions;
-  lr?: number;
   runDir: string;
   seed?: number;
   resume?: boolean;
@@ -64,7 +63,7 @@ export async function trainClassifier(o: TrainClassifierOptions): Promise<TrainC
       ? createModel(o.model, { inputShape, numClasses: o.classNames.length })
       : o.model;
   checkInput(net, o.test.x.shape);
-  const optimizer: OptimizerOptions = o.optimizer ?? { name: 'sgd', lr: o.lr ?? 0.1 };
+  const optimizer: OptimizerOptions = o.optimizer ?? { name: 'sgd', lr: 0.1 };
   const totalSteps = (o.train.length ?? 1) * o.epochs;
   const result = await fit(layersTask(net), o.train, {
     epochs: o.epochs,
