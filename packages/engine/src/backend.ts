@@ -48,7 +48,10 @@ function defaultNotice(line: string): void {
 async function activate(name: BackendName): Promise<void> {
   await BACKEND_LOADERS[name].load();
   const ok = await tf.setBackend(name);
-  if (!ok) throw new Error(`tfjs could not initialize the '${name}' backend`);
+  if (!ok)
+    throw new BackendError(
+      `tfjs could not initialize the '${name}' backend; pick another with --backend or leave the choice to dlpipe`,
+    );
   await tf.ready();
 }
 

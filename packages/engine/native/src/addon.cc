@@ -53,20 +53,11 @@ static Napi::Value Info(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
-  exports.Set("info", Napi::Function::New(env, Info));
-  InitMatMul(env, exports);
-  InitConv(env, exports);
-  InitOptim(env, exports);
-  InitPool(env, exports);
-  InitBatchNorm(env, exports);
-  InitBatchNormTrain(env, exports);
-  InitLayout(env, exports);
-  InitGather(env, exports);
-  InitEltwise(env, exports);
-  InitBinary(env, exports);
-  InitReduce(env, exports);
-  InitSoftmax(env, exports);
+  ExportKernels(env, exports, {{"setThreads", SetThreads}, {"info", Info}});
+  for (InitGroup* init : {InitMatMul, InitConv, InitOptim, InitPool, InitBatchNorm, InitBatchNormTrain,
+                          InitLayout, InitGather, InitEltwise, InitBinary, InitReduce, InitSoftmax}) {
+    init(env, exports);
+  }
   return exports;
 }
 

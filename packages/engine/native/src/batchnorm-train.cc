@@ -18,18 +18,29 @@
 namespace dlpipe {
 namespace {
 
+// The arguments both kernels end with, from index `at`: C, eps, the [rows, C] output and two
+// C-value outputs; `rows` counts the rows of the first argument.
+struct TrainTail {
+  int64_t C;
+  double eps;
+  float* out;
+  float* channelsA;
+  float* channelsB;
+  int64_t rows;
+};
+
+TrainTail TailOf(const Napi::CallbackInfo& info, size_t at) {
+  const int64_t C = Int(info[at]);
+  return {C, Num(info[at + 1]), F32(info[at + 2]), F32(info[at + 3]), F32(info[at + 4]),
+          RowsOf(info[0], C)};
+}
+
 // batchNormTrain(x, scale|null, offset|null, C, eps, y, mean, variance): statistics over every
 // axis but the last; variance is the biased (population) one, as tf.moments gives.
 Napi::Value BatchNormTrain(const Napi::CallbackInfo& info) {
   return Guard(info, "DlpipeBatchNormTrain", [&]() -> Napi::Value {
-    const auto xArr = info[0].As<Napi::Float32Array>();
-    const float* x = xArr.Data();
-    const int64_t C = Int(info[3]);
-    const double eps = Num(info[4]);
-    float* y = F32(info[5]);
-    float* meanOut = F32(info[6]);
-    float* varOut = F32(info[7]);
-    const int64_t rows = static_cast<int64_t>(xArr.ElementLength()) / C;
+    const float* x = F32(info[0]);
+    const auto [C, eps, y, meanOut, varOut, rows] = TailOf(info, 3);
     // Sums of x − k and (x − k)² with k the first row: shifted data keeps E[x²] − E[x]² exact
     // enough when |mean| ≫ std.
     std::vector<float> k(x, x + C);
@@ -72,17 +83,11 @@ Napi::Value BatchNormTrain(const Napi::CallbackInfo& info) {
 // (the last two terms carry gradients that reach the batch statistics themselves).
 Napi::Value BatchNormTrainGrad(const Napi::CallbackInfo& info) {
   return Guard(info, "DlpipeBatchNormTrainGrad", [&]() -> Napi::Value {
-    const auto dyArr = info[0].As<Napi::Float32Array>();
-    const float* dy = dyArr.Data();
+    const float* dy = F32(info[0]);
     const float* x = F32(info[1]);
     const float* mean = F32(info[2]);
     const float* variance = F32(info[3]);
-    const int64_t C = Int(info[7]);
-    const double eps = Num(info[8]);
-    float* dx = F32(info[9]);
-    float* dscale = F32(info[10]);
-    float* doffset = F32(info[11]);
-    const int64_t rows = static_cast<int64_t>(dyArr.ElementLength()) / C;
+    const auto [C, eps, dx, dscale, doffset, rows] = TailOf(info, 7);
     std::vector<double> sumDy, sumDyXm;
     ParallelSums(rows, C, sumDy, sumDyXm, [&](int64_t i, float* a, float* b) {
       const float* g = dy + i * C;
@@ -123,8 +128,8 @@ Napi::Value BatchNormTrainGrad(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitBatchNormTrain(Napi::Env env, Napi::Object exports) {
-  exports.Set("batchNormTrain", Napi::Function::New(env, BatchNormTrain));
-  exports.Set("batchNormTrainGrad", Napi::Function::New(env, BatchNormTrainGrad));
+  ExportKernels(env, exports, {{"batchNormTrain", BatchNormTrain},
+                               {"batchNormTrainGrad", BatchNormTrainGrad}});
 }
 
 }  // namespace dlpipe

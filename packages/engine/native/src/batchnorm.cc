@@ -25,7 +25,6 @@ std::vector<double> InvStd(const float* variance, int64_t C, double eps) {
 // batchNorm(x, mean, variance, scale, offset, out, C, eps): out = (x − mean)·scale/√(var+eps) + offset.
 Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
   return Guard(info, "FusedBatchNorm", [&]() -> Napi::Value {
-    const auto x = info[0].As<Napi::Float32Array>();
     const float* mean = F32(info[1]);
     const float* scale = F32(info[3]);
     const float* offset = F32(info[4]);
@@ -34,8 +33,8 @@ Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
     const auto r = InvStd(F32(info[2]), C, Num(info[7]));
     std::vector<float> a(C), m(mean, mean + C), o(offset, offset + C);
     for (int64_t c = 0; c < C; c++) a[c] = static_cast<float>(scale[c] * r[c]);
-    const float* xv = x.Data();
-    const int64_t rows = static_cast<int64_t>(x.ElementLength()) / C;
+    const float* xv = F32(info[0]);
+    const int64_t rows = RowsOf(info[0], C);
 #pragma omp parallel for schedule(static) if (rows * C > kRowsParallel)
     for (int64_t i = 0; i < rows; i++) {
       const float* xr = xv + i * C;
@@ -51,8 +50,7 @@ Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
 // what tfjs's gradient computes in a dozen kernels.
 Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
   return Guard(info, "DlpipeBatchNormGrad", [&]() -> Napi::Value {
-    const auto dyArr = info[0].As<Napi::Float32Array>();
-    const float* dy = dyArr.Data();
+    const float* dy = F32(info[0]);
     const float* x = F32(info[1]);
     const float* mean = F32(info[2]);
     const bool hasScale = info[4].IsTypedArray();
@@ -66,7 +64,7 @@ Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
     std::vector<float> k(C);
     for (int64_t c = 0; c < C; c++) k[c] = static_cast<float>(s[c] * r[c]);
     float* dx = F32(info[7]);
-    const int64_t rows = static_cast<int64_t>(dyArr.ElementLength()) / C;
+    const int64_t rows = RowsOf(info[0], C);
     // One pass: the per-channel sums behind dmean/dvariance/dscale/doffset, and dx = dy·scale·r.
     std::vector<double> sumDy, sumDyXm;
     ParallelSums(rows, C, sumDy, sumDyXm, [&](int64_t i, float* a, float* b) {
@@ -96,8 +94,7 @@ Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitBatchNorm(Napi::Env env, Napi::Object exports) {
-  exports.Set("batchNorm", Napi::Function::New(env, BatchNorm));
-  exports.Set("batchNormGrad", Napi::Function::New(env, BatchNormGrad));
+  ExportKernels(env, exports, {{"batchNorm", BatchNorm}, {"batchNormGrad", BatchNormGrad}});
 }
 
 }  // namespace dlpipe

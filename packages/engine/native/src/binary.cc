@@ -208,9 +208,7 @@ Napi::Value AddN(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitBinary(Napi::Env env, Napi::Object exports) {
-  exports.Set("binary", Napi::Function::New(env, Binary));
-  exports.Set("select", Napi::Function::New(env, Select));
-  exports.Set("addN", Napi::Function::New(env, AddN));
+  ExportKernels(env, exports, {{"binary", Binary}, {"select", Select}, {"addN", AddN}});
 }
 
 }  // namespace dlpipe

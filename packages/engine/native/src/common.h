@@ -5,9 +5,13 @@
 #include <napi.h>
 
 #include <cstdint>
+#include <functional>
+#include <initializer_list>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "oneapi/dnnl/dnnl.hpp"
 
@@ -35,6 +39,29 @@ inline int64_t Int(const Napi::Value& v) { return v.As<Napi::Number>().Int64Valu
 inline double Num(const Napi::Value& v) { return v.As<Napi::Number>().DoubleValue(); }
 inline bool Bool(const Napi::Value& v) { return v.As<Napi::Boolean>().Value(); }
 
+// A typed array's element type, storage (byte offset applied) and length in elements.
+struct TypedArray {
+  napi_typedarray_type type;
+  void* data;
+  size_t length;
+};
+
+// The typed array `v`, or std::invalid_argument when it is none.
+inline TypedArray TypedArrayOf(const Napi::Value& v) {
+  TypedArray out{};
+  napi_value buffer;
+  size_t offset = 0;
+  if (napi_get_typedarray_info(v.Env(), v, &out.type, &out.length, &out.data, &buffer, &offset) != napi_ok) {
+    throw std::invalid_argument("expected a typed array");
+  }
+  return out;
+}
+
+// Rows of a float32 array laid out [rows, C] (channels last).
+inline int64_t RowsOf(const Napi::Value& v, int64_t C) {
+  return static_cast<int64_t>(v.As<Napi::Float32Array>().ElementLength()) / C;
+}
+
 // Reads an array of integers (a JS number[]) into a vector.
 std::vector<int64_t> Ints(const Napi::Value& v);
 
@@ -45,18 +72,20 @@ Napi::Value Guard(const Napi::CallbackInfo& info, const char* kernel,
 using dt = dnnl::memory::data_type;
 using tag = dnnl::memory::format_tag;
 
-// Registration hooks of each kernel group.
-void InitMatMul(Napi::Env env, Napi::Object exports);
-void InitConv(Napi::Env env, Napi::Object exports);
-void InitOptim(Napi::Env env, Napi::Object exports);
-void InitPool(Napi::Env env, Napi::Object exports);
-void InitBatchNorm(Napi::Env env, Napi::Object exports);
-void InitBatchNormTrain(Napi::Env env, Napi::Object exports);
-void InitLayout(Napi::Env env, Napi::Object exports);
-void InitGather(Napi::Env env, Napi::Object exports);
-void InitEltwise(Napi::Env env, Napi::Object exports);
-void InitBinary(Napi::Env env, Napi::Object exports);
-void InitReduce(Napi::Env env, Napi::Object exports);
-void InitSoftmax(Napi::Env env, Napi::Object exports);
+// One kernel as JS sees it: its name on the addon and its function.
+struct KernelExport {
+  const char* name;
+  Napi::Value (*fn)(const Napi::CallbackInfo&);
+};
+
+// Sets each kernel of a group on the addon's exports.
+inline void ExportKernels(Napi::Env env, Napi::Object exports, std::initializer_list<KernelExport> kernels) {
+  for (const KernelExport& k : kernels) exports.Set(k.name, Napi::Function::New(env, k.fn));
+}
+
+// Registration hooks of each kernel group: `void InitConv(Napi::Env env, Napi::Object exports)`.
+using InitGroup = void(Napi::Env env, Napi::Object exports);
+InitGroup InitMatMul, InitConv, InitOptim, InitPool, InitBatchNorm, InitBatchNormTrain, InitLayout,
+    InitGather, InitEltwise, InitBinary, InitReduce, InitSoftmax;
 
 }  // namespace dlpipe

@@ -195,9 +195,8 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitConv(Napi::Env env, Napi::Object exports) {
-  exports.Set("conv2d", Napi::Function::New(env, Conv2D));
-  exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2DBackpropInput));
-  exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv2DBackpropFilter));
+  ExportKernels(env, exports, {{"conv2d", Conv2D}, {"conv2dBackpropInput", Conv2DBackpropInput},
+                               {"conv2dBackpropFilter", Conv2DBackpropFilter}});
 }
 
 }  // namespace dlpipe

@@ -213,9 +213,8 @@ Napi::Value ActivationGrad(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitEltwise(Napi::Env env, Napi::Object exports) {
-  exports.Set("unary", Napi::Function::New(env, UnaryJs));
-  exports.Set("cast", Napi::Function::New(env, Cast));
-  exports.Set("activationGrad", Napi::Function::New(env, ActivationGrad));
+  ExportKernels(env, exports, {{"unary", UnaryJs}, {"cast", Cast},
+                               {"activationGrad", ActivationGrad}});
 }
 
 }  // namespace dlpipe

@@ -68,8 +68,7 @@ Napi::Value UnsortedSegmentSum(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitGather(Napi::Env env, Napi::Object exports) {
-  exports.Set("gather", Napi::Function::New(env, Gather));
-  exports.Set("unsortedSegmentSum", Napi::Function::New(env, UnsortedSegmentSum));
+  ExportKernels(env, exports, {{"gather", Gather}, {"unsortedSegmentSum", UnsortedSegmentSum}});
 }
 
 }  // namespace dlpipe

@@ -233,11 +233,8 @@ Napi::Value Pad(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitLayout(Napi::Env env, Napi::Object exports) {
-  exports.Set("transpose", Napi::Function::New(env, Transpose));
-  exports.Set("tile", Napi::Function::New(env, Tile));
-  exports.Set("concat", Napi::Function::New(env, Concat));
-  exports.Set("stridedSlice", Napi::Function::New(env, StridedSlice));
-  exports.Set("pad", Napi::Function::New(env, Pad));
+  ExportKernels(env, exports, {{"transpose", Transpose}, {"tile", Tile}, {"concat", Concat},
+                               {"stridedSlice", StridedSlice}, {"pad", Pad}});
 }
 
 }  // namespace dlpipe

@@ -20,15 +20,8 @@ struct Raw {
 };
 
 inline Raw RawOf(const Napi::Value& v) {
-  napi_typedarray_type type;
-  size_t length = 0;
-  void* data = nullptr;
-  napi_value buffer;
-  size_t offset = 0;
-  if (napi_get_typedarray_info(v.Env(), v, &type, &length, &data, &buffer, &offset) != napi_ok) {
-    throw std::invalid_argument("expected a typed array");
-  }
-  return {static_cast<uint8_t*>(data), v.As<Napi::TypedArray>().ElementSize(), length};
+  const TypedArray a = TypedArrayOf(v);
+  return {static_cast<uint8_t*>(a.data), v.As<Napi::TypedArray>().ElementSize(), a.length};
 }
 
 // Calls fn(T{}) with the unsigned integer type whose size is es (1, 2, 4 or 8 bytes).

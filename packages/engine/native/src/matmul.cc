@@ -63,7 +63,7 @@ Napi::Value BatchMatMul(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitMatMul(Napi::Env env, Napi::Object exports) {
-  exports.Set("batchMatMul", Napi::Function::New(env, BatchMatMul));
+  ExportKernels(env, exports, {{"batchMatMul", BatchMatMul}});
 }
 
 }  // namespace dlpipe

@@ -77,8 +77,7 @@ Napi::Value SgdUpdate(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitOptim(Napi::Env env, Napi::Object exports) {
-  exports.Set("sgdUpdate", Napi::Function::New(env, SgdUpdate));
-  exports.Set("adamUpdate", Napi::Function::New(env, AdamUpdate));
+  ExportKernels(env, exports, {{"sgdUpdate", SgdUpdate}, {"adamUpdate", AdamUpdate}});
 }
 
 }  // namespace dlpipe

@@ -162,10 +162,8 @@ Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitPool(Napi::Env env, Napi::Object exports) {
-  exports.Set("maxPool", Napi::Function::New(env, MaxPool));
-  exports.Set("avgPool", Napi::Function::New(env, AvgPool));
-  exports.Set("maxPoolGrad", Napi::Function::New(env, MaxPoolGrad));
-  exports.Set("avgPoolGrad", Napi::Function::New(env, AvgPoolGrad));
+  ExportKernels(env, exports, {{"maxPool", MaxPool}, {"avgPool", AvgPool},
+                               {"maxPoolGrad", MaxPoolGrad}, {"avgPoolGrad", AvgPoolGrad}});
 }
 
 }  // namespace dlpipe

@@ -22,14 +22,7 @@ struct SumOp {
   static void Combine(Acc& a, X v) { a += v; }
   template <typename X>
   static Acc Row(const X* x, int64_t n) {
-    Acc s = 0;
-    if (n < kSimdRow) {
-      for (int64_t i = 0; i < n; i++) s += x[i];
-      return s;
-    }
-#pragma omp simd reduction(+ : s)
-    for (int64_t i = 0; i < n; i++) s += x[i];
-    return s;
+    return RowSum<Acc>(x, n);
   }
   static In Fin(Acc a, double) {
     if constexpr (std::is_same_v<In, float>) return static_cast<float>(a);

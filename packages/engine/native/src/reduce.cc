@@ -242,8 +242,7 @@ Napi::Value ArgReduce(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitReduce(Napi::Env env, Napi::Object exports) {
-  exports.Set("reduce", Napi::Function::New(env, ReduceJs));
-  exports.Set("argReduce", Napi::Function::New(env, ArgReduce));
+  ExportKernels(env, exports, {{"reduce", ReduceJs}, {"argReduce", ArgReduce}});
 }
 
 }  // namespace dlpipe

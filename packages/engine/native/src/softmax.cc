@@ -17,18 +17,6 @@
 namespace dlpipe {
 namespace {
 
-// Σ x in double, vectorized for long rows.
-double RowSum(const float* x, int64_t n) {
-  double s = 0;
-  if (n < kSimdRow) {
-    for (int64_t i = 0; i < n; i++) s += x[i];
-    return s;
-  }
-#pragma omp simd reduction(+ : s)
-  for (int64_t i = 0; i < n; i++) s += x[i];
-  return s;
-}
-
 // softmax(x, out, rows, cols, log): tfjs's arithmetic, exp(x − max) / Σ or (x − max) − log Σ,
 // with the sums in double and the exps on oneDNN's JIT eltwise over the whole buffer (oneDNN's
 // softmax primitive is 4–10× slower on this machine's AVX for rows of ≤ 16, as attention's). A
@@ -77,7 +65,7 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
           continue;
         }
         const float* er = e + r * cols;
-        const float sf = static_cast<float>(RowSum(er, cols));
+        const float sf = static_cast<float>(RowSum<double>(er, cols));
         if (log) {
           const float ls = static_cast<float>(std::log(double{sf}));
           for (int64_t c = 0; c < cols; c++) yr[c] = yr[c] - ls;
@@ -126,8 +114,7 @@ Napi::Value SoftmaxGrad(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitSoftmax(Napi::Env env, Napi::Object exports) {
-  exports.Set("softmax", Napi::Function::New(env, Softmax));
-  exports.Set("softmaxGrad", Napi::Function::New(env, SoftmaxGrad));
+  ExportKernels(env, exports, {{"softmax", Softmax}, {"softmaxGrad", SoftmaxGrad}});
 }
 
 }  // namespace dlpipe

@@ -42,18 +42,11 @@ struct View {
 };
 
 inline View ViewOf(const Napi::Value& v) {
-  napi_typedarray_type type;
-  size_t length = 0;
-  void* data = nullptr;
-  napi_value buffer;
-  size_t offset = 0;
-  if (napi_get_typedarray_info(v.Env(), v, &type, &length, &data, &buffer, &offset) != napi_ok) {
-    throw std::invalid_argument("expected a typed array");
-  }
+  const TypedArray a = TypedArrayOf(v);
   View out;
-  out.data = data;
-  out.length = static_cast<int64_t>(length);
-  switch (type) {
+  out.data = a.data;
+  out.length = static_cast<int64_t>(a.length);
+  switch (a.type) {
     case napi_float32_array: out.dtype = DType::kF32; break;
     case napi_int32_array: out.dtype = DType::kI32; break;
     case napi_uint8_array: out.dtype = DType::kU8; break;
@@ -73,6 +66,19 @@ constexpr int64_t kComputeThreshold = 1 << 13;
 // Rows shorter than this reduce faster in a plain loop than in an `omp simd` one (measured:
 // rows of 10 floats 2–4× faster plain, rows of 32 2–3× faster vectorized).
 constexpr int64_t kSimdRow = 16;
+
+// Σ x[0..n) accumulated in Acc (double for float rows), vectorized for long rows.
+template <typename Acc, typename X>
+Acc RowSum(const X* x, int64_t n) {
+  Acc s = 0;
+  if (n < kSimdRow) {
+    for (int64_t i = 0; i < n; i++) s += x[i];
+    return s;
+  }
+#pragma omp simd reduction(+ : s)
+  for (int64_t i = 0; i < n; i++) s += x[i];
+  return s;
+}
 
 // Calls fn(begin, end) over [0, n) split in one contiguous chunk per thread, or once inline
 // when n is under the threshold or only one thread is configured.

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { BackendError } from '../../errors.js';
 
 /** Storage of float32, int32 and bool tensors, which the layout kernels move alike. */
 export type LayoutArray = Float32Array | Int32Array | Uint8Array;
@@ -186,7 +187,7 @@ export function loadNativeAddon(): NativeAddon {
       const status = JSON.parse(readFileSync(STATUS_PATH, 'utf8')) as { ok: boolean; reason?: string };
       if (!status.ok && status.reason) why = `the native addon did not build at install: ${status.reason}`;
     }
-    throw new Error(why);
+    throw new BackendError(`${why}; rebuild it with node packages/engine/native/build.mjs`);
   }
   // OpenMP threads must sleep between kernels, or they spin on the cores JS needs.
   process.env.OMP_WAIT_POLICY ??= 'PASSIVE';

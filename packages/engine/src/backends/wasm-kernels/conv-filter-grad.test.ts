@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '../../tf.js';
-import { filterGradInJs } from './conv2d-backprop-filter.js';
+import { filterGradInJs } from './filter-grad-in-js.js';
 import { filterGradViaConv } from './filter-grad-via-conv.js';
 import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './index.js';
 import type { BackendWasm } from './wasm-heap.js';

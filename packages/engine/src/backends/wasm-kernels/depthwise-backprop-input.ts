@@ -12,9 +12,10 @@
 import * as tf from '../../tf.js';
 import {
   type BackendWasm,
-  expectShape,
+  backpropConvInfo,
   inputOf,
   type KernelArgs,
+  shape4,
   type Taps,
   tapsAlong,
 } from './wasm-heap.js';
@@ -27,21 +28,8 @@ export function depthwiseConv2dNativeBackpropInput(args: KernelArgs): tf.TensorI
   const backend = args.backend as BackendWasm;
   const dy = inputOf(args, 'dy', KERNEL);
   const filter = inputOf(args, 'filter', KERNEL);
-  const { strides, dilations, pad, dimRoundingMode, inputShape } =
-    args.attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
-  if (filter.shape.length !== 4) {
-    throw new Error(`${KERNEL} on wasm: filter must be rank 4, got shape [${filter.shape}]`);
-  }
-  const info = tf.backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as [number, number, number, number],
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-    true,
-  );
-  expectShape(dy, info.outShape, 'dy', KERNEL);
+  const attrs = args.attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
+  const info = backpropConvInfo(KERNEL, attrs.inputShape, shape4(filter, 'filter', KERNEL), attrs, dy, true);
   const out = backend.makeOutput(info.inShape, 'float32');
   const dys = backend.typedArrayFromHeap(dy);
   const ws = backend.typedArrayFromHeap(filter);

@@ -9,6 +9,7 @@
  * int32 for int32 or bool x (as webgl and TensorFlow; the cpu backend returns float32 for both).
  * Float32 sums run in float64 in index order, as the cpu backend's do.
  */
+import { InvalidArgumentError } from '@dlpipe/core';
 import * as tf from '../../tf.js';
 import { type BackendWasm, inputOf, type KernelArgs } from './wasm-heap.js';
 
@@ -33,7 +34,7 @@ export function unsortedSegmentSum(args: KernelArgs): tf.TensorInfo {
     outs.set(acc);
   } else {
     outs.fill(0);
-    scatterAddInt(xs, ids, numSegments, inner, outs);
+    scatterAdd(xs, ids, numSegments, inner, outs, true);
   }
   return out;
 }
@@ -41,52 +42,44 @@ export function unsortedSegmentSum(args: KernelArgs): tf.TensorInfo {
 function checkInputs(x: tf.TensorInfo, segmentIds: tf.TensorInfo, numSegments: number): void {
   const idsRank = segmentIds.shape.length;
   if (!tf.util.arraysEqual(x.shape.slice(0, idsRank), segmentIds.shape)) {
-    throw new Error(
+    throw new InvalidArgumentError(
       `${KERNEL} on wasm: segmentIds of shape [${segmentIds.shape}] must match the leading dimensions ` +
         `of x, of shape [${x.shape}]; pass one id per row of x`,
     );
   }
   if (segmentIds.dtype !== 'int32') {
-    throw new Error(`${KERNEL} on wasm: segmentIds must be int32, got ${segmentIds.dtype}; cast them first`);
+    throw new InvalidArgumentError(
+      `${KERNEL} on wasm: segmentIds must be int32, got ${segmentIds.dtype}; cast them first`,
+    );
   }
   if (!Number.isInteger(numSegments) || numSegments < 0) {
-    throw new Error(`${KERNEL} on wasm: numSegments must be a non-negative integer, got ${numSegments}`);
+    throw new InvalidArgumentError(
+      `${KERNEL} on wasm: numSegments must be a non-negative integer, got ${numSegments}`,
+    );
   }
   if (x.dtype !== 'float32' && x.dtype !== 'int32' && x.dtype !== 'bool') {
-    throw new Error(`${KERNEL} on wasm: x must be float32, int32 or bool, got ${x.dtype}`);
+    throw new InvalidArgumentError(`${KERNEL} on wasm: x must be float32, int32 or bool, got ${x.dtype}`);
   }
 }
 
-/** acc[id · inner + j] += x[i · inner + j] for each row i whose id is in range, rows in order. */
+/**
+ * acc[id · inner + j] += x[i · inner + j] for each row i whose id is in range, rows in order; in
+ * int32 arithmetic (wrapping like TensorFlow's int32 sums) when `int32`.
+ */
 function scatterAdd(
   x: tf.TypedArray,
   ids: tf.TypedArray,
   numSegments: number,
   inner: number,
-  acc: Float64Array,
+  acc: Float64Array | tf.TypedArray,
+  int32 = false,
 ): void {
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
     if (id < 0 || id >= numSegments) continue;
     const from = i * inner;
     const to = id * inner;
-    for (let j = 0; j < inner; j++) acc[to + j]! += x[from + j]!;
-  }
-}
-
-/** As `scatterAdd`, in int32 arithmetic (wrapping like TensorFlow's int32 sums). */
-function scatterAddInt(
-  x: tf.TypedArray,
-  ids: tf.TypedArray,
-  numSegments: number,
-  inner: number,
-  out: tf.TypedArray,
-): void {
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
-    if (id < 0 || id >= numSegments) continue;
-    const from = i * inner;
-    const to = id * inner;
-    for (let j = 0; j < inner; j++) out[to + j] = (out[to + j]! + x[from + j]!) | 0;
+    if (int32) for (let j = 0; j < inner; j++) acc[to + j] = (acc[to + j]! + x[from + j]!) | 0;
+    else for (let j = 0; j < inner; j++) acc[to + j]! += x[from + j]!;
   }
 }

@@ -6,7 +6,10 @@
  *   const out = backend.makeOutput(shape, 'float32'); // allocate first: it may grow the heap
  *   const xs = backend.typedArrayFromHeap(x);          // then take views of the heap
  */
+
+import { InvalidArgumentError } from '@dlpipe/core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { BackendError } from '../../errors.js';
 import * as tf from '../../tf.js';
 
 export type { BackendWasm };
@@ -14,13 +17,15 @@ export type { BackendWasm };
 /** What tfjs passes to a kernel function. */
 export type KernelArgs = Parameters<tf.KernelFunc>[0];
 
-type Shape4 = [number, number, number, number];
+export type Shape4 = [number, number, number, number];
 
 /** The input `name` of `kernel`, or an error that names both. */
 export function inputOf(args: KernelArgs, name: string, kernel: string): tf.TensorInfo {
   const info = args.inputs[name];
   if (info === undefined) {
-    throw new Error(`${kernel} on wasm: input '${name}' is missing; pass it in the kernel's inputs map`);
+    throw new InvalidArgumentError(
+      `${kernel} on wasm: input '${name}' is missing; pass it in the kernel's inputs map`,
+    );
   }
   return info;
 }
@@ -28,7 +33,7 @@ export function inputOf(args: KernelArgs, name: string, kernel: string): tf.Tens
 /** The shape of `info` as rank 4, or an error saying which tensor was not. */
 export function shape4(info: tf.TensorInfo, what: string, kernel: string): Shape4 {
   if (info.shape.length !== 4) {
-    throw new Error(`${kernel} on wasm: ${what} must be rank 4, got shape [${info.shape}]`);
+    throw new InvalidArgumentError(`${kernel} on wasm: ${what} must be rank 4, got shape [${info.shape}]`);
   }
   return info.shape as Shape4;
 }
@@ -36,11 +41,40 @@ export function shape4(info: tf.TensorInfo, what: string, kernel: string): Shape
 /** Throws unless `info` has the shape the convolution geometry expects. */
 export function expectShape(info: tf.TensorInfo, expected: number[], what: string, kernel: string): void {
   if (!tf.util.arraysEqual(info.shape, expected)) {
-    throw new Error(
+    throw new InvalidArgumentError(
       `${kernel} on wasm: ${what} has shape [${info.shape}] but the convolution's attributes ` +
         `give [${expected}]; check strides, pad and dimRoundingMode`,
     );
   }
+}
+
+/** The convolution attributes of the backprop kernels (conv2d's have no dilations, depthwise ones no data format). */
+export type BackpropConvAttrs = Pick<tf.Conv2DBackpropFilterAttrs, 'strides' | 'pad' | 'dimRoundingMode'> & {
+  dilations?: [number, number] | number;
+  dataFormat?: 'NHWC' | 'NCHW';
+};
+
+/** The geometry of a backprop kernel's convolution, with dy's shape checked against it. */
+export function backpropConvInfo(
+  kernel: string,
+  inShape: Shape4,
+  filterShape: Shape4,
+  attrs: BackpropConvAttrs,
+  dy: tf.TensorInfo,
+  depthwise: boolean,
+): tf.backend_util.Conv2DInfo {
+  const info = tf.backend_util.computeConv2DInfo(
+    inShape,
+    filterShape,
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    depthwise,
+    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? 'NHWC'),
+  );
+  expectShape(dy, info.outShape, 'dy', kernel);
+  return info;
 }
 
 /** Runs another kernel of the wasm backend; the caller owns (and disposes) what it returns. */
@@ -52,7 +86,12 @@ export function runWasmKernel(
 ): tf.TensorInfo {
   const config = tf.getKernel(kernelName, 'wasm');
   if (config === undefined) {
-    throw new Error(`the wasm backend has no ${kernelName} kernel; reinstall @tensorflow/tfjs-backend-wasm`);
+    throw new BackendError(
+      `the wasm backend has no ${kernelName} kernel; reinstall @tensorflow/tfjs-backend-wasm`,
+      {
+        exitCode: 1,
+      },
+    );
   }
   return config.kernelFunc({ inputs, backend, attrs }) as tf.TensorInfo;
 }

@@ -8,6 +8,8 @@
  *   registerActivationGrads();                 // once, when the native backend registers
  *   tf.grad((x) => tf.relu(x).sum())(x);       // Relu's gradient: one DlpipeReluGrad kernel
  */
+
+import { BackendError } from '../../../errors.js';
 import * as tf from '../../../tf.js';
 import { type ActivationGradName, jsActivationGradKernels, SOFTMAX_GRAD } from './activation-grads.js';
 
@@ -57,7 +59,11 @@ export function tfjsActivationGrad(kernelName: string): tf.GradConfig | undefine
 
 function override(o: Override): void {
   const original = tf.getGradient(o.forward);
-  if (!original) throw new Error(`tfjs has no gradient for ${o.forward} to replace`);
+  if (!original)
+    throw new BackendError(
+      `tfjs has no gradient for ${o.forward} to replace; reinstall the pinned @tensorflow/tfjs-core (pnpm install)`,
+      { exitCode: 1 },
+    );
   originals.set(o.forward, original);
   tf.registerGradient({
     kernelName: o.forward,

@@ -13,6 +13,7 @@
  */
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { BackendError } from '../../../errors.js';
 import * as tf from '../../../tf.js';
 import type { KernelArgs, TensorInfo } from './util.js';
 
@@ -139,7 +140,11 @@ export function registerBatchNormGrad(): void {
   }
   if (original) return;
   original = tf.getGradient(tf.FusedBatchNorm);
-  if (!original) throw new Error(`tfjs has no gradient for ${tf.FusedBatchNorm} to replace`);
+  if (!original)
+    throw new BackendError(
+      `tfjs has no gradient for ${tf.FusedBatchNorm} to replace; reinstall the pinned @tensorflow/tfjs-core (pnpm install)`,
+      { exitCode: 1 },
+    );
   const tfjsGrad = original.gradFunc;
   tf.registerGradient({
     kernelName: tf.FusedBatchNorm,

@@ -8,6 +8,8 @@
  *
  *   tf.engine().runKernel(BATCH_NORM_TRAIN, { x, scale, offset }, { varianceEpsilon: 1e-5 });
  */
+
+import { InvalidArgumentError } from '@dlpipe/core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
@@ -62,7 +64,9 @@ export function batchNormTrainKernels(addon: NativeAddon): Record<string, tf.Ker
     const c = channels(x);
     const [xv, sv, ov] = [x, scale, offset].map((t) => f32(backend, t));
     if (!xv || !sv || !ov || c === 0 || sv.length !== c || ov.length !== c || xv.length === 0) {
-      throw new Error(`${BATCH_NORM_TRAIN}: needs float32 x with C > 0 channels and C-value scale/offset`);
+      throw new InvalidArgumentError(
+        `${BATCH_NORM_TRAIN}: needs float32 x with C > 0 channels and C-value scale/offset; received x [${x.shape}] ${x.dtype}, scale [${scale.shape}], offset [${offset.shape}]`,
+      );
     }
     const y = new Float32Array(xv.length);
     const mean = new Float32Array(c);
@@ -78,7 +82,11 @@ export function batchNormTrainKernels(addon: NativeAddon): Record<string, tf.Ker
     const v = Object.fromEntries(Object.entries(t).map(([k, info]) => [k, f32(backend, info)]));
     const c = channels(t.x!);
     if (!v.dy || !v.x || !v.mean || !v.variance || !v.scale || !v.dMean || !v.dVariance) {
-      throw new Error(`${BATCH_NORM_TRAIN_GRAD}: all inputs must be float32`);
+      throw new InvalidArgumentError(
+        `${BATCH_NORM_TRAIN_GRAD}: all inputs must be float32; received ${Object.entries(t)
+          .map(([k, i]) => `${k} ${i.dtype}`)
+          .join(', ')}`,
+      );
     }
     const dx = new Float32Array(v.x.length);
     const dScale = new Float32Array(c);

@@ -97,32 +97,20 @@ export function convKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
     return output(backend, outShape(c), out);
   };
 
-  const backpropInput = (args: KernelArgs, name: string, depthwise: boolean) => {
+  /** dx (of 'input': dy and filter → inputShape) or dW (of 'filter': x and dy → filterShape). */
+  const backprop = (args: KernelArgs, name: string, depthwise: boolean, of: 'input' | 'filter') => {
     const backend = args.backend as MathBackendCPU;
-    const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-    const a = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
-    const dyv = f32(backend, dy);
-    const fv = f32(backend, filter);
-    const c = convInfo(a.inputShape, filter.shape, a, depthwise);
+    const { x, dy, filter } = args.inputs as Record<string, TensorInfo>;
+    const a = args.attrs as unknown as ConvAttrs & { inputShape: number[]; filterShape: number[] };
+    const [xShape, fShape] = of === 'input' ? [a.inputShape, filter!.shape] : [x!.shape, a.filterShape];
+    const [first, second] = (of === 'input' ? [dy!, filter!] : [x!, dy!]).map((t) => f32(backend, t));
+    const c = convInfo(xShape, fShape, a, depthwise);
     const g = geom(c, depthwise ? c.inChannels : 1);
-    if (!dyv || !fv || !g) return fallback(name, args);
-    const dx = new Float32Array(sizeOf(a.inputShape));
-    addon.conv2dBackpropInput(dyv, fv, dx, g);
-    return output(backend, [...a.inputShape], dx);
-  };
-
-  const backpropFilter = (args: KernelArgs, name: string, depthwise: boolean) => {
-    const backend = args.backend as MathBackendCPU;
-    const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-    const a = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
-    const xv = f32(backend, x);
-    const dyv = f32(backend, dy);
-    const c = convInfo(x.shape, a.filterShape, a, depthwise);
-    const g = geom(c, depthwise ? c.inChannels : 1);
-    if (!xv || !dyv || !g) return fallback(name, args);
-    const dw = new Float32Array(sizeOf(a.filterShape));
-    addon.conv2dBackpropFilter(xv, dyv, dw, g);
-    return output(backend, [...a.filterShape], dw);
+    if (!first || !second || !g) return fallback(name, args);
+    const shape = of === 'input' ? xShape : fShape;
+    const out = new Float32Array(sizeOf(shape));
+    (of === 'input' ? addon.conv2dBackpropInput : addon.conv2dBackpropFilter)(first, second, out, g);
+    return output(backend, [...shape], out);
   };
 
   return {
@@ -130,11 +118,11 @@ export function convKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
     FusedConv2D: (args) => forward(args, 'FusedConv2D', false, true),
     DepthwiseConv2dNative: (args) => forward(args, 'DepthwiseConv2dNative', true, false),
     FusedDepthwiseConv2D: (args) => forward(args, 'FusedDepthwiseConv2D', true, true),
-    Conv2DBackpropInput: (args) => backpropInput(args, 'Conv2DBackpropInput', false),
+    Conv2DBackpropInput: (args) => backprop(args, 'Conv2DBackpropInput', false, 'input'),
     DepthwiseConv2dNativeBackpropInput: (args) =>
-      backpropInput(args, 'DepthwiseConv2dNativeBackpropInput', true),
-    Conv2DBackpropFilter: (args) => backpropFilter(args, 'Conv2DBackpropFilter', false),
+      backprop(args, 'DepthwiseConv2dNativeBackpropInput', true, 'input'),
+    Conv2DBackpropFilter: (args) => backprop(args, 'Conv2DBackpropFilter', false, 'filter'),
     DepthwiseConv2dNativeBackpropFilter: (args) =>
-      backpropFilter(args, 'DepthwiseConv2dNativeBackpropFilter', true),
+      backprop(args, 'DepthwiseConv2dNativeBackpropFilter', true, 'filter'),
   };
 }

@@ -4,6 +4,8 @@
  *
  *   const xv = raw(backend, x);   // Float32Array | Int32Array | Uint8Array, or undefined
  */
+
+import { InvalidArgumentError } from '@dlpipe/core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type * as tf from '../../../tf.js';
 import type { LayoutArray } from '../addon.js';
@@ -25,7 +27,11 @@ export function raw(backend: MathBackendCPU, t: TensorInfo): LayoutArray | undef
 /** A zeroed array for a tensor of `dtype` and `size` elements (float32, int32 or bool). */
 export function alloc(dtype: tf.DataType, size: number): LayoutArray {
   const Kind = STORAGE[dtype];
-  if (!Kind) throw new Error(`native layout kernels: no storage for dtype ${dtype}`);
+  if (!Kind) {
+    throw new InvalidArgumentError(
+      `native layout kernels: no storage for dtype ${dtype}; they take float32, int32 or bool (cast first)`,
+    );
+  }
   return new Kind(size);
 }
 

@@ -7,12 +7,20 @@
  */
 import assert from 'node:assert/strict';
 import { type BackendName, useBackend } from '../../../backend.js';
+import { BackendError } from '../../../errors.js';
 import * as tf from '../../../tf.js';
 
 /** Runs `fn` while `config` is the registered gradient of its kernel, then restores the current one. */
 export async function withGradient<T>(config: tf.GradConfig, fn: () => Promise<T>): Promise<T> {
   const current = tf.getGradient(config.kernelName);
-  if (!current) throw new Error(`no gradient registered for ${config.kernelName}`);
+  if (!current) {
+    throw new BackendError(
+      `no gradient registered for ${config.kernelName}; register the native kernels first`,
+      {
+        exitCode: 1,
+      },
+    );
+  }
   tf.registerGradient(config);
   try {
     return await fn();

@@ -63,38 +63,28 @@ export function poolKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
     return output(backend, [...c.outShape], out);
   };
 
-  const maxPoolGrad = (args: KernelArgs) => {
+  /** MaxPoolGrad (reads the input's values) or AvgPoolGrad (only its shape; float32 inputs only). */
+  const poolGrad = (args: KernelArgs, name: 'MaxPoolGrad' | 'AvgPoolGrad') => {
     const backend = args.backend as MathBackendCPU;
     const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
-    const c = poolInfo(input.shape, args.attrs as unknown as PoolAttrs, true);
-    const xv = f32(backend, input);
-    const dyv = f32(backend, dy);
-    const g = poolGeom(c);
-    if (!xv || !dyv || !g || !tf.util.arraysEqual(dy.shape, c.outShape)) return fallback('MaxPoolGrad', args);
-    const dx = new Float32Array(xv.length);
-    addon.maxPoolGrad(xv, dyv, dx, g);
-    return output(backend, [...input.shape], dx);
-  };
-
-  const avgPoolGrad = (args: KernelArgs) => {
-    const backend = args.backend as MathBackendCPU;
-    const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
+    const max = name === 'MaxPoolGrad';
     // tfjs's AvgPoolGrad ignores dimRoundingMode; so does this one.
-    const c = poolInfo(input.shape, args.attrs as unknown as PoolAttrs, false);
+    const c = poolInfo(input.shape, args.attrs as unknown as PoolAttrs, max);
+    const xv = max ? f32(backend, input) : undefined;
     const dyv = f32(backend, dy);
     const g = poolGeom(c);
-    const fromFloat = input.dtype === 'float32';
-    if (!dyv || !g || !fromFloat || !tf.util.arraysEqual(dy.shape, c.outShape))
-      return fallback('AvgPoolGrad', args);
+    const inputOk = max ? xv !== undefined : input.dtype === 'float32';
+    if (!dyv || !g || !inputOk || !tf.util.arraysEqual(dy.shape, c.outShape)) return fallback(name, args);
     const dx = new Float32Array(sizeOf(input.shape));
-    addon.avgPoolGrad(dyv, dx, g);
+    if (xv) addon.maxPoolGrad(xv, dyv, dx, g);
+    else addon.avgPoolGrad(dyv, dx, g);
     return output(backend, [...input.shape], dx);
   };
 
   return {
     MaxPool: (args) => forward(args, 'MaxPool'),
     AvgPool: (args) => forward(args, 'AvgPool'),
-    MaxPoolGrad: maxPoolGrad,
-    AvgPoolGrad: avgPoolGrad,
+    MaxPoolGrad: (args) => poolGrad(args, 'MaxPoolGrad'),
+    AvgPoolGrad: (args) => poolGrad(args, 'AvgPoolGrad'),
   };
 }

@@ -9,6 +9,8 @@
  *   registerReduceGrads();                         // once, when the native backend registers
  *   tf.grad((x) => tf.mean(x, [0, 1, 2]))(x);      // Reshape, RealDiv on [1,1,1,C], Tile
  */
+
+import { BackendError } from '../../../errors.js';
 import * as tf from '../../../tf.js';
 
 const originals = new Map<string, tf.GradConfig>();
@@ -34,7 +36,11 @@ function register(
   scale: (x: tf.Tensor, axis: number | number[]) => number | undefined,
 ): void {
   const original = tf.getGradient(kernelName);
-  if (!original) throw new Error(`tfjs has no gradient for ${kernelName} to replace`);
+  if (!original)
+    throw new BackendError(
+      `tfjs has no gradient for ${kernelName} to replace; reinstall the pinned @tensorflow/tfjs-core (pnpm install)`,
+      { exitCode: 1 },
+    );
   originals.set(kernelName, original);
   tf.registerGradient({
     kernelName,

@@ -3,6 +3,7 @@
  * and falling back to the cpu kernel for cases the native kernel does not cover.
  */
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { BackendError } from '../../../errors.js';
 import * as tf from '../../../tf.js';
 
 export type KernelArgs = Parameters<tf.KernelFunc>[0];
@@ -27,7 +28,12 @@ export function output(backend: MathBackendCPU, shape: number[], values: Float32
 /** Runs tfjs's cpu kernel for this call (same storage, so no copy). */
 export function fallback(kernelName: string, args: KernelArgs): TensorInfo | TensorInfo[] {
   const k = tf.getKernel(kernelName, 'cpu');
-  if (!k) throw new Error(`no cpu kernel '${kernelName}' to fall back to`);
+  if (!k) {
+    throw new BackendError(
+      `no cpu kernel '${kernelName}' to fall back to; reinstall the pinned @tensorflow/tfjs-backend-cpu (pnpm install)`,
+      { exitCode: 1 },
+    );
+  }
   return k.kernelFunc(args);
 }
 
