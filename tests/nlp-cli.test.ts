@@ -31,6 +31,13 @@ describe('pnpm nlp', () => {
       '101 7592 1010 2088 999 102\n',
     );
     assert.deepEqual(JSON.parse(nlp('tokenize', '--json', 'Hello, world').stdout), [['Hello', ',', 'world']]);
+    const piped = spawnSync(process.execPath, ['apps/nlp/bin/dlpipe-nlp.mjs', 'tokenize'], {
+      cwd: root,
+      encoding: 'utf8',
+      input: "Don't stop\nthe cat\n",
+    });
+    assert.equal(piped.status, 0, piped.stderr);
+    assert.equal(piped.stdout, 'Do n\'t stop\nthe cat\n');
   });
 
   it('bad options and unavailable models fail with one clear line and exit code 2', () => {

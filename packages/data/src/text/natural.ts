@@ -8,6 +8,7 @@
  *   naturalStemmer('porter')('running')                          // 'run'
  *   new (loadNatural().TreebankWordTokenizer)().tokenize("Don't") // ['Do', "n't"]
  */
+import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -37,9 +38,13 @@ export interface NaturalModule {
 
 let cached: NaturalModule | undefined;
 
-/** One natural module by its path under `natural/lib/natural/`. */
+/**
+ * One natural module by its path under `natural/lib/natural/`, required by its real path: under
+ * tsx's resolver a module required through pnpm's symlink keeps the symlinked name, and its own
+ * `require('underscore')` then looks beside the symlink and fails.
+ */
 function part<T>(path: string): T {
-  return require(`natural/lib/natural/${path}`) as T;
+  return require(realpathSync(require.resolve(`natural/lib/natural/${path}`))) as T;
 }
 
 /** The parts of `natural` dlpipe uses, loaded once (natural's index and its dotenv never run). */
