@@ -6,6 +6,7 @@
  *   flags: { storage: storageFlag, jobs: jobsFlag }
  *   const run = await findRun(openStore(storage), '3');
  */
+import { InterruptedError } from '@dlpipe/core';
 import { openSqliteStore, type RunInfo, type SqliteStore, StorageError, storePath } from '@dlpipe/scrape';
 import { z } from 'zod';
 
@@ -34,13 +35,9 @@ export async function findRun(store: SqliteStore, ref: string): Promise<RunInfo>
   return run;
 }
 
-/** The exit status of work stopped by `signal`: 143 after SIGTERM, 130 after SIGINT. */
-export function interruptedExitCode(signal: AbortSignal): number {
-  return stopSignalName(signal) === 'SIGTERM' ? 143 : 130;
-}
-
-/** The signal that aborted `signal`: runCli aborts it with InterruptedError('stopped by SIGTERM'). */
+/** The signal that stopped the work (runCli aborts ctx.signal with an InterruptedError naming it). */
 export function stopSignalName(signal: AbortSignal): 'SIGINT' | 'SIGTERM' {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error && /\bSIGTERM\b/.test(reason.message) ? 'SIGTERM' : 'SIGINT';
+  return signal.reason instanceof InterruptedError && signal.reason.signal === 'SIGTERM'
+    ? 'SIGTERM'
+    : 'SIGINT';
 }

@@ -33,11 +33,21 @@ export class InvalidArgumentError extends DlpipeError {
   }
 }
 
-/** The work was stopped by a signal (SIGINT/SIGTERM) or an AbortSignal; exit 130. */
+/** The work was stopped by a signal or an AbortSignal; exit 130 (SIGINT, default) or 143 (SIGTERM). */
 export class InterruptedError extends DlpipeError {
-  constructor(message = 'interrupted', options?: { cause?: unknown }) {
-    super('INTERRUPTED', message, { ...options, exitCode: 130 });
+  readonly signal: 'SIGINT' | 'SIGTERM' | undefined;
+  constructor(message = 'interrupted', options?: { cause?: unknown; signal?: 'SIGINT' | 'SIGTERM' }) {
+    super('INTERRUPTED', message, {
+      cause: options?.cause,
+      exitCode: options?.signal === 'SIGTERM' ? 143 : 130,
+    });
+    this.signal = options?.signal;
   }
+}
+
+/** The exit status of work stopped through `signal`: 143 after SIGTERM, 130 otherwise. */
+export function interruptedExitCode(signal: AbortSignal): number {
+  return signal.reason instanceof InterruptedError ? signal.reason.exitCode : 130;
 }
 
 /** A file or folder given as input or output cannot be used (missing, a folder, unwritable). */

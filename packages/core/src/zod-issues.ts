@@ -41,9 +41,15 @@ function issueLines(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[], nam
       (k) => `${name([...path, k])}: unknown field; check its spelling against the documented options`,
     );
   }
-  return [
-    `${name(path)}: ${issue.message.replace(/^Invalid input: expected number, received NaN$/, 'expected a number')}`,
-  ];
+  return [`${name(path)}: ${plainMessage(issue)}`];
+}
+
+/** zod's message, said plainly for the two cases people meet most (a missing value, a non-number). */
+function plainMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) {
+    return `required (expected ${issue.expected})`;
+  }
+  return issue.message.replace(/^Invalid input: expected number, received NaN$/, 'expected a number');
 }
 
 /** A branch of the wrong type altogether. */

@@ -6,7 +6,7 @@
  *   pnpm label self-train --data x.csv --label-col y --threshold 0.9 --holdout h.csv --out labeled.csv
  */
 import { writeFile } from 'node:fs/promises';
-import { type Command, defineCommand, HelpRequested, OptionsError } from '@dlpipe/core';
+import { defineCommand, OptionsError } from '@dlpipe/core';
 import { readTable, writeTable } from '@dlpipe/data';
 import { openLabelStore, selfTrainTable, writeRoundsFigure } from '@dlpipe/label';
 import { z } from 'zod';
@@ -21,7 +21,7 @@ const list = (s: string | undefined) =>
 /** Base path for side outputs: labeled.csv.gz → labeled. */
 const stem = (p: string) => p.replace(/(\.(csv|tsv|txt|feather|arrow))?(\.(gz|zip))?$/i, '');
 
-const selfTrainCommand = defineCommand({
+export const selfTrain = defineCommand({
   summary: 'self-train a classifier on partly labeled rows and write the labels',
   description: `Unlabeled rows have an empty label (or -1 in a number column). Features: every column but the
 label and id unless --features; --text-col trains naive Bayes on a text column instead.
@@ -152,25 +152,3 @@ recorded for review.`,
     }
   },
 });
-
-/**
- * The command with its flag `--C` (scikit-learn's name). The framework spells a field key as
- * kebab-case, which makes the key `C` into `---c`; until it keeps a leading capital, argv, the
- * help and usage errors are mapped here.
- */
-export const selfTrain: Command = {
-  ...selfTrainCommand,
-  help: (app, name) => selfTrainCommand.help(app, name).replace('---c N', '--C N '),
-  async run(argv, ctx) {
-    try {
-      return await selfTrainCommand.run(
-        argv.map((a) => (a === '--C' || a.startsWith('--C=') ? `---c${a.slice(3)}` : a)),
-        ctx,
-      );
-    } catch (err) {
-      if (err instanceof OptionsError && !(err instanceof HelpRequested))
-        throw new OptionsError(err.message.replaceAll('---c', '--C'));
-      throw err;
-    }
-  },
-};

@@ -202,3 +202,29 @@ describe('describeError', () => {
     assert.equal(describeError(new RangeError('r')).exitCode, 1);
   });
 });
+
+describe('flag names', () => {
+  it('keeps a leading capital (scikit-learn --C) and takes an explicit name from .meta({ flag })', () => {
+    const c = defineCommand({
+      summary: 's',
+      flags: {
+        C: z.coerce.number().default(1).describe('inverse regularization'),
+        kBest: z.coerce.number().optional(),
+        x: z.string().optional().meta({ flag: 'ex-why' }),
+      },
+      run: async () => 0,
+    });
+    assert.deepEqual(c.parse(['--C', '0.5', '--k-best', '3', '--ex-why', 'y']), {
+      C: 0.5,
+      kBest: 3,
+      x: 'y',
+      json: false,
+    });
+    assert.match(c.help('x', 's'), /--C N +inverse regularization \(default: 1\)/);
+  });
+
+  it('says "required" for a missing required flag', () => {
+    const c = defineCommand({ summary: 's', flags: { store: z.string() }, run: async () => 0 });
+    assert.throws(() => c.parse([]), { message: '--store: required (expected string)' });
+  });
+});

@@ -14,6 +14,8 @@ export interface FieldMeta {
   placeholder?: string;
   /** A one-letter alias: `-n`. */
   short?: string;
+  /** The flag's name when it is not the key in kebab-case (e.g. 'C' for scikit-learn's `--C`). */
+  flag?: string;
 }
 
 export interface FieldInfo {
@@ -31,9 +33,9 @@ export interface FieldInfo {
   short?: string;
 }
 
-/** `maxPages` → `max-pages`. */
+/** `maxPages` → `max-pages`; a key that starts with a capital (`C`) keeps it. */
 export function kebabCase(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return key.replace(/(?<=[a-z0-9])[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /** The parts of zod's definition objects read here (zod 4's `schema.def`). */
@@ -62,7 +64,7 @@ export function fieldInfo(key: string, schema: z.ZodType): FieldInfo {
   let defaultValue: unknown;
   for (;;) {
     const m = z.globalRegistry.get(cur) as FieldMeta | undefined;
-    for (const k of ['description', 'placeholder', 'short'] as const) {
+    for (const k of ['description', 'placeholder', 'short', 'flag'] as const) {
       if (m?.[k] !== undefined && meta[k] === undefined) meta[k] = m[k];
     }
     const d = defOf(cur);
@@ -91,7 +93,7 @@ export function fieldInfo(key: string, schema: z.ZodType): FieldInfo {
     (d.type === 'number' || d.type === 'int' || d.type === 'bigint' ? 'N' : 'VALUE');
   const info: FieldInfo = {
     key,
-    flag: `--${kebabCase(key)}`,
+    flag: `--${meta.flag ?? kebabCase(key)}`,
     kind,
     multiple,
     optional: optional || hasDefault || multiple,

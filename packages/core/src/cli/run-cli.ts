@@ -8,7 +8,7 @@
  *   runCli('data', { convert, head: lazy('print rows', () => import('./head.js').then((m) => m.head)) }, process.argv.slice(2));
  *   runCli('demo', demoCommand, process.argv.slice(2)); // an app that is one command: `pnpm demo [options]`
  */
-import { DlpipeError, InterruptedError } from '../errors.js';
+import { DlpipeError, InterruptedError, interruptedExitCode } from '../errors.js';
 import { formatIssues } from '../zod-issues.js';
 import { type Command, HelpRequested, wantsHelp } from './command.js';
 import { appUsage } from './help.js';
@@ -64,6 +64,15 @@ export function describeError(err: unknown): { line: string; exitCode: number } 
   return { line: err instanceof Error ? err.message : String(err), exitCode: 1 };
 }
 
+/** A message on one line: its lines joined with '; '. */
+function oneLine(message: string): string {
+  return message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join('; ');
+}
+
 export interface DispatchOptions {
   /** Aborted when the process is asked to stop (runCli wires SIGINT/SIGTERM to it). */
   signal?: AbortSignal;
@@ -114,7 +123,7 @@ async function runOne(
     options.onCommand?.(cmd);
     const signal = options.signal ?? new AbortController().signal;
     const code = await cmd.run(argv, { app, command: name, signal, json: false });
-    return code === 0 && signal.aborted ? 130 : code;
+    return code === 0 && signal.aborted ? interruptedExitCode(signal) : code;
   } catch (err) {
     if (err instanceof HelpRequested) {
       console.log(err.usage);
@@ -122,7 +131,7 @@ async function runOne(
     }
     const { line, exitCode } = describeError(err);
     const hint = exitCode === 2 && !(err instanceof InterruptedError) ? ` (pnpm ${where} --help)` : '';
-    console.error(`dlpipe-${where}: ${line.split('\n')[0]}${hint}`);
+    console.error(`dlpipe-${where}: ${oneLine(line)}${hint}`);
     if (process.env.DLPIPE_DEBUG && err instanceof Error) console.error(err.stack);
     return exitCode;
   }
@@ -142,7 +151,9 @@ export function runCli(app: string, commands: Record<string, CommandEntry> | Com
     signals++;
     if (signals > 1 || !current?.interruptible) process.exit(code);
     process.stderr.write(`\n${sig}: stopping cleanly (again to quit at once)\n`);
-    controller.abort(new InterruptedError(`stopped by ${sig}`));
+    controller.abort(
+      new InterruptedError(`stopped by ${sig}`, { signal: sig === 'SIGTERM' ? 'SIGTERM' : 'SIGINT' }),
+    );
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

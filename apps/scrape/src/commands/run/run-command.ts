@@ -5,7 +5,7 @@
  *
  *   pnpm scrape run data/scrape/jobs/demo-shop.yaml --serve data/scrape/site
  */
-import { defineCommand } from '@dlpipe/core';
+import { defineCommand, interruptedExitCode } from '@dlpipe/core';
 import {
   type CrawlOptions,
   CrawlProgressBar,
@@ -17,7 +17,7 @@ import {
 } from '@dlpipe/scrape';
 import { z } from 'zod';
 import { formatDuration, runCounts } from '../../format.js';
-import { interruptedExitCode, jobsFlag, openStore, storageFlag } from '../../storage.js';
+import { jobsFlag, openStore, storageFlag } from '../../storage.js';
 import { SUMMARIES } from '../../summaries.js';
 
 /** The crawl options given on the command line. */

@@ -5,9 +5,9 @@
  *
  *   pnpm scrape schedule --jobs jobs --storage runs/scrape
  */
-import { defineCommand, OptionsError } from '@dlpipe/core';
+import { defineCommand, interruptedExitCode, OptionsError } from '@dlpipe/core';
 import { listJobs, Scheduler } from '@dlpipe/scrape';
-import { interruptedExitCode, jobsFlag, openStore, stopSignalName, storageFlag } from '../../storage.js';
+import { jobsFlag, openStore, stopSignalName, storageFlag } from '../../storage.js';
 import { SUMMARIES } from '../../summaries.js';
 
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
