@@ -88,6 +88,11 @@ export class BrowserPool {
         headless: this.options.headless ?? true,
         args: [...CHROMIUM_FLAGS, ...(this.options.args ?? []), this.marker],
         timeout: 60_000,
+        // The crawl stops on signals itself (finishing pages in flight, keeping the queue) and then
+        // closes the browser; Playwright's own handlers would exit or kill Chromium first.
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
       });
     } catch (err) {
       throw new CrawlError(
