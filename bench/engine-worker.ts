@@ -8,8 +8,8 @@
  *   node --import tsx bench/engine-worker.ts --backend wasm --mode sgemm --budget 20
  */
 import { parseArgs } from 'node:util';
-import { type BackendName, initBackend, tf, useBackend } from '@dlpipe/tensor';
 import { setSeed } from '@dlpipe/core';
+import { type BackendName, initBackend, tf, useBackend } from '@dlpipe/tensor';
 import { timeIt } from './lib/measure.js';
 import { isModelName, MODEL_NAMES, MODELS } from './models/index.js';
 

@@ -6,8 +6,8 @@
  *   pnpm bench profile --backend native --model resnet18 --batch 16 --steps 2
  */
 import { parseArgs } from 'node:util';
-import { type BackendName, tf, useBackend } from '@dlpipe/tensor';
 import { setSeed } from '@dlpipe/core';
+import { type BackendName, tf, useBackend } from '@dlpipe/tensor';
 import { isModelName, MODEL_NAMES, MODELS } from './models/index.js';
 
 interface Row {

@@ -40,7 +40,9 @@ interface Import {
 }
 
 function importsOf(file: string): Import[] {
-  const src = readFileSync(file, 'utf8');
+  const src = readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, ''); // comments hold examples, not imports
   const out: Import[] = [];
   for (const m of src.matchAll(/^\s*(?:import|export)(\s+type)?\s[^;]*?\sfrom\s+'([^']+)'/gms)) {
     out.push({ spec: m[2]!, typeOnly: Boolean(m[1]) });

@@ -37,7 +37,7 @@ describe('pnpm nlp', () => {
       input: "Don't stop\nthe cat\n",
     });
     assert.equal(piped.status, 0, piped.stderr);
-    assert.equal(piped.stdout, 'Do n\'t stop\nthe cat\n');
+    assert.equal(piped.stdout, "Do n't stop\nthe cat\n");
   });
 
   it('bad options and unavailable models fail with one clear line and exit code 2', () => {

@@ -5,6 +5,7 @@
  * uses for unseeded random ops (initializers, dropout masks, shuffles), so the same seed gives
  * the same run. `getRngState()` / `setRngState()` carry it across a resume.
  */
+import { InvalidArgumentError } from './errors.js';
 
 /** The state of an sfc32 generator: four unsigned 32-bit words. */
 export type RngState = [number, number, number, number];
@@ -85,7 +86,9 @@ export class Rng {
 
   setState(state: RngState): void {
     if (state.length !== 4 || state.some((w) => !Number.isInteger(w) || w < 0 || w > 0xffffffff)) {
-      throw new TypeError(`RNG state must be 4 unsigned 32-bit integers, got ${JSON.stringify(state)}`);
+      throw new InvalidArgumentError(
+        `RNG state must be 4 unsigned 32-bit integers, got ${JSON.stringify(state)} (a checkpoint's rngState is corrupt?)`,
+      );
     }
     this.s.set(state);
   }

@@ -14,7 +14,7 @@
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { z } from 'zod';
-import { OptionsError } from '../errors.js';
+import { DlpipeError, OptionsError } from '../errors.js';
 import { formatIssues } from '../zod-issues.js';
 import { type FieldInfo, fieldsOf } from './fields.js';
 import { commandHelp } from './help.js';
@@ -100,11 +100,15 @@ function parserOptions(flags: FieldInfo[], json: boolean): NonNullable<ParseArgs
 function checkNames(args: FieldInfo[], flags: FieldInfo[]): void {
   const seen = new Set<string>(['help', 'json']);
   for (const f of [...args, ...flags]) {
-    if (seen.has(f.key)) throw new TypeError(`command field '${f.key}' is declared twice`);
+    if (seen.has(f.key))
+      throw new DlpipeError('COMMAND_DEFINITION', `command field '${f.key}' is declared twice`, {
+        exitCode: 1,
+      });
     seen.add(f.key);
   }
   const rest = args.findIndex((a) => a.multiple);
-  if (rest !== -1 && rest !== args.length - 1) throw new TypeError('only the last argument may repeat');
+  if (rest !== -1 && rest !== args.length - 1)
+    throw new DlpipeError('COMMAND_DEFINITION', 'only the last argument may repeat', { exitCode: 1 });
 }
 
 /** Maps positionals onto the argument fields; too few or too many is an OptionsError. */

@@ -7,6 +7,7 @@
  *   m' = β1·m + (1−β1)·g;  v' = β2·v + (1−β2)·g²;  w' = w·(1 − lr·λ) − lr·(m'/c1)/(√(v'/c2) + ε)
  */
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { asAttrMap, attrsOf } from '../kernel-args.js';
 import * as tf from '../tf.js';
 
 export const ADAM_UPDATE = 'DlpipeAdamUpdate';
@@ -56,7 +57,7 @@ function cpuAdamUpdate({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0])
   const b = backend as MathBackendCPU;
   const { w, g, m, v } = inputs as Record<string, tf.TensorInfo>;
   const read = (t: tf.TensorInfo) => b.data.get(t.dataId)!.values as Float32Array;
-  const outs = adamUpdateValues(read(w!), read(g!), read(m!), read(v!), attrs as unknown as AdamUpdateAttrs);
+  const outs = adamUpdateValues(read(w!), read(g!), read(m!), read(v!), attrsOf<AdamUpdateAttrs>(attrs));
   return outs.map((o) => b.makeTensorInfo(w!.shape, 'float32', o));
 }
 
@@ -85,9 +86,7 @@ export function fusedAdamStep(
   v: tf.Variable,
   a: AdamUpdateAttrs,
 ): void {
-  const outs = tf
-    .engine()
-    .runKernel(ADAM_UPDATE, { w, g, m, v }, a as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  const outs = tf.engine().runKernel(ADAM_UPDATE, { w, g, m, v }, asAttrMap(a)) as tf.Tensor[];
   w.assign(outs[0]!);
   m.assign(outs[1]!);
   v.assign(outs[2]!);

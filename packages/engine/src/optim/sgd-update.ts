@@ -6,6 +6,7 @@
  *   buf' = g on the first step, else μ·buf + g;  d = nesterov ? g + μ·buf' : buf';  w' = w·(1 − lr·λ) − lr·d
  */
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { asAttrMap, attrsOf } from '../kernel-args.js';
 import * as tf from '../tf.js';
 
 export const SGD_UPDATE = 'DlpipeSgdUpdate';
@@ -55,7 +56,7 @@ function cpuSgdUpdate({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]):
     read(w!),
     read(g!),
     buf ? read(buf) : undefined,
-    attrs as unknown as SgdUpdateAttrs,
+    attrsOf<SgdUpdateAttrs>(attrs),
   );
   return outs.map((o) => b.makeTensorInfo(w!.shape, 'float32', o));
 }
@@ -81,7 +82,7 @@ export function fusedSgdStep(
   a: SgdUpdateAttrs,
 ): void {
   const inputs: tf.NamedTensorMap = buf ? { w, g, buf } : { w, g };
-  const outs = tf.engine().runKernel(SGD_UPDATE, inputs, a as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  const outs = tf.engine().runKernel(SGD_UPDATE, inputs, asAttrMap(a)) as tf.Tensor[];
   w.assign(outs[0]!);
   if (buf) buf.assign(outs[1]!);
   tf.dispose(outs);

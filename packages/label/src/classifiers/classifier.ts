@@ -45,6 +45,8 @@ export function nRows(X: Features): number {
 
 /** Rows `idx` of X, in that order. */
 export function takeRows<X extends Features>(X: X, idx: ArrayLike<number>): X {
+  // X is a generic Features type (a matrix or a list of texts); TypeScript cannot narrow a type
+  // parameter by the isMatrix guard, so the rows picked from a list are cast back to X.
   if (!isMatrix(X)) return Array.from(idx, (i) => X[i]!) as unknown as X;
   const d = X.shape[1];
   const data = new (X.data.constructor as Float32ArrayConstructor)(idx.length * d);

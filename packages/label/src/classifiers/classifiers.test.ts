@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LabelEncoder, readCsv } from '@dlpipe/data';
 import { Rng } from '@dlpipe/core';
+import { LabelEncoder, readCsv } from '@dlpipe/data';
 import { accuracy, type Matrix, predict, takeRows } from './classifier.js';
 import { lbfgs } from './lbfgs.js';
 import { LogisticRegression } from './logistic-regression.js';

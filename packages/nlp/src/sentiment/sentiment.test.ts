@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { fit, initBackend, layersTask, tensorDataSource } from '@dlpipe/tensor';
 import { Rng, setSeed } from '@dlpipe/core';
+import { fit, initBackend, layersTask, tensorDataSource } from '@dlpipe/tensor';
 import type { LabelledSentence } from '../corpus/corpora.js';
 import { createClassifier } from './classifiers.js';
 import { NaiveBayesBaseline } from './naive-bayes.js';

@@ -8,6 +8,8 @@
  * Float32 inputs with work to do go through the backend's own XNNPACK convolution
  * (`filterGradViaConv`); the rest, in JS (`filterGradInJs`), sums in float64 in the cpu backend's order.
  */
+
+import { attrsOf } from '../../kernel-args.js';
 import * as tf from '../../tf.js';
 import { filterGradInJs } from './filter-grad-in-js.js';
 import { filterGradViaConv } from './filter-grad-via-conv.js';
@@ -22,7 +24,7 @@ export function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
   const x = inputOf(args, 'x', KERNEL);
   const dy = inputOf(args, 'dy', KERNEL);
-  const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const attrs = attrsOf<tf.Conv2DBackpropFilterAttrs>(args.attrs);
   const info = backpropConvInfo(KERNEL, shape4(x, 'x', KERNEL), attrs.filterShape, attrs, dy, false);
   if (multiplyAdds(info) >= MIN_WORK_FOR_CONV) {
     const out = filterGradViaConv(backend, x, dy, info);

@@ -9,6 +9,8 @@
  * cpu backend's order, so dilation 1 matches the cpu kernel to the last bit; dilations > 1 are
  * honoured (the cpu kernel skips them).
  */
+
+import { attrsOf } from '../../kernel-args.js';
 import * as tf from '../../tf.js';
 import { filterGradInJs } from './filter-grad-in-js.js';
 import { type BackendWasm, backpropConvInfo, inputOf, type KernelArgs, shape4 } from './wasm-heap.js';
@@ -18,7 +20,7 @@ const KERNEL = tf.DepthwiseConv2dNativeBackpropFilter;
 export function depthwiseConv2dNativeBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const x = inputOf(args, 'x', KERNEL);
   const dy = inputOf(args, 'dy', KERNEL);
-  const attrs = args.attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
+  const attrs = attrsOf<tf.DepthwiseConv2dNativeBackpropFilterAttrs>(args.attrs);
   const info = backpropConvInfo(KERNEL, shape4(x, 'x', KERNEL), attrs.filterShape, attrs, dy, true);
   return filterGradInJs(args.backend as BackendWasm, x, dy, info, true);
 }

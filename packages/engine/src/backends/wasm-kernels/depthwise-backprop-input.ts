@@ -9,6 +9,8 @@
  * Gathers per input pixel in float64, taps in ascending output position as the cpu backend does,
  * so dilation 1 matches the cpu kernel to the last bit; dilations > 1 are honoured (cpu skips them).
  */
+
+import { attrsOf } from '../../kernel-args.js';
 import * as tf from '../../tf.js';
 import {
   type BackendWasm,
@@ -28,7 +30,7 @@ export function depthwiseConv2dNativeBackpropInput(args: KernelArgs): tf.TensorI
   const backend = args.backend as BackendWasm;
   const dy = inputOf(args, 'dy', KERNEL);
   const filter = inputOf(args, 'filter', KERNEL);
-  const attrs = args.attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
+  const attrs = attrsOf<tf.DepthwiseConv2dNativeBackpropInputAttrs>(args.attrs);
   const info = backpropConvInfo(KERNEL, attrs.inputShape, shape4(filter, 'filter', KERNEL), attrs, dy, true);
   const out = backend.makeOutput(info.inShape, 'float32');
   const dys = backend.typedArrayFromHeap(dy);

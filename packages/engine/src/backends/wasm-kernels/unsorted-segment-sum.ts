@@ -10,6 +10,7 @@
  * Float32 sums run in float64 in index order, as the cpu backend's do.
  */
 import { InvalidArgumentError } from '@dlpipe/core';
+import { attrsOf } from '../../kernel-args.js';
 import * as tf from '../../tf.js';
 import { type BackendWasm, inputOf, type KernelArgs } from './wasm-heap.js';
 
@@ -19,7 +20,7 @@ export function unsortedSegmentSum(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
   const x = inputOf(args, 'x', KERNEL);
   const segmentIds = inputOf(args, 'segmentIds', KERNEL);
-  const { numSegments } = args.attrs as unknown as tf.UnsortedSegmentSumAttrs;
+  const { numSegments } = attrsOf<tf.UnsortedSegmentSumAttrs>(args.attrs);
   checkInputs(x, segmentIds, numSegments);
   const innerShape = x.shape.slice(segmentIds.shape.length);
   const dtype = tf.sumOutType(x.dtype);

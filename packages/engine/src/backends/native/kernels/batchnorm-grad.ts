@@ -14,6 +14,7 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { BackendError } from '../../../errors.js';
+import { inputsOf } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { KernelArgs, TensorInfo } from './util.js';
 
@@ -81,7 +82,7 @@ function order(g: BatchNormGrads): Float32Array[] {
 function jsKernel(make: (args: KernelArgs, shape: number[], v: Float32Array) => TensorInfo): tf.KernelFunc {
   return (args) => {
     const backend = args.backend as { readSync(id: tf.DataId): unknown };
-    const inputs = args.inputs as unknown as GradInputs;
+    const inputs = inputsOf<GradInputs>(args.inputs);
     const read = (t: TensorInfo) => backend.readSync(t.dataId) as tf.TypedArray;
     const { varianceEpsilon } = args.attrs as { varianceEpsilon: number };
     const g = batchNormGradJs(

@@ -11,6 +11,7 @@
 
 import { InvalidArgumentError } from '@dlpipe/core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { asAttrMap, inputsOf } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { f32, type KernelArgs, output, type TensorInfo } from './util.js';
@@ -47,7 +48,7 @@ export function registerBatchNormTrainGrad(): void {
         .runKernel(
           BATCH_NORM_TRAIN_GRAD,
           { dy, x, mean, variance, scale, dMean, dVariance },
-          attrs as unknown as tf.NamedAttrMap,
+          asAttrMap(attrs),
         ) as [tf.Tensor, tf.Tensor, tf.Tensor];
       return { x: () => dx, scale: () => dScale, offset: () => dOffset };
     },
@@ -59,7 +60,7 @@ export function batchNormTrainKernels(addon: NativeAddon): Record<string, tf.Ker
 
   const forward = (args: KernelArgs) => {
     const backend = args.backend as MathBackendCPU;
-    const { x, scale, offset } = args.inputs as unknown as BatchNormTrainInputs;
+    const { x, scale, offset } = inputsOf<BatchNormTrainInputs>(args.inputs);
     const eps = (args.attrs as { varianceEpsilon: number }).varianceEpsilon;
     const c = channels(x);
     const [xv, sv, ov] = [x, scale, offset].map((t) => f32(backend, t));

@@ -7,6 +7,7 @@
  *   tf.batchNorm(x, mean, variance, offset, scale, 1e-5);   // → addon.batchNorm(…, C, 1e-5)
  */
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { inputsOf } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { BATCH_NORM_GRAD, type GradInputs, gradShapes, registerBatchNormGrad } from './batchnorm-grad.js';
@@ -48,7 +49,7 @@ export function batchNormKernels(addon: NativeAddon): Record<string, tf.KernelFu
 
   const grad = (args: KernelArgs) => {
     const backend = args.backend as MathBackendCPU;
-    const inputs = args.inputs as unknown as GradInputs;
+    const inputs = inputsOf<GradInputs>(args.inputs);
     const { varianceEpsilon } = args.attrs as { varianceEpsilon: number };
     const [dyv, xv, mv, vv] = [inputs.dy, inputs.x, inputs.mean, inputs.variance].map((t) => f32(backend, t));
     const sv = inputs.scale ? f32(backend, inputs.scale) : null;

@@ -7,6 +7,7 @@
  *   tf.mul(x, tf.ones([64]))   // [N,H,W,64] × [64] → addon.binary(Multiply, …) in one pass
  */
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { inputsOf } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { LayoutArray, NativeAddon } from '../addon.js';
 import { alloc, raw } from './layout-util.js';
@@ -92,7 +93,7 @@ function select(addon: NativeAddon): tf.KernelFunc {
 function addN(addon: NativeAddon): tf.KernelFunc {
   return (args: KernelArgs) => {
     const backend = args.backend as MathBackendCPU;
-    const xs = args.inputs as unknown as TensorInfo[];
+    const xs = inputsOf<TensorInfo[]>(args.inputs);
     const first = xs[0];
     const vals = xs.map((x) => f32(backend, x));
     if (!first || vals.some((v, i) => !v || !sameShape(xs[i]!.shape, first.shape)))

@@ -4,6 +4,7 @@
  * `computeConv2DInfo`, so padding modes, strides, dilations and rounding match the cpu kernels.
  */
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { attrsOf } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { ACTIVATION_CODES, f32, fallback, type KernelArgs, output, sizeOf, type TensorInfo } from './util.js';
@@ -82,7 +83,7 @@ export function convKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
   const forward = (args: KernelArgs, name: string, depthwise: boolean, fused: boolean) => {
     const backend = args.backend as MathBackendCPU;
     const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, TensorInfo | undefined>;
-    const a = args.attrs as unknown as ConvAttrs;
+    const a = attrsOf<ConvAttrs>(args.attrs);
     const xv = f32(backend, x!);
     const fv = f32(backend, filter!);
     const c = convInfo(x!.shape, filter!.shape, a, depthwise);
@@ -101,7 +102,7 @@ export function convKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
   const backprop = (args: KernelArgs, name: string, depthwise: boolean, of: 'input' | 'filter') => {
     const backend = args.backend as MathBackendCPU;
     const { x, dy, filter } = args.inputs as Record<string, TensorInfo>;
-    const a = args.attrs as unknown as ConvAttrs & { inputShape: number[]; filterShape: number[] };
+    const a = attrsOf<ConvAttrs & { inputShape: number[]; filterShape: number[] }>(args.attrs);
     const [xShape, fShape] = of === 'input' ? [a.inputShape, filter!.shape] : [x!.shape, a.filterShape];
     const [first, second] = (of === 'input' ? [dy!, filter!] : [x!, dy!]).map((t) => f32(backend, t));
     const c = convInfo(xShape, fShape, a, depthwise);

@@ -6,6 +6,7 @@
  *   tf.transpose(x, [0, 2, 1, 3]);   // → addon.transpose(x, out, shape, perm)
  */
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { inputsOf } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { LayoutArray, NativeAddon } from '../addon.js';
 import { alloc, outputOf, raw, span } from './layout-util.js';
@@ -54,7 +55,7 @@ export function layoutKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
 
   const concat = (args: KernelArgs) => {
     const backend = args.backend as MathBackendCPU;
-    const inputs = args.inputs as unknown as TensorInfo[];
+    const inputs = inputsOf<TensorInfo[]>(args.inputs);
     const first = inputs[0];
     if (!first || first.shape.length === 0) return fallback(tf.Concat, args);
     const axis = tf.util.parseAxisParam((args.attrs as { axis: number }).axis, first.shape)[0]!;

@@ -1,5 +1,6 @@
 /** Native fused optimizer updates (native/src/optim.cc): DlpipeAdamUpdate, DlpipeSgdUpdate. */
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { attrsOf } from '../../../kernel-args.js';
 import { ADAM_UPDATE, type AdamUpdateAttrs, adamParams } from '../../../optim/adam-update.js';
 import { SGD_UPDATE, type SgdUpdateAttrs, sgdParams } from '../../../optim/sgd-update.js';
 import type * as tf from '../../../tf.js';
@@ -24,7 +25,7 @@ export function optimKernels(addon: NativeAddon): Record<string, tf.KernelFunc> 
         outs[0]!,
         outs[1]!,
         outs[2]!,
-        adamParams(args.attrs as unknown as AdamUpdateAttrs),
+        adamParams(attrsOf<AdamUpdateAttrs>(args.attrs)),
       );
       return outs.map((o) => output(backend, [...w!.shape], o));
     },
@@ -39,7 +40,7 @@ export function optimKernels(addon: NativeAddon): Record<string, tf.KernelFunc> 
       }
       const w2 = new Float32Array(wv.length);
       const b2 = bv ? new Float32Array(wv.length) : null;
-      addon.sgdUpdate(wv, gv, bv, w2, b2, sgdParams(args.attrs as unknown as SgdUpdateAttrs));
+      addon.sgdUpdate(wv, gv, bv, w2, b2, sgdParams(attrsOf<SgdUpdateAttrs>(args.attrs)));
       const outs = [output(backend, [...w!.shape], w2)];
       if (b2) outs.push(output(backend, [...w!.shape], b2));
       return outs;

@@ -6,6 +6,7 @@
  *   tf.maxPool(x, 3, 2, 'same');   // → addon.maxPool(x, out, [N, IH, IW, C, OH, OW, 3, 3, 2, 2, …])
  */
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { attrsOf } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { f32, fallback, type KernelArgs, output, sizeOf, type TensorInfo } from './util.js';
@@ -54,7 +55,7 @@ export function poolKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
   const forward = (args: KernelArgs, name: 'MaxPool' | 'AvgPool') => {
     const backend = args.backend as MathBackendCPU;
     const { x } = args.inputs as { x: TensorInfo };
-    const c = poolInfo(x.shape, args.attrs as unknown as PoolAttrs, true);
+    const c = poolInfo(x.shape, attrsOf<PoolAttrs>(args.attrs), true);
     const xv = f32(backend, x);
     const g = poolGeom(c);
     if (!xv || !g) return fallback(name, args);
@@ -69,7 +70,7 @@ export function poolKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
     const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
     const max = name === 'MaxPoolGrad';
     // tfjs's AvgPoolGrad ignores dimRoundingMode; so does this one.
-    const c = poolInfo(input.shape, args.attrs as unknown as PoolAttrs, max);
+    const c = poolInfo(input.shape, attrsOf<PoolAttrs>(args.attrs), max);
     const xv = max ? f32(backend, input) : undefined;
     const dyv = f32(backend, dy);
     const g = poolGeom(c);

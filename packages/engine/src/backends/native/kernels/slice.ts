@@ -8,6 +8,7 @@
  *   tf.slice(x, [0, 1], [2, 3]);   // → addon.stridedSlice(x, out, shape, [0, 1], [1, 1], [2, 3])
  */
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { attrsOf } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { alloc, outputOf, raw, span } from './layout-util.js';
@@ -66,7 +67,7 @@ export function sliceKernels(addon: NativeAddon): Record<string, tf.KernelFunc> 
   const stridedSlice = (args: KernelArgs) => {
     const backend = args.backend as MathBackendCPU;
     const { x } = args.inputs as { x: TensorInfo };
-    const a = args.attrs as unknown as StridedSliceAttrs;
+    const a = attrsOf<StridedSliceAttrs>(args.attrs);
     const info = tf.slice_util.sliceInfo(
       x.shape,
       a.begin,
