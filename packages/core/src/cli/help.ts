@@ -25,6 +25,11 @@ function defaultText(f: FieldInfo): string {
   return ` (default: ${Array.isArray(v) ? v.join(',') : String(v)})`;
 }
 
+/** ' (required)' for a flag that must be given, unless its description says so already. */
+function requiredText(f: FieldInfo): string {
+  return f.optional || f.kind === 'boolean' || /\brequired\b/.test(f.description) ? '' : ' (required)';
+}
+
 function flagLabel(f: FieldInfo): string {
   const value = f.kind === 'boolean' ? '' : ` ${f.placeholder}`;
   const short = f.short ? `-${f.short}, ` : '    ';
@@ -65,7 +70,10 @@ export function commandHelp(
       `arguments:\n${table(described.map((a) => [`<${a.key}>`, `${a.description}${defaultText(a)}`]))}`,
     );
   }
-  const rows: [string, string][] = flags.map((f) => [flagLabel(f), `${f.description}${defaultText(f)}`]);
+  const rows: [string, string][] = flags.map((f) => [
+    flagLabel(f),
+    `${f.description}${defaultText(f)}${requiredText(f)}`,
+  ]);
   if (spec.json) rows.push(['    --json', 'print the result as JSON']);
   rows.push(['-h, --help', 'print this help']);
   parts.push(`options:\n${table(rows)}`);
