@@ -23,27 +23,31 @@ export const FONT_SIZE = { tick: 11, label: 12, title: 14 } as const;
 const TICK_LENGTH = 4;
 const TICK_GAP = 3;
 
-export interface PlotAxesOptions {
+/** What a chart passes on to its axes: log scales, fixed domains, title and axis labels. */
+export interface AxisOptions {
+  /** log10 x axis; x values must be > 0 (a PlotError otherwise). Default: false. */
+  logX?: boolean;
+  /** log10 y axis; y values must be > 0 (a PlotError otherwise). Default: false. */
+  logY?: boolean;
+  /** A fixed x domain. Default: the data extent widened to nice ticks. */
+  xDomain?: readonly [number, number];
+  /** A fixed y domain. Default: the data extent widened to nice ticks. */
+  yDomain?: readonly [number, number];
+  /** Title above the plot. Default: none. */
+  title?: string;
+  /** x axis label. Default: none. */
+  xLabel?: string;
+  /** y axis label (rotated). Default: none. */
+  yLabel?: string;
+}
+
+export interface PlotAxesOptions extends AxisOptions {
   /** The panel: everything (labels, title) is drawn inside it. */
   box: PlotBox;
   /** Finite data [min, max] on x. */
   xExtent: readonly [number, number];
   /** Finite data [min, max] on y. */
   yExtent: readonly [number, number];
-  /** log10 x axis. Default: false. */
-  logX?: boolean;
-  /** log10 y axis. Default: false. */
-  logY?: boolean;
-  /** A fixed x domain. Default: the x extent widened to nice ticks. */
-  xDomain?: readonly [number, number];
-  /** A fixed y domain. Default: the y extent widened to nice ticks. */
-  yDomain?: readonly [number, number];
-  /** Panel title, above the plot. Default: none. */
-  title?: string;
-  /** x axis label. Default: none. */
-  xLabel?: string;
-  /** y axis label (rotated). Default: none. */
-  yLabel?: string;
 }
 
 /** The laid-out axes: the plot area inside the panel and the two scales mapping into it. */

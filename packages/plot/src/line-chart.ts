@@ -9,7 +9,7 @@
  *   });
  *   writeFigure(svg, 'runs/zipf.png');
  */
-import { drawFrame, drawGrid, layoutAxes, type PlotAxes, type PlotBox } from './axes.js';
+import { type AxisOptions, drawFrame, drawGrid, layoutAxes, type PlotAxes, type PlotBox } from './axes.js';
 import { DASH, drawLegend, type LegendLocation } from './legend.js';
 import { seriesColor } from './palette.js';
 import { PlotError } from './plot-error.js';
@@ -33,23 +33,9 @@ export interface LineSeries {
   lineWidth?: number;
 }
 
-export interface LineChartOptions {
+export interface LineChartOptions extends AxisOptions {
   /** The series, drawn in order; at least one with a finite point. */
   series: readonly LineSeries[];
-  /** Title above the plot. Default: none. */
-  title?: string;
-  /** x axis label. Default: none. */
-  xLabel?: string;
-  /** y axis label. Default: none. */
-  yLabel?: string;
-  /** log10 x axis; x values must be > 0 (a PlotError otherwise). Default: false. */
-  logX?: boolean;
-  /** log10 y axis; y values must be > 0 (a PlotError otherwise). Default: false. */
-  logY?: boolean;
-  /** A fixed x domain. Default: the data extent widened to nice ticks. */
-  xDomain?: readonly [number, number];
-  /** A fixed y domain. Default: the data extent widened to nice ticks. */
-  yDomain?: readonly [number, number];
   /** Figure width in px. Default: 640. */
   width?: number;
   /** Figure height in px. Default: 420. */

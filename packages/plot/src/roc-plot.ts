@@ -41,6 +41,35 @@ function checkPair(what: string, a: ArrayLike<number>, b: ArrayLike<number>, nam
   }
 }
 
+/** The dashed gray chance line from (0, y0) to (1, y1). */
+function chanceLine(name: string, y0: number, y1: number): LineSeries {
+  return { name, x: [0, 1], y: [y0, y1], color: CHANCE_COLOR, dashed: true, lineWidth: 1.5 };
+}
+
+/** Labels of a unit-square chart; `title` is the default the options may override. */
+interface UnitSquareLabels {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+}
+
+/** A chart with both axes fixed to [0, 1], 480 × 460 px unless the options say otherwise. */
+function unitSquareChart(
+  series: LineSeries[],
+  labels: UnitSquareLabels,
+  options: { title?: string; width?: number; height?: number },
+): string {
+  return lineChart({
+    series,
+    ...labels,
+    title: options.title ?? labels.title,
+    xDomain: UNIT,
+    yDomain: UNIT,
+    width: options.width ?? 480,
+    height: options.height ?? 460,
+  });
+}
+
 /** A ROC curve (true vs false positive rate) with the chance diagonal, as SVG. */
 export function plotRoc(curve: RocPoints, options: RocPlotOptions = {}): string {
   checkPair('plotRoc', curve.fpr, curve.tpr, 'fpr and tpr');
@@ -50,25 +79,10 @@ export function plotRoc(curve: RocPoints, options: RocPlotOptions = {}): string 
       x: Array.from(curve.fpr),
       y: Array.from(curve.tpr),
     },
-    {
-      name: 'Chance level (AUC = 0.5)',
-      x: [0, 1],
-      y: [0, 1],
-      color: CHANCE_COLOR,
-      dashed: true,
-      lineWidth: 1.5,
-    },
+    chanceLine('Chance level (AUC = 0.5)', 0, 1),
   ];
-  return lineChart({
-    series,
-    title: options.title ?? 'ROC curve',
-    xLabel: 'False positive rate',
-    yLabel: 'True positive rate',
-    xDomain: UNIT,
-    yDomain: UNIT,
-    width: options.width ?? 480,
-    height: options.height ?? 460,
-  });
+  const labels = { title: 'ROC curve', xLabel: 'False positive rate', yLabel: 'True positive rate' };
+  return unitSquareChart(series, labels, options);
 }
 
 /** Points of a precision-recall curve. */
@@ -106,18 +120,7 @@ export function plotPrecisionRecall(
     },
   ];
   const p = options.chanceLevel;
-  if (p !== undefined) {
-    const name = `Chance level (AP = ${p.toFixed(2)})`;
-    series.push({ name, x: [0, 1], y: [p, p], color: CHANCE_COLOR, dashed: true, lineWidth: 1.5 });
-  }
-  return lineChart({
-    series,
-    title: options.title ?? 'Precision-recall curve',
-    xLabel: 'Recall',
-    yLabel: 'Precision',
-    xDomain: UNIT,
-    yDomain: UNIT,
-    width: options.width ?? 480,
-    height: options.height ?? 460,
-  });
+  if (p !== undefined) series.push(chanceLine(`Chance level (AP = ${p.toFixed(2)})`, p, p));
+  const labels = { title: 'Precision-recall curve', xLabel: 'Recall', yLabel: 'Precision' };
+  return unitSquareChart(series, labels, options);
 }
