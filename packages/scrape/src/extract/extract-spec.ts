@@ -11,25 +11,26 @@
 import { z } from 'zod';
 import type { UrlPattern } from '../url/url-filter.js';
 
+/** One field in full form; also the normalized field spec the page script reads. */
+export interface ResolvedField {
+  /** Relative to the item (or the document); default the item itself. */
+  selector?: string;
+  /** An attribute instead of the text; `href`/`src` come back as absolute URLs. */
+  attr?: string;
+  /** The inner HTML instead of the text. */
+  html?: boolean;
+  /** Every match, as a list (default: the first, or null). */
+  all?: boolean;
+  /** A `<table>` as rows: objects keyed by its header cells, or arrays when it has none. */
+  table?: boolean;
+  /** Convert the text: 'number' reads `$1,299.50` as 1299.5 (null if none). Default 'string'. */
+  type?: 'string' | 'number' | 'boolean';
+  /** Drop the record when this field is missing or empty. Default false. */
+  required?: boolean;
+}
+
 /** One field: a selector (its text) or the full form. */
-export type FieldSpec =
-  | string
-  | {
-      /** Relative to the item (or the document); default the item itself. */
-      selector?: string;
-      /** An attribute instead of the text; `href`/`src` come back as absolute URLs. */
-      attr?: string;
-      /** The inner HTML instead of the text. */
-      html?: boolean;
-      /** Every match, as a list (default: the first, or null). */
-      all?: boolean;
-      /** A `<table>` as rows: objects keyed by its header cells, or arrays when it has none. */
-      table?: boolean;
-      /** Convert the text: 'number' reads `$1,299.50` as 1299.5 (null if none). Default 'string'. */
-      type?: 'string' | 'number' | 'boolean';
-      /** Drop the record when this field is missing or empty. Default false. */
-      required?: boolean;
-    };
+export type FieldSpec = string | ResolvedField;
 
 /** A CSS extractor. */
 export interface ExtractSpec {
@@ -90,17 +91,6 @@ export const extractSpecSchema = z.strictObject({
     )
     .refine((f) => Object.keys(f).length > 0, { message: 'give at least one field' }),
 });
-
-/** The normalized field spec the page script reads. */
-export interface ResolvedField {
-  selector?: string;
-  attr?: string;
-  html?: boolean;
-  all?: boolean;
-  table?: boolean;
-  type?: 'string' | 'number' | 'boolean';
-  required?: boolean;
-}
 
 /** Field shorthands expanded (`'h2'` → `{ selector: 'h2' }`). */
 export function resolveFields(fields: Record<string, FieldSpec>): Record<string, ResolvedField> {
