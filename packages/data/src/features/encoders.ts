@@ -48,6 +48,15 @@ function fitCategories(table: Table, columns: string[] | undefined): EncoderStat
   };
 }
 
+/** Threads `table` through `step` once per fitted column (its name, categories and index). */
+function foldColumns(
+  { columns, categories }: EncoderState,
+  table: Table,
+  step: (out: Table, name: string, cats: Category[], j: number) => Table,
+): Table {
+  return columns.reduce((out, name, j) => step(out, name, categories[j]!, j), table);
+}
+
 /** Replaces column `name` by `added` at its position. */
 function replaceColumn(table: Table, name: string, added: Column[]): Table {
   const cols = table.columns.flatMap((c) => (c.name === name ? added : [c]));
@@ -90,11 +99,8 @@ export class OneHotEncoder extends BaseTransformer<EncoderState> {
   }
 
   transform(table: Table): Table {
-    const { columns, categories } = this.state;
-    requireColumns(this.kind, table, columns);
-    let out = table;
-    columns.forEach((name, j) => {
-      const cats = categories[j]!;
+    requireColumns(this.kind, table, this.state.columns);
+    return foldColumns(this.state, table, (out, name, cats, j) => {
       const idx = indexOf(cats);
       const start = this.first(j);
       const data = cats.slice(start).map(() => new Float64Array(table.nRows));
@@ -109,17 +115,14 @@ export class OneHotEncoder extends BaseTransformer<EncoderState> {
         dtype: 'float',
         data: d,
       }));
-      out = replaceColumn(out, name, added);
+      return replaceColumn(out, name, added);
     });
-    return out;
   }
 
   /** One-hot columns back to categories (an all-zero row → the dropped category, or missing). */
   inverseTransform(table: Table): Table {
-    const { columns, categories, dtypes } = this.state;
-    let out = table;
-    columns.forEach((name, j) => {
-      const cats = categories[j]!;
+    const { dtypes } = this.state;
+    return foldColumns(this.state, table, (out, name, cats, j) => {
       const start = this.first(j);
       const names = cats.slice(start).map((c) => `${name}_${c ?? 'nan'}`);
       requireColumns(this.kind, out, names);
@@ -132,9 +135,8 @@ export class OneHotEncoder extends BaseTransformer<EncoderState> {
         return best >= 0 ? cats[best + start]! : start === 1 ? cats[0]! : null;
       });
       const rest = out.drop(names.slice(1));
-      out = replaceColumn(rest, names[0]!, [makeColumn(name, values, dtypes[j])]);
+      return replaceColumn(rest, names[0]!, [makeColumn(name, values, dtypes[j])]);
     });
-    return out;
   }
 
   toJSON(): TransformState {
@@ -164,35 +166,29 @@ export class OrdinalEncoder extends BaseTransformer<EncoderState> {
   }
 
   transform(table: Table): Table {
-    const { columns, categories } = this.state;
-    requireColumns(this.kind, table, columns);
-    let out = table;
-    columns.forEach((name, j) => {
-      const idx = indexOf(categories[j]!);
+    requireColumns(this.kind, table, this.state.columns);
+    return foldColumns(this.state, table, (out, name, cats) => {
+      const idx = indexOf(cats);
       const codes = new Float64Array(table.nRows);
       categoryKeys(table, name).forEach((v, i) => {
         const k = v === null ? Number.NaN : idx.get(v);
         if (k === undefined) {
           if (this.config.handleUnknown !== 'use_encoded_value') {
-            throw unknownError(this.kind, table, name, i, v, categories[j]!);
+            throw unknownError(this.kind, table, name, i, v, cats);
           }
           codes[i] = this.config.unknownValue ?? -1;
         } else codes[i] = k;
       });
-      out = out.withColumn({ name, dtype: 'int', data: codes });
+      return out.withColumn({ name, dtype: 'int', data: codes });
     });
-    return out;
   }
 
   inverseTransform(table: Table): Table {
-    const { columns, categories, dtypes } = this.state;
-    let out = table;
-    columns.forEach((name, j) => {
-      const cats = categories[j]!;
+    const { dtypes } = this.state;
+    return foldColumns(this.state, table, (out, name, cats, j) => {
       const values = Array.from(table.numeric(name), (k) => (Number.isNaN(k) ? null : (cats[k] ?? null)));
-      out = out.withColumn(makeColumn(name, values, dtypes[j]));
+      return out.withColumn(makeColumn(name, values, dtypes[j]));
     });
-    return out;
   }
 
   toJSON(): TransformState {

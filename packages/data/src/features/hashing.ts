@@ -8,12 +8,7 @@
  */
 import { OptionsError } from '@dlpipe/core';
 import type { Table } from '../table/table.js';
-import {
-  BaseTransformer,
-  requireColumns,
-  resolveColumns,
-  type TransformState,
-} from '../transforms/transformer.js';
+import { StatelessTransformer } from '../transforms/stateless-transformer.js';
 import { categoryKeys } from './categories.js';
 
 /** MurmurHash3 x86 32-bit of UTF-8 bytes, as a signed int32 (scikit-learn's murmurhash3_32 positive=False). */
@@ -75,23 +70,17 @@ export interface HashingEncoderOptions {
   prefix?: string;
 }
 
-export class HashingEncoder extends BaseTransformer<{ columns: string[] }> {
+export class HashingEncoder extends StatelessTransformer<HashingEncoderOptions> {
   readonly kind = 'HashingEncoder';
   constructor(readonly config: HashingEncoderOptions = {}) {
-    super();
+    super(['text']);
     const n = config.nFeatures ?? 1024;
     if (!(Number.isInteger(n) && n >= 1))
       throw new OptionsError(`HashingEncoder nFeatures must be an integer >= 1, got ${n}`);
   }
 
-  fit(table: Table): this {
-    this.fitted = { columns: resolveColumns(table, this.config.columns, ['text']) };
-    return this;
-  }
-
   transform(table: Table): Table {
-    const { columns } = this.state;
-    requireColumns(this.kind, table, columns);
+    const columns = this.columnsIn(table);
     const n = this.config.nFeatures ?? 1024;
     const out = Array.from({ length: n }, () => new Float64Array(table.nRows));
     const add = (name: string, value: number, i: number) => {
@@ -114,9 +103,5 @@ export class HashingEncoder extends BaseTransformer<{ columns: string[] }> {
     return table
       .drop(columns)
       .withColumns(out.map((data, k) => ({ name: `${prefix}${k}`, dtype: 'float', data })));
-  }
-
-  toJSON(): TransformState {
-    return { kind: this.kind, version: 1, config: this.config, state: this.state };
   }
 }

@@ -8,12 +8,7 @@
  */
 import { type Column, isMissing } from '../table/column.js';
 import type { Table } from '../table/table.js';
-import {
-  BaseTransformer,
-  requireColumns,
-  resolveColumns,
-  type TransformState,
-} from '../transforms/transformer.js';
+import { StatelessTransformer } from '../transforms/stateless-transformer.js';
 import { englishStopWords, naturalSingularize, naturalStemmer, type StemmerName } from './natural.js';
 
 export interface TokenizeOptions {
@@ -71,22 +66,16 @@ export interface TextTransformerOptions extends TokenizeOptions {
 }
 
 /** Replaces each text cell by its processed tokens, joined. Stateless: fit only records columns. */
-export class TextTransformer extends BaseTransformer<{ columns: string[] }> {
+export class TextTransformer extends StatelessTransformer<TextTransformerOptions> {
   readonly kind = 'TextTransformer';
   private readonly tok: (text: string) => string[];
   constructor(readonly config: TextTransformerOptions = {}) {
-    super();
+    super(['text']);
     this.tok = makeTokenizer(config);
   }
 
-  fit(table: Table): this {
-    this.fitted = { columns: resolveColumns(table, this.config.columns, ['text']) };
-    return this;
-  }
-
   transform(table: Table): Table {
-    const { columns } = this.state;
-    requireColumns(this.kind, table, columns);
+    const columns = this.columnsIn(table);
     const joiner = this.config.joiner ?? (this.config.split === 'chars' ? '' : ' ');
     let out = table;
     for (const name of columns) {
@@ -98,9 +87,5 @@ export class TextTransformer extends BaseTransformer<{ columns: string[] }> {
       out = out.withColumn({ name, dtype: 'string', data });
     }
     return out;
-  }
-
-  toJSON(): TransformState {
-    return { kind: this.kind, version: 1, config: this.config, state: this.state };
   }
 }
