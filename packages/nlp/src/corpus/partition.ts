@@ -12,13 +12,16 @@ export interface SeqBatch {
   Y: number[][];
 }
 
-/** Random partitioning: d2l `seq_data_iter_random`. */
-export function* seqDataIterRandom(
+/** A d2l sequence sampler: minibatches of `batchSize` subsequences of `numSteps` tokens from `corpus`. */
+export type SeqDataIter = (
   corpus: readonly number[],
   batchSize: number,
   numSteps: number,
   rng: Rng,
-): Generator<SeqBatch> {
+) => Generator<SeqBatch>;
+
+/** Random partitioning: d2l `seq_data_iter_random`. */
+export const seqDataIterRandom: SeqDataIter = function* (corpus, batchSize, numSteps, rng) {
   const offset = rng.int(numSteps);
   const c = corpus.slice(offset);
   const numSubseqs = Math.floor((c.length - 1) / numSteps);
@@ -35,15 +38,10 @@ export function* seqDataIterRandom(
       Y: idx.map((s) => c.slice(s + 1, s + 1 + numSteps)),
     };
   }
-}
+};
 
 /** Sequential partitioning: d2l `seq_data_iter_sequential`. */
-export function* seqDataIterSequential(
-  corpus: readonly number[],
-  batchSize: number,
-  numSteps: number,
-  rng: Rng,
-): Generator<SeqBatch> {
+export const seqDataIterSequential: SeqDataIter = function* (corpus, batchSize, numSteps, rng) {
   const offset = rng.int(numSteps);
   const numTokens = Math.floor((corpus.length - offset - 1) / batchSize) * batchSize;
   const rows = numTokens / batchSize;
@@ -58,4 +56,4 @@ export function* seqDataIterSequential(
     const i = b * numSteps;
     yield { X: Xs.map((x) => x.slice(i, i + numSteps)), Y: Ys.map((y) => y.slice(i, i + numSteps)) };
   }
-}
+};
