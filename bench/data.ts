@@ -10,14 +10,11 @@
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { convertTable } from '@dlpipe/data';
 import { generateCsv } from './data-generate.js';
-import { runChild } from './lib/child.js';
+import { runWorker } from './lib/worker.js';
 
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const WORKER = fileURLToPath(new URL('./data-worker.ts', import.meta.url));
 const USAGE =
   'usage: pnpm bench data [--mb 100] [--convert-gb 1] [--quick] [--json] [--keep] [--default-heap]';
 
@@ -38,11 +35,7 @@ async function measure(
   budgetS: number,
   nodeFlags: string[] = [],
 ): Promise<Measurement> {
-  const r = await runChild(process.execPath, [...nodeFlags, '--import', 'tsx', WORKER, ...args], {
-    cwd: REPO_ROOT,
-    budgetS,
-    env: { DLPIPE_QUIET: '1' },
-  });
+  const r = await runWorker('data-worker.ts', args, { nodeFlags, budgetS, env: { DLPIPE_QUIET: '1' } });
   const base = { format, file, fileMB: statSync(file).size / 1e6 };
   if (r.timedOut) return { ...base, error: `timeout (> ${budgetS} s)` };
   if (!r.result) return { ...base, error: r.error ?? 'no result' };

@@ -8,14 +8,11 @@
  *
  *   pnpm bench scrape                 pnpm bench scrape --json --pages 200 --concurrency 1,8 --repeat 3
  */
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runChild } from './lib/child.js';
 import { median } from './lib/measure.js';
+import { runWorker } from './lib/worker.js';
 import { serveBenchSite } from './scrape-site.js';
 
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const WORKER = fileURLToPath(new URL('./scrape-worker.ts', import.meta.url));
 const USAGE =
   'usage: pnpm bench scrape [--json] [--pages 500] [--concurrency 1,4,8] [--repeat 1] [--bare read|goto]';
 
@@ -81,22 +78,10 @@ async function cell(
   site: string,
   pages: number,
 ): Promise<Measurement> {
-  const out = await runChild(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      WORKER,
-      '--mode',
-      mode,
-      '--concurrency',
-      String(concurrency),
-      '--site',
-      site,
-      '--pages',
-      String(pages),
-    ],
-    { cwd: REPO_ROOT, budgetS: 600, env: { DLPIPE_QUIET: '1' } },
+  const out = await runWorker(
+    'scrape-worker.ts',
+    ['--mode', mode, '--concurrency', String(concurrency), '--site', site, '--pages', String(pages)],
+    { budgetS: 600, env: { DLPIPE_QUIET: '1' } },
   );
   const r = out.result as Measurement | undefined;
   if (!r) throw new Error(`${mode} at concurrency ${concurrency}: ${out.timedOut ? 'timed out' : out.error}`);
