@@ -1,11 +1,12 @@
 /**
  * What `dlpipe-label` commands share: the --store flag, declared once, and `withLabelStore`, which
- * opens the store for one piece of work and always closes it.
+ * opens the store for one piece of work and always closes it. Reading commands open it
+ * read-only, so a mistyped path is an error naming it, never a new empty store.
  *
  *   flags: { store: storeFlag, … }
- *   return withLabelStore(store, (s) => ({ lines: [`${s.stats().items} items`] }));
+ *   return withLabelStore(store, (s) => ({ lines: [`${s.stats().items} items`] }), { readonly: true });
  */
-import { type LabelStore, openLabelStore } from '@dlpipe/label';
+import { type LabelStore, type LabelStoreOptions, openLabelStore } from '@dlpipe/label';
 import { z } from 'zod';
 
 /** --store FILE: the SQLite label store. */
@@ -17,8 +18,9 @@ export const storeFlag = z
 export async function withLabelStore<T>(
   path: string,
   work: (store: LabelStore) => T | Promise<T>,
+  options: LabelStoreOptions = {},
 ): Promise<T> {
-  const store = openLabelStore(path);
+  const store = openLabelStore(path, options);
   try {
     return await work(store);
   } finally {

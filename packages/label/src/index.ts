@@ -16,6 +16,7 @@ export * from './pipeline/features.js';
 export * from './pipeline/plot-rounds.js';
 export * from './pipeline/self-train-table.js';
 export * from './self-training.js';
+export * from './store/commit-outputs.js';
 export * from './store/csv-labels.js';
 export * from './store/label-store.js';
 export * from './store/memory-store.js';

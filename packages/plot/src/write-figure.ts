@@ -5,8 +5,8 @@
  *   writeFigure(lineChart({ series: [{ name: 'loss', y: losses }] }), 'runs/mlp/loss');
  *   // → runs/mlp/loss.png and runs/mlp/loss.svg
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
+import { ensureDir, writeFileAtomicSync } from '@dlpipe/core';
 import { Resvg } from '@resvg/resvg-js';
 import { PlotError } from './plot-error.js';
 import { FONT_FAMILY } from './svg.js';
@@ -30,23 +30,40 @@ export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
   return resvg.render().asPng();
 }
 
+/** A figure file to write: its path and its bytes (PNG) or text (SVG). */
+export interface FigureFile {
+  path: string;
+  data: string | Uint8Array;
+}
+
 /**
- * Writes a figure: PNG for `.png`, SVG for `.svg`, both (`path.png` and `path.svg`) for a path
- * without extension. Creates parent directories. Returns the paths written.
+ * The files of a figure, rendered but not written: PNG for `.png`, SVG for `.svg`, both
+ * (`path.png` and `path.svg`) for a path without extension. For callers that write them
+ * together with other outputs (all or nothing).
  */
-export function writeFigure(svg: string, path: string, options: PngOptions = {}): string[] {
+export function figureFiles(svg: string, path: string, options: PngOptions = {}): FigureFile[] {
   const ext = extname(path).toLowerCase();
   if (ext !== '' && ext !== '.png' && ext !== '.svg') {
     throw new PlotError(
       `writeFigure cannot write '${ext}' files ('${path}'); use .png, .svg, or no extension for both.`,
     );
   }
-  mkdirSync(dirname(path), { recursive: true });
   const targets = ext === '' ? [`${path}.png`, `${path}.svg`] : [path];
-  for (const target of targets) {
+  return targets.map((target) =>
     // A Uint8Array copy: @types/node 20.9's Buffer does not type-check as ArrayBufferView under TS 5.9.
-    if (target.toLowerCase().endsWith('.png')) writeFileSync(target, new Uint8Array(svgToPng(svg, options)));
-    else writeFileSync(target, svg, 'utf8');
-  }
-  return targets;
+    target.toLowerCase().endsWith('.png')
+      ? { path: target, data: new Uint8Array(svgToPng(svg, options)) }
+      : { path: target, data: svg },
+  );
+}
+
+/**
+ * Writes a figure (see `figureFiles` for the formats), each file atomically. Creates parent
+ * directories. Returns the paths written.
+ */
+export function writeFigure(svg: string, path: string, options: PngOptions = {}): string[] {
+  const files = figureFiles(svg, path, options);
+  ensureDir(dirname(path), 'figure folder');
+  for (const f of files) writeFileAtomicSync(f.path, f.data);
+  return files.map((f) => f.path);
 }

@@ -4,7 +4,7 @@
  *
  *   pnpm label import --store labels.sqlite --labels reviewed.csv --id-col id --label-col label
  */
-import { defineCommand } from '@dlpipe/core';
+import { checkInputFile, defineCommand } from '@dlpipe/core';
 import { importLabelsCsv } from '@dlpipe/label';
 import { z } from 'zod';
 import { storeFlag, withLabelStore } from '../store-flags.js';
@@ -26,6 +26,7 @@ export const importCmd = defineCommand({
   examples: ['pnpm label import --store labels.sqlite --labels reviewed.csv --id-col id --label-col label'],
   json: true,
   async run({ store, labels, ...o }) {
+    checkInputFile(labels, 'labels file'); // before the store is opened (and maybe created)
     const r = await withLabelStore(store, (s) => importLabelsCsv(s, labels, o));
     return {
       lines: [

@@ -7,7 +7,7 @@
  *   pnpm label review --store labels.sqlite --limit 20 --out to-review.csv
  */
 import { createInterface } from 'node:readline/promises';
-import { defineCommand } from '@dlpipe/core';
+import { checkInputFile, checkOutputFile, defineCommand, withAtomicFile } from '@dlpipe/core';
 import { readTable, type Table, writeTable } from '@dlpipe/data';
 import { type LabelStore, labelsTable } from '@dlpipe/label';
 import { z } from 'zod';
@@ -86,28 +86,37 @@ export const review = defineCommand({
   ],
   json: true,
   async run({ store: path, limit, maxConfidence, data, idCol, out, interactive }) {
-    return withLabelStore(path, async (store) => {
-      const queue = store.reviewQueue({ limit, maxConfidence });
-      if (queue.length === 0) return { lines: ['no pseudo-labels to review'], data: { items: [] } };
-      const rows = await rowText(data, idCol);
-      if (interactive) {
-        const stored = await ask(store, queue, rows);
-        return { lines: [`stored ${stored} human labels`], data: { items: queue, stored } };
-      }
-      if (out) {
-        await writeTable(out, labelsTable(queue).select(['id', 'label', 'confidence', 'iteration']));
-        return {
-          lines: [
-            `wrote ${queue.length} items to ${out}: correct the 'label' column, then pnpm label import --store ${path} --labels ${out}`,
-          ],
-          data: { items: queue, file: out },
-        };
-      }
-      const lines = queue.map((r) => {
-        const ctx = rows.get(r.itemId);
-        return `${r.itemId}\t${r.label}\tp=${r.confidence?.toFixed(3)}\titer ${r.iteration}${ctx ? `\t${ctx}` : ''}`;
-      });
-      return { lines, data: { items: queue.map((r) => ({ ...r, row: rows.get(r.itemId) })) } };
-    });
+    if (data) checkInputFile(data, 'data table');
+    if (out && !interactive) checkOutputFile(out);
+    // listing and --out only read: a mistyped path must not become a new, empty store
+    const mode = interactive ? { mustExist: true } : { readonly: true };
+    return withLabelStore(
+      path,
+      async (store) => {
+        const queue = store.reviewQueue({ limit, maxConfidence });
+        if (queue.length === 0) return { lines: ['no pseudo-labels to review'], data: { items: [] } };
+        const rows = await rowText(data, idCol);
+        if (interactive) {
+          const stored = await ask(store, queue, rows);
+          return { lines: [`stored ${stored} human labels`], data: { items: queue, stored } };
+        }
+        if (out) {
+          const sheet = labelsTable(queue).select(['id', 'label', 'confidence', 'iteration']);
+          await withAtomicFile(out, (tmp) => writeTable(tmp, sheet));
+          return {
+            lines: [
+              `wrote ${queue.length} items to ${out}: correct the 'label' column, then pnpm label import --store ${path} --labels ${out}`,
+            ],
+            data: { items: queue, file: out },
+          };
+        }
+        const lines = queue.map((r) => {
+          const ctx = rows.get(r.itemId);
+          return `${r.itemId}\t${r.label}\tp=${r.confidence?.toFixed(3)}\titer ${r.iteration}${ctx ? `\t${ctx}` : ''}`;
+        });
+        return { lines, data: { items: queue.map((r) => ({ ...r, row: rows.get(r.itemId) })) } };
+      },
+      mode,
+    );
   },
 });

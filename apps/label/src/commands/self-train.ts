@@ -1,14 +1,24 @@
 /**
  * `pnpm label self-train`: self-training on a CSV/Feather table; writes the table with labels
  * filled in (and where each came from), per-round holdout accuracy (JSON + PNG) with --holdout,
- * and pseudo-labels into a label store with --store.
+ * and pseudo-labels into a label store with --store. Every path is checked before training;
+ * the files and the store change are all or nothing.
  *
  *   pnpm label self-train --data x.csv --label-col y --threshold 0.9 --holdout h.csv --out labeled.csv
  */
+import { existsSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { defineCommand, OptionsError } from '@dlpipe/core';
+import { checkInputFile, defineCommand, OptionsError } from '@dlpipe/core';
 import { readTable, writeTable } from '@dlpipe/data';
-import { openLabelStore, selfTrainTable, writeRoundsFigure } from '@dlpipe/label';
+import {
+  checkOutputs,
+  commitOutputs,
+  type OutputFile,
+  openLabelStore,
+  roundsFigureFiles,
+  roundsFigurePaths,
+  selfTrainTable,
+} from '@dlpipe/label';
 import { z } from 'zod';
 
 /** "a,b , c" → ['a', 'b', 'c']. */
@@ -96,6 +106,12 @@ recorded for review.`,
     if (o.threshold !== undefined && o.kBest !== undefined) {
       throw new OptionsError('--threshold and --k-best exclude each other: pass one of them');
     }
+    // every path is checked before any work, so a typo costs nothing and leaves nothing behind
+    checkInputFile(o.data, 'data table');
+    if (o.holdout) checkInputFile(o.holdout, 'holdout table');
+    const json = `${stem(o.out)}.rounds.json`;
+    const plot = o.plot ?? `${stem(o.out)}-accuracy`;
+    checkOutputs([o.out, ...(o.holdout ? [json, ...roundsFigurePaths(plot)] : [])]);
     const data = await readTable(o.data, { delimiter: o.delimiter });
     if (!data.has(o.labelCol)) {
       throw new OptionsError(
@@ -108,7 +124,9 @@ recorded for review.`,
         `${o.holdout}: no label column '${o.labelCol}'; the file has [${holdout.columnNames.join(', ')}]`,
       );
     }
+    const created = o.store !== undefined && !existsSync(o.store);
     const store = o.store ? openLabelStore(o.store) : undefined;
+    let ok = false;
     try {
       const r = await selfTrainTable({
         data,
@@ -120,6 +138,7 @@ recorded for review.`,
         scale: !o.noScale,
         holdout,
         store,
+        record: false,
         seed: o.seed,
         C: o.C,
         criterion: o.kBest ? 'k_best' : 'threshold',
@@ -128,27 +147,36 @@ recorded for review.`,
         maxIter: o.maxIter === 'none' ? null : o.maxIter,
         progress: !o.quiet,
       });
-      await writeTable(o.out, r.table);
+      const outputs: OutputFile[] = [{ path: o.out, write: (tmp) => writeTable(tmp, r.table) }];
+      if (holdout) {
+        outputs.push({
+          path: json,
+          write: (tmp) => writeFile(tmp, `${JSON.stringify(r.rounds, null, 1)}\n`),
+        });
+        for (const f of roundsFigureFiles(r.rounds, plot))
+          outputs.push({ path: f.path, write: (tmp) => writeFile(tmp, f.data) });
+      }
+      // the pseudo-labels are committed only once every file is in place: all or nothing
+      await commitOutputs(outputs, store, (s) => s.add(r.pseudoLabels));
+      ok = true;
       for (const w of r.warnings) console.error(`warning: ${w}`);
       const lines = [
         `${r.counts.given} given + ${r.counts.pseudo} pseudo-labels (${r.counts.unlabeled} left unlabeled) after ` +
           `${r.nIter} rounds (${r.terminationCondition}); classes ${r.classes.join(', ')}`,
       ];
-      const files = [o.out];
-      if (holdout) {
+      if (holdout)
         for (const x of r.rounds)
           lines.push(
             `round ${x.round}: ${x.labeled} labeled, holdout accuracy ${x.holdoutAccuracy!.toFixed(4)}`,
           );
-        const json = `${stem(o.out)}.rounds.json`;
-        await writeFile(json, `${JSON.stringify(r.rounds, null, 1)}\n`);
-        files.push(json, ...writeRoundsFigure(r.rounds, o.plot ?? `${stem(o.out)}-accuracy`));
-      }
+      const files = outputs.map((f) => f.path);
       lines.push(`wrote ${files.join(', ')}`);
       const { counts, nIter, terminationCondition, classes, rounds, warnings } = r;
       return { lines, data: { counts, nIter, terminationCondition, classes, rounds, warnings, files } };
     } finally {
       store?.close();
+      // a store this run created and then failed to fill is removed, not left empty
+      if (created && !ok) for (const f of ['', '-wal', '-shm']) rmSync(`${o.store}${f}`, { force: true });
     }
   },
 });

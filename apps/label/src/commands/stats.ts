@@ -4,7 +4,7 @@
  *
  *   pnpm label stats --store labels.sqlite [--json]
  */
-import { defineCommand } from '@dlpipe/core';
+import { checkOutputFile, defineCommand } from '@dlpipe/core';
 import { exportLabels, type LabelStats } from '@dlpipe/label';
 import { z } from 'zod';
 import { storeFlag, withLabelStore } from '../store-flags.js';
@@ -40,14 +40,15 @@ export const stats = defineCommand({
   examples: ['pnpm label stats --store labels.sqlite --json'],
   json: true,
   async run({ store }) {
-    const s = await withLabelStore(store, (st) => st.stats());
+    const s = await withLabelStore(store, (st) => st.stats(), { readonly: true });
     return { lines: statsLines(store, s), data: s };
   },
 });
 
 export const exportCmd = defineCommand({
   summary: 'write the labels (or their history) as CSV/Feather',
-  description: 'Writes the current label of every item (or, with --history, every label ever recorded).',
+  description:
+    'Writes the current label of every item (or, with --history, every label ever recorded), atomically.',
   flags: {
     store: storeFlag,
     out: z.string().meta({ placeholder: 'FILE', description: 'the CSV or Feather file to write (required)' }),
@@ -56,7 +57,8 @@ export const exportCmd = defineCommand({
   examples: ['pnpm label export --store labels.sqlite --out labels.csv'],
   json: true,
   async run({ store, out, history }) {
-    const n = await withLabelStore(store, (s) => exportLabels(s, out, { history }));
+    checkOutputFile(out);
+    const n = await withLabelStore(store, (s) => exportLabels(s, out, { history }), { readonly: true });
     return { lines: [`wrote ${n} labels to ${out}`], data: { file: out, labels: n, history } };
   },
 });

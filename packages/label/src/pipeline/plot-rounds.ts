@@ -3,21 +3,22 @@
  * classifier trained on the given labels only), as PNG + SVG.
  *
  *   writeRoundsFigure(result.rounds, 'runs/label/accuracy');  // accuracy.png + accuracy.svg
+ *   roundsFigureFiles(result.rounds, 'runs/label/accuracy');  // the same, rendered, not written
  */
-import { lineChart, writeFigure } from '@dlpipe/plot';
+import { extname } from 'node:path';
+import { lineChart, svgToPng, writeFigure } from '@dlpipe/plot';
+import { LabelError } from '../errors.js';
 import type { SelfTrainRound } from './self-train-table.js';
 
-/** Writes `<base>.png` and `<base>.svg` (or the one file `base` names); returns the paths (none without accuracies). */
-export function writeRoundsFigure(
-  rounds: SelfTrainRound[],
-  base: string,
-  title = 'Self-training: holdout accuracy per round',
-): string[] {
+const TITLE = 'Self-training: holdout accuracy per round';
+
+/** The chart as SVG, or undefined when no round has a holdout accuracy. */
+function roundsSvg(rounds: SelfTrainRound[], title: string): string | undefined {
   const pts = rounds.filter((r) => r.holdoutAccuracy !== undefined);
-  if (pts.length === 0) return [];
+  if (pts.length === 0) return undefined;
   const x = pts.map((r) => r.round);
   const first = pts[0]!.holdoutAccuracy!;
-  const svg = lineChart({
+  return lineChart({
     title,
     xLabel: 'pseudo-labeling rounds (0 = given labels only)',
     yLabel: 'holdout accuracy',
@@ -27,5 +28,34 @@ export function writeRoundsFigure(
     ],
     legend: 'best',
   });
-  return writeFigure(svg, base);
+}
+
+/** The figure's paths: `<base>.png` and `<base>.svg`, or the one file `base` names (.png or .svg). */
+export function roundsFigurePaths(base: string): string[] {
+  const ext = extname(base).toLowerCase();
+  if (ext === '') return [`${base}.png`, `${base}.svg`];
+  if (ext === '.png' || ext === '.svg') return [base];
+  throw new LabelError(`the accuracy plot '${base}' must end in .png or .svg, or have no extension for both`);
+}
+
+/** The figure's files, rendered (PNG bytes, SVG text) but not written; none without accuracies. */
+export function roundsFigureFiles(
+  rounds: SelfTrainRound[],
+  base: string,
+  title = TITLE,
+): Array<{ path: string; data: string | Uint8Array }> {
+  const paths = roundsFigurePaths(base);
+  const svg = roundsSvg(rounds, title);
+  if (svg === undefined) return [];
+  return paths.map((path) => ({
+    path,
+    // A Uint8Array copy: @types/node 20.9's Buffer does not type-check as ArrayBufferView under TS 5.9.
+    data: path.toLowerCase().endsWith('.png') ? new Uint8Array(svgToPng(svg)) : svg,
+  }));
+}
+
+/** Writes `<base>.png` and `<base>.svg` (or the one file `base` names); returns the paths (none without accuracies). */
+export function writeRoundsFigure(rounds: SelfTrainRound[], base: string, title = TITLE): string[] {
+  const svg = roundsSvg(rounds, title);
+  return svg === undefined ? [] : writeFigure(svg, base);
 }

@@ -17,7 +17,7 @@ import {
   type SelfTrainingOptions,
   type TerminationCondition,
 } from '../self-training.js';
-import type { LabelStore } from '../store/label-store.js';
+import type { LabelStore, NewLabel } from '../store/label-store.js';
 import { encodeKnownLabels, encodeLabels, featureMatrix, pickFeatures } from './features.js';
 
 export type BaseName = 'logistic' | 'mlp' | 'naive-bayes';
@@ -45,6 +45,11 @@ export interface SelfTrainTableOptions extends Omit<SelfTrainingOptions, 'onIter
   /** A labeled table evaluated after every round. */
   holdout?: Table;
   store?: LabelStore;
+  /**
+   * Add the pseudo-labels to `store` at the end. Default true; false leaves that to the caller
+   * (`result.pseudoLabels`), e.g. to commit them together with the output files.
+   */
+  record?: boolean;
   seed?: number;
   /** Logistic regression's inverse regularization. Default 1 (scikit-learn's). */
   C?: number;
@@ -66,6 +71,8 @@ export interface SelfTrainTableResult {
   warnings: string[];
   /** Rows labeled at the start, pseudo-labeled, still unlabeled. */
   counts: { given: number; pseudo: number; unlabeled: number };
+  /** The pseudo-labels, as label-store records (added to `store` unless `record` is false). */
+  pseudoLabels: NewLabel[];
 }
 
 function itemIds(t: Table, col?: string): string[] {
@@ -107,8 +114,10 @@ export async function selfTrainTable(o: SelfTrainTableOptions): Promise<SelfTrai
   await st.fit(X, y);
   await evaluate(st.classifier!, st.nIter, labeled);
   st.dispose();
-  recordPseudoLabels(o.store, ids, st, encoder.classes);
+  const pseudoLabels = pseudoLabelsOf(ids, st, encoder.classes);
+  if (o.store && o.record !== false) o.store.add(pseudoLabels);
   return {
+    pseudoLabels,
     table: annotate(data, labelCol, st, encoder.inverseTransform(st.transduction)),
     rounds,
     classes: encoder.classes,
@@ -154,14 +163,13 @@ function applyStoreLabels(
   });
 }
 
-function recordPseudoLabels(
-  store: LabelStore | undefined,
+/** The rows self-training labeled, as pseudo-label records. */
+function pseudoLabelsOf(
   ids: string[],
   st: SelfTrainingClassifier<Features>,
   classes: Array<string | number>,
-): void {
-  if (!store) return;
-  const rows = ids.flatMap((itemId, i) => {
+): NewLabel[] {
+  return ids.flatMap((itemId, i) => {
     const it = st.labeledIter[i]!;
     if (it <= 0) return [];
     return [
@@ -174,7 +182,6 @@ function recordPseudoLabels(
       },
     ];
   });
-  store.add(rows);
 }
 
 function annotate(

@@ -6,6 +6,7 @@
  *   await importLabelsCsv(store, 'reviewed.csv', { idCol: 'id', labelCol: 'label' });
  *   await exportLabels(store, 'labels.csv');
  */
+import { checkInputFile, checkOutputFile, withAtomicFile } from '@dlpipe/core';
 import { CsvError, readTable, Table, writeTable } from '@dlpipe/data';
 import type { AddResult, LabelRecord, LabelSource, LabelStore } from './label-store.js';
 
@@ -33,6 +34,7 @@ export async function importLabelsCsv(
 ): Promise<ImportResult> {
   const idCol = o.idCol ?? 'id';
   const labelCol = o.labelCol ?? 'label';
+  checkInputFile(path, 'labels file');
   const t = await readTable(path, { delimiter: o.delimiter, dtypes: {} });
   for (const [what, col, flag] of [
     ['id', idCol, '--id-col'],
@@ -81,13 +83,14 @@ export function labelsTable(records: LabelRecord[]): Table {
   );
 }
 
-/** Writes the current labels (or every record with history: true) to a CSV/Feather file. */
+/** Writes the current labels (or every record with history: true) to a CSV/Feather file, atomically. */
 export async function exportLabels(
   store: LabelStore,
   path: string,
   o: { history?: boolean } = {},
 ): Promise<number> {
+  checkOutputFile(path);
   const records = o.history ? store.current().flatMap((r) => store.history(r.itemId)) : store.current();
-  await writeTable(path, labelsTable(records));
+  await withAtomicFile(path, (tmp) => writeTable(tmp, labelsTable(records)));
   return records.length;
 }

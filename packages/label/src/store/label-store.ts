@@ -30,7 +30,10 @@ export type NewLabel = Omit<LabelRecord, 'time' | 'confidence' | 'iteration'> &
 export interface AddResult {
   /** Records stored. */
   added: number;
-  /** Pseudo-labels not stored because the item has a human or imported label. */
+  /**
+   * Pseudo-labels not stored: the item has a human or imported label, or its current label is this
+   * very pseudo-label (same label, confidence and iteration: a rerun of the same self-training).
+   */
   skipped: number;
   /** Items whose current pseudo-label a human/imported label replaced. */
   overridden: number;
@@ -64,7 +67,26 @@ export interface LabelStore {
   /** The least confident current pseudo-labels, least confident first. */
   reviewQueue(options?: ReviewOptions): LabelRecord[];
   stats(): LabelStats;
+  /**
+   * Runs `work` as one transaction: the store keeps its changes only if it resolves, so changes
+   * and the files written meanwhile are all or nothing (on a throw or a kill, nothing is kept).
+   */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
   close(): void;
+}
+
+/** Whether pseudo-label `l` is already `cur`, the item's current label (so a rerun adds nothing). */
+export function samePseudoLabel(
+  l: NewLabel,
+  cur: Pick<LabelRecord, 'label' | 'source' | 'confidence' | 'iteration'> | undefined,
+): boolean {
+  return (
+    l.source === 'pseudo' &&
+    cur?.source === 'pseudo' &&
+    cur.label === l.label &&
+    cur.confidence === (l.confidence ?? null) &&
+    cur.iteration === (l.iteration ?? null)
+  );
 }
 
 /** Ranks records for "current": non-pseudo beats pseudo, then later beats earlier. */

@@ -14,6 +14,7 @@ import {
   type NewLabel,
   precedes,
   type ReviewOptions,
+  samePseudoLabel,
 } from './label-store.js';
 
 type Row = LabelRecord & { seq: number };
@@ -42,7 +43,7 @@ export class MemoryLabelStore implements LabelStore {
     const r: AddResult = { added: 0, skipped: 0, overridden: 0 };
     for (const l of labels) {
       const cur = this.get(l.itemId);
-      if (l.source === 'pseudo' && cur && cur.source !== 'pseudo') {
+      if ((l.source === 'pseudo' && cur && cur.source !== 'pseudo') || samePseudoLabel(l, cur)) {
         r.skipped++;
         continue;
       }
@@ -97,6 +98,17 @@ export class MemoryLabelStore implements LabelStore {
 
   stats(): LabelStats {
     return computeStats(this.current(), this.rows.length);
+  }
+
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    const [n, seq] = [this.rows.length, this.seq];
+    try {
+      return await work();
+    } catch (err) {
+      this.rows.length = n;
+      this.seq = seq;
+      throw err;
+    }
   }
 
   close(): void {}

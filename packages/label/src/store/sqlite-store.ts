@@ -1,11 +1,13 @@
 /**
  * The SQLite label store (better-sqlite3, one file, WAL): an append-only `labels` table and the
- * current label per item chosen by SQL (human/imported over pseudo, then latest).
+ * current label per item chosen by SQL (human/imported over pseudo, then latest). Readers open it
+ * read-only and refuse a missing file, so a mistyped path is an error, not a new empty store.
  *
  *   const store = new SqliteLabelStore('runs/labels.sqlite');  …  store.close();
+ *   const seen = openLabelStore('runs/labels.sqlite', { readonly: true });  // must exist
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { checkInputFile, DlpipeError, ensureDir, PathError } from '@dlpipe/core';
 import Database from 'better-sqlite3';
 import { LabelStoreError } from '../errors.js';
 import {
@@ -16,6 +18,7 @@ import {
   type LabelStore,
   type NewLabel,
   type ReviewOptions,
+  samePseudoLabel,
 } from './label-store.js';
 import { checkLabel } from './memory-store.js';
 
@@ -56,16 +59,59 @@ const toRecord = (r: DbRow): LabelRecord => ({
   time: r.time,
 });
 
+/** How a store file is opened. */
+export interface LabelStoreOptions {
+  /** Only read (stats, export, review listing): no change is possible. Implies mustExist. Default false. */
+  readonly?: boolean;
+  /** Refuse a missing file instead of creating an empty store (and its folder). Default false. */
+  mustExist?: boolean;
+}
+
+/** Opens the database: a PathError naming the file when it is missing (mustExist) or its folder cannot be made. */
+function openDatabase(path: string, o: LabelStoreOptions): Database.Database {
+  const mustExist = Boolean(o.readonly || o.mustExist);
+  if (path === ':memory:') return new Database(path);
+  if (mustExist) checkInputFile(path, 'label store');
+  else {
+    try {
+      ensureDir(dirname(path), "label store's folder");
+    } catch (err) {
+      // "<store>: cannot create /proc/x (ENOENT) (the label store's folder)": the store's path first
+      const why = err instanceof PathError ? err.message.slice(err.path.length + 2) : (err as Error).message;
+      throw new LabelStoreError(`${path}: ${why}`, { cause: err });
+    }
+  }
+  return new Database(path, { readonly: Boolean(o.readonly), fileMustExist: mustExist });
+}
+
 export class SqliteLabelStore implements LabelStore {
   private readonly db: Database.Database;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    options: LabelStoreOptions = {},
+  ) {
+    let db: Database.Database | undefined;
     try {
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-      this.db = new Database(path);
-      this.db.pragma('journal_mode = WAL');
-      this.db.exec(SCHEMA);
+      db = openDatabase(path, options);
+      if (!options.readonly) {
+        db.pragma('journal_mode = WAL');
+        db.exec(SCHEMA);
+      }
+      const found = db
+        .prepare<[], { name: string }>(
+          "SELECT name FROM sqlite_master WHERE name IN ('labels', 'current_labels')",
+        )
+        .all();
+      if (found.length !== 2) {
+        throw new LabelStoreError(
+          `${path}: not a label store (it has no labels table); pass the file written by pnpm label self-train or import`,
+        );
+      }
+      this.db = db;
     } catch (err) {
+      db?.close();
+      if (err instanceof DlpipeError) throw err;
       throw new LabelStoreError(`${path}: cannot open the label store: ${(err as Error).message}`, {
         cause: err,
       });
@@ -74,8 +120,8 @@ export class SqliteLabelStore implements LabelStore {
 
   add(labels: NewLabel[]): AddResult {
     labels.forEach(checkLabel);
-    const cur = this.db.prepare<[string], { source: string }>(
-      'SELECT source FROM current_labels WHERE item_id = ?',
+    const cur = this.db.prepare<[string], Pick<LabelRecord, 'label' | 'source' | 'confidence' | 'iteration'>>(
+      'SELECT label, source, confidence, iteration FROM current_labels WHERE item_id = ?',
     );
     const ins = this.db.prepare(
       'INSERT INTO labels (item_id, label, source, confidence, iteration, time) VALUES (?, ?, ?, ?, ?, ?)',
@@ -83,8 +129,9 @@ export class SqliteLabelStore implements LabelStore {
     const r: AddResult = { added: 0, skipped: 0, overridden: 0 };
     this.db.transaction(() => {
       for (const l of labels) {
-        const c = cur.get(l.itemId)?.source;
-        if (l.source === 'pseudo' && c && c !== 'pseudo') {
+        const now = cur.get(l.itemId);
+        const c = now?.source;
+        if ((l.source === 'pseudo' && c && c !== 'pseudo') || samePseudoLabel(l, now)) {
           r.skipped++;
           continue;
         }
@@ -134,12 +181,28 @@ export class SqliteLabelStore implements LabelStore {
     return computeStats(this.current(), n);
   }
 
+  /** BEGIN IMMEDIATE … COMMIT around async work; `add` inside it nests (a savepoint). */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const r = await work();
+      this.db.exec('COMMIT');
+      return r;
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
   close(): void {
     this.db.close();
   }
 }
 
-/** A store by path: ':memory:' or a SQLite file (created when missing). */
-export function openLabelStore(path: string): LabelStore {
-  return new SqliteLabelStore(path);
+/**
+ * A store by path: ':memory:' or a SQLite file, created (with its folder) when missing unless
+ * `readonly` or `mustExist`.
+ */
+export function openLabelStore(path: string, options: LabelStoreOptions = {}): LabelStore {
+  return new SqliteLabelStore(path, options);
 }

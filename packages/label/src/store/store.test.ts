@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readCsv } from '@dlpipe/data';
+import { checkOutputs, commitOutputs } from './commit-outputs.js';
 import { exportLabels, importLabelsCsv } from './csv-labels.js';
 import type { LabelStore } from './label-store.js';
 import { MemoryLabelStore } from './memory-store.js';
-import { SqliteLabelStore } from './sqlite-store.js';
+import { openLabelStore, SqliteLabelStore } from './sqlite-store.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dlpipe-store-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -133,7 +134,106 @@ describe('CSV import and export', () => {
     writeFileSync(join(tmp, 'file'), 'x');
     assert.throws(
       () => new SqliteLabelStore(join(tmp, 'file', 'sub.sqlite')),
-      /file\/sub\.sqlite: cannot open the label store/,
+      /file\/sub\.sqlite: .*file is a file, not a folder \(the label store's folder\)/,
     );
+  });
+});
+
+describe('opening for reading', () => {
+  it('read-only refuses a missing file and creates nothing', () => {
+    const path = join(tmp, 'typo.sqlite');
+    for (const o of [{ readonly: true }, { mustExist: true }]) {
+      assert.throws(() => openLabelStore(path, o), /typo\.sqlite: no such file \(the label store\)/);
+    }
+    assert.equal(existsSync(path), false);
+  });
+
+  it('read-only reads a store and cannot change it; a file that is not a store is named', () => {
+    const path = join(tmp, 'ro.sqlite');
+    const w = openLabelStore(path);
+    w.add([{ itemId: 'a', label: 'cat', source: 'human' }]);
+    w.close();
+    const r = openLabelStore(path, { readonly: true });
+    assert.equal(r.get('a')!.label, 'cat');
+    assert.throws(() => r.add([{ itemId: 'b', label: 'dog', source: 'human' }]), /readonly/);
+    r.close();
+    writeFileSync(join(tmp, 'notes.csv'), '');
+    assert.throws(
+      () => openLabelStore(join(tmp, 'notes.csv'), { readonly: true }),
+      /notes\.csv: not a label store \(it has no labels table\)/,
+    );
+  });
+});
+
+for (const [kind, make] of stores) {
+  describe(`${kind} store transactions`, () => {
+    it('keeps the changes when the work resolves, none when it throws', async () => {
+      const s = make();
+      await s.transaction(async () => s.add([{ itemId: 'a', label: 'cat', source: 'human' }]));
+      await assert.rejects(
+        s.transaction(async () => {
+          s.add([{ itemId: 'b', label: 'dog', source: 'human' }]);
+          await new Promise((r) => setTimeout(r, 5));
+          throw new Error('disk full');
+        }),
+        /disk full/,
+      );
+      assert.deepEqual(
+        s.current().map((r) => r.itemId),
+        ['a'],
+      );
+      assert.equal(s.stats().records, 1);
+      s.close();
+    });
+
+    it('an identical pseudo-label is not recorded twice (a rerun of the same self-training)', () => {
+      const s = make();
+      const p = { itemId: 'a', label: 'cat', source: 'pseudo' as const, confidence: 0.9, iteration: 1 };
+      s.add([p]);
+      assert.deepEqual(s.add([p]), { added: 0, skipped: 1, overridden: 0 });
+      assert.equal(s.add([{ ...p, confidence: 0.8 }]).added, 1, 'a changed one is');
+      assert.equal(s.stats().records, 2);
+      s.close();
+    });
+  });
+}
+
+describe('commitOutputs', () => {
+  it('writes every file and commits the store change, or on a failure neither', async () => {
+    const d = mkdtempSync(join(tmp, 'out-'));
+    const s = new SqliteLabelStore(join(d, 'l.sqlite'));
+    const label = { itemId: 'a', label: 'cat', source: 'pseudo' as const, confidence: 0.9, iteration: 1 };
+    await assert.rejects(
+      commitOutputs(
+        [
+          { path: join(d, 'a.csv'), write: (tmp) => writeFileSync(tmp, 'a\n') },
+          {
+            path: join(d, 'b.json'),
+            write: () => {
+              throw new Error('no space left');
+            },
+          },
+        ],
+        s,
+        (st) => st.add([label]),
+      ),
+      /no space left/,
+    );
+    assert.equal(s.stats().records, 0, 'the store change is rolled back');
+    assert.deepEqual(
+      readdirSync(d).filter((f) => !f.startsWith('l.sqlite')),
+      [],
+      'no file, no temporary',
+    );
+    const r = await commitOutputs(
+      [{ path: join(d, 'a.csv'), write: (tmp) => writeFileSync(tmp, 'a\n') }],
+      s,
+      (st) => st.add([label]),
+    );
+    assert.equal(r?.added, 1);
+    assert.equal(readFileSync(join(d, 'a.csv'), 'utf8'), 'a\n');
+    assert.throws(() => checkOutputs([join(d, 'x.csv'), join(d, '.', 'x.csv')]), /are the same file/);
+    assert.throws(() => checkOutputs([join(d, 'missing', 'x.csv')]), /its folder .*missing does not exist/);
+    s.close();
   });
 });
