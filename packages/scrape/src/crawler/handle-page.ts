@@ -5,8 +5,8 @@
  *
  *   const commit = await handlePage({ lease, request, options, filter, outDir });
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDir, writeFileAtomicSync } from '@dlpipe/core';
 import type { PageLease } from '../browser/browser-pool.js';
 import { RetryRequestError } from '../errors.js';
 import { resolveFields } from '../extract/extract-spec.js';
@@ -83,12 +83,16 @@ export async function handlePage(input: HandlePageInput): Promise<PageCommit> {
     const screenshots = option(o.screenshots);
     if (screenshots && matches(url, screenshots.match) && input.outDir) {
       const file = `screenshots/${request.id}.png`;
-      mkdirSync(join(input.outDir, 'screenshots'), { recursive: true });
-      await lease.page.screenshot({
-        path: join(input.outDir, file),
+      ensureDir(join(input.outDir, 'screenshots'), 'screenshot folder');
+      const png = await lease.page.screenshot({
         fullPage: screenshots.fullPage ?? false,
         timeout: o.timeoutMs,
       });
+      // atomically: a kill mid-write leaves no half PNG for the resumed run to keep
+      writeFileAtomicSync(
+        join(input.outDir, file),
+        new Uint8Array(png.buffer, png.byteOffset, png.byteLength),
+      );
       records = records.map((r) => ({ ...r, screenshot: file }));
     }
     let images: PageCommit['images'] = [];

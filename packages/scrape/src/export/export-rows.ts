@@ -4,10 +4,9 @@
  *
  *   await exportRows(() => dataset.records(), 'out/data.csv', 'csv');
  */
-import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
-import { OptionsError } from '@dlpipe/core';
+import { OptionsError, withAtomicFile } from '@dlpipe/core';
 
 export type ExportFormat = 'jsonl' | 'csv' | 'feather';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'csv', 'feather'];
@@ -144,21 +143,12 @@ function cell(v: unknown, type: FeatherType): number | boolean | string | null {
 
 const WRITERS: Record<ExportFormat, Writer> = { jsonl: writeJsonl, csv: writeCsv, feather: writeFeatherRows };
 
-/** Writes `rows` to `path` in `format`; returns the number of rows. */
+/** Writes `rows` to `path` (its folder must exist) in `format`, atomically; returns the number of rows. */
 export async function exportRows(rows: RowSource, path: string, format: ExportFormat): Promise<number> {
   const writer = WRITERS[format];
   if (!writer)
     throw new OptionsError(
       `export format '${format}' is unknown; expected one of ${EXPORT_FORMATS.join(', ')}`,
     );
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    const n = await writer(rows, tmp);
-    renameSync(tmp, path);
-    return n;
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
+  return withAtomicFile(path, (tmp) => writer(rows, tmp));
 }

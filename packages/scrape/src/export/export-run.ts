@@ -5,7 +5,8 @@
  *   const r = await exportRun(store, 3, { format: 'csv', storageDir: 'runs/scrape' });
  *   r.path; r.rows;
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { checkOutputFile, ensureDir } from '@dlpipe/core';
 import { StorageError } from '../errors.js';
 import type { ScrapeStore } from '../storage/types.js';
 import { type ExportFormat, exportRows, type RowSource } from './export-rows.js';
@@ -47,5 +48,8 @@ export async function exportRun(
       : async function* () {
           for await (const r of dataset.records()) yield r.data;
         };
+  // --out is the user's: its folder must exist (a typo there is not silently made a tree)
+  if (o.out === undefined) ensureDir(dirname(path), 'export folder');
+  else checkOutputFile(path, 'export file');
   return { path, rows: await exportRows(rows, path, o.format) };
 }

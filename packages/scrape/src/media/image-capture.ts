@@ -7,8 +7,9 @@
  *   const rows = await capture.save(found, { dir, pageUrl, maxBytes: 20e6, minWidth: 1, minHeight: 1 });
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDir, writeFileAtomicSync } from '@dlpipe/core';
 import type { Page, Response } from 'playwright-core';
 import type { ImageRecord } from '../storage/types.js';
 
@@ -99,7 +100,7 @@ export class ImageCapture {
   ): Promise<{ rows: ImageRecord[]; skipped: string[] }> {
     const rows: ImageRecord[] = [];
     const skipped: string[] = [];
-    mkdirSync(o.dir, { recursive: true });
+    ensureDir(o.dir, 'image folder');
     for (const [index, img] of found.entries()) {
       if (
         (img.width !== undefined && img.width < o.minWidth) ||
@@ -148,10 +149,8 @@ export class ImageCapture {
   }
 }
 
-/** Writes a content-addressed file unless it exists (atomically: temp file, then rename). */
+/** Writes a content-addressed file unless it exists (atomically: a hidden temporary file, then rename). */
 function writeOnce(path: string, body: Buffer): void {
-  if (existsSync(path)) return;
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, body);
-  renameSync(tmp, path);
+  if (!existsSync(path))
+    writeFileAtomicSync(path, new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
 }

@@ -5,8 +5,8 @@
  *
  *   const db = openDatabase('runs/scrape/scrape.sqlite');
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensureDir, PathError } from '@dlpipe/core';
 import Database from 'better-sqlite3';
 import { StorageError } from '../errors.js';
 
@@ -82,9 +82,10 @@ CREATE TABLE IF NOT EXISTS scheduler (
 export function openDatabase(path: string): Database.Database {
   let db: Database.Database;
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') ensureDir(dirname(path), 'scrape storage folder');
     db = new Database(path);
   } catch (err) {
+    if (err instanceof PathError) throw err; // names the folder that cannot be made (/proc/x: …)
     throw new StorageError(`cannot open the scrape store ${path}: ${(err as Error).message}`, { cause: err });
   }
   db.pragma('journal_mode = WAL');
