@@ -1,5 +1,6 @@
 /** Exports: JSONL and CSV checked against hand-written text (RFC 4180 quoting), Feather read back with @dlpipe/data. */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,8 +85,22 @@ describe('exportRows', () => {
     await assert.rejects(exportRows(broken, path, 'jsonl'), /source broke/);
     assert.equal(existsSync(path), false);
     assert.deepEqual(
-      readdirSync(tmp).filter((f) => f.startsWith('fail')),
+      readdirSync(tmp).filter((f) => f.includes('fail')),
       [],
     );
+  });
+
+  it('a process that exits mid-export (a second Ctrl-C) leaves no temporary file', () => {
+    const dir = mkdtempSync(join(tmp, 'exit-'));
+    const script = `
+      const { exportRows } = await import(${JSON.stringify(new URL('./export-rows.ts', import.meta.url).pathname)});
+      const rows = async function* () { yield { a: 1 }; setTimeout(() => process.exit(130), 50); await new Promise(() => {}); };
+      await exportRows(rows, ${JSON.stringify(join(dir, 'out.jsonl'))}, 'jsonl');`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(r.status, 130, r.stderr);
+    assert.deepEqual(readdirSync(dir), []);
   });
 });
