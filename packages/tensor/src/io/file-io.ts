@@ -9,6 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDir, tempPathFor } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
 import { ModelLoadError } from '../errors.js';
 
@@ -31,7 +32,12 @@ function toBuffer(data: tf.io.WeightData | undefined): Buffer {
   return Buffer.from(tf.io.CompositeArrayBuffer.join(data));
 }
 
-/** Writes model artifacts as model.json + shards; the directory is replaced atomically. */
+/**
+ * Writes model artifacts as model.json + shards; the directory is replaced atomically: written
+ * under a hidden temporary name beside it (core's `tempPathFor`), then swapped in by renames. A
+ * folder cannot go through core's `withAtomicFile` (its one rename cannot replace a non-empty
+ * folder, and this function is synchronous), so the swap and the cleanup on failure are here.
+ */
 export function writeArtifacts(pathOrUrl: string, artifacts: tf.io.ModelArtifacts): tf.io.SaveResult {
   const jsonPath = modelJsonPath(pathOrUrl);
   const dir = dirname(jsonPath);
@@ -47,22 +53,23 @@ export function writeArtifacts(pathOrUrl: string, artifacts: tf.io.ModelArtifact
   };
   if (artifacts.trainingConfig) json.trainingConfig = artifacts.trainingConfig;
   if (artifacts.userDefinedMetadata) json.userDefinedMetadata = artifacts.userDefinedMetadata;
-  const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  paths.forEach((p, i) => {
-    writeFileSync(join(tmp, p), weights.subarray(i * SHARD_BYTES, (i + 1) * SHARD_BYTES));
-  });
-  writeFileSync(join(tmp, MODEL_JSON), JSON.stringify(json));
-  mkdirSync(dirname(dir), { recursive: true });
-  if (existsSync(dir)) {
-    const old = `${dir}.old-${process.pid}`;
-    renameSync(dir, old);
+  ensureDir(dirname(dir), 'model folder');
+  const tmp = tempPathFor(dir);
+  const old = tempPathFor(dir);
+  try {
+    mkdirSync(tmp);
+    paths.forEach((p, i) => {
+      writeFileSync(join(tmp, p), weights.subarray(i * SHARD_BYTES, (i + 1) * SHARD_BYTES));
+    });
+    writeFileSync(join(tmp, MODEL_JSON), JSON.stringify(json));
+    if (existsSync(dir)) renameSync(dir, old);
     renameSync(tmp, dir);
-    rmSync(old, { recursive: true, force: true });
-  } else {
-    renameSync(tmp, dir);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (existsSync(old) && !existsSync(dir)) renameSync(old, dir); // put the previous model back
+    throw err;
   }
+  rmSync(old, { recursive: true, force: true });
   return {
     modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts),
   };

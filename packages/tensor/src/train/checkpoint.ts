@@ -6,10 +6,10 @@
  * Layout: <runDir>/checkpoints/step-000120/{model/, optimizer/, meta.json} and
  * <runDir>/checkpoints/latest.json naming the newest complete one (written last, atomically).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RngState } from '@dlpipe/core';
-import { DlpipeError } from '@dlpipe/core';
+import { DlpipeError, ensureDir as ensureFolder, writeFileAtomicSync } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
 import { CheckpointError } from '../errors.js';
 import { loadWeights, saveWeights } from '../io/model-io.js';
@@ -59,10 +59,8 @@ export async function writeCheckpoint(
     optimizer: optimizer.getClassName(),
     savedAt: new Date().toISOString(),
   };
-  writeFileSync(join(dir, 'meta.json'), JSON.stringify(full, null, 1));
-  const tmp = join(root, `latest.json.tmp-${process.pid}`);
-  writeFileSync(tmp, JSON.stringify({ path: name, globalStep: meta.globalStep }));
-  renameSync(tmp, join(root, 'latest.json'));
+  writeFileAtomicSync(join(dir, 'meta.json'), JSON.stringify(full, null, 1));
+  writeFileAtomicSync(join(root, 'latest.json'), JSON.stringify({ path: name, globalStep: meta.globalStep }));
   prune(root, keep, name);
   return dir;
 }
@@ -144,7 +142,7 @@ export async function readCheckpoint(
   return meta;
 }
 
-/** Creates the directory if needed. */
+/** Creates the directory if needed (core's `ensureDir`: a PathError, never a hang, when it cannot). */
 export function ensureDir(dir: string): void {
-  mkdirSync(dir, { recursive: true });
+  ensureFolder(dir);
 }

@@ -3,19 +3,21 @@
  * (`kind: 'step'`) and per epoch (`kind: 'epoch'`). On resume the file is cut back to the
  * checkpoint, so the curve continues without duplicates.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PathError } from '@dlpipe/core';
+import { ensureDir, PathError, writeFileAtomicSync } from '@dlpipe/core';
 import type { HistoryRecord } from './types.js';
 
 export class HistoryLog {
   readonly records: HistoryRecord[] = [];
+  private folderMade = false;
   constructor(readonly path?: string) {}
 
   append(record: HistoryRecord): void {
     this.records.push(record);
     if (this.path) {
-      mkdirSync(dirname(this.path), { recursive: true });
+      if (!this.folderMade) ensureDir(dirname(this.path), 'run folder');
+      this.folderMade = true;
       appendFileSync(this.path, `${JSON.stringify(record)}\n`);
     }
   }
@@ -27,7 +29,7 @@ export class HistoryLog {
       r.kind === 'epoch' ? r.epoch <= completedEpochs : r.step <= upToStep,
     );
     this.records.push(...kept);
-    writeFileSync(this.path, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    writeFileAtomicSync(this.path, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
   }
 
   epochs(): HistoryRecord[] {
