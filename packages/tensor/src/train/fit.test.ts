@@ -213,8 +213,24 @@ describe('fit', () => {
     const full = await run(join(tmp, 'full'), {});
     const crashed = await run(join(tmp, 'crash'), { maxSteps: 13 }); // "crash" at step 13: last checkpoint at 10
     assert.equal(crashed.steps, 13);
-    const resumed = await run(join(tmp, 'crash'), { resume: true });
+    const said: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => said.push(String(chunk)) > 0) as typeof write;
+    const quiet = process.env.DLPIPE_QUIET;
+    delete process.env.DLPIPE_QUIET;
+    let resumed: Awaited<ReturnType<typeof run>>;
+    try {
+      resumed = await run(join(tmp, 'crash'), { resume: true });
+    } finally {
+      process.stderr.write = write;
+      if (quiet !== undefined) process.env.DLPIPE_QUIET = quiet;
+    }
     assert.match(resumed.resumedFrom ?? '', /step-000010$/);
+    // 8 steps an epoch: step 10 is in epoch 2, which the resume continues
+    assert.deepEqual(
+      said.filter((l) => l.includes('resuming')),
+      [`dlpipe: resuming from epoch 2, step 10 (checkpoint ${resumed.resumedFrom})\n`],
+    );
     assert.equal(resumed.steps, 24);
     assert.deepEqual(stepLosses(resumed.history), stepLosses(full.history));
     assert.deepEqual(stepLosses(readHistory(join(tmp, 'crash', 'history.jsonl'))), stepLosses(full.history));

@@ -1,7 +1,8 @@
 /**
  * Checkpoints as a callback: model and optimizer state, where training stands, the RNG state and
  * the stateful callbacks' state, every `every` optimizer steps and at each epoch end; `restore`
- * puts a run back to its latest checkpoint (the `resume` of fit), on the same loss curve.
+ * puts a run back to its latest checkpoint (the `resume` of fit), on the same loss curve, and says
+ * where it resumed on stderr: `dlpipe: resuming from epoch 2, step 120 (checkpoint runs/a/checkpoints/step-000120)`.
  *
  *   const ckpt = new ModelCheckpoint({ runDir: 'runs/a', every: 100, stateful: [earlyStopping] });
  *   const resumedFrom = await ckpt.restore(run); // before training begins
@@ -19,6 +20,17 @@ export interface ModelCheckpointOptions {
   keep?: number;
   /** Callbacks whose `getState()` is saved and `setState()` restored, by position. */
   stateful?: readonly Callback[];
+  /** Where the "resuming from …" line goes. Default: stderr (silenced by DLPIPE_QUIET). */
+  notice?: (line: string) => void;
+}
+
+/** The line a resume prints: the epoch it continues (1-based), the optimizer steps done, the checkpoint. */
+export function resumeNotice(meta: { epoch: number; globalStep: number }, dir: string): string {
+  return `dlpipe: resuming from epoch ${meta.epoch + 1}, step ${meta.globalStep} (checkpoint ${dir})`;
+}
+
+function stderrNotice(line: string): void {
+  if (!process.env.DLPIPE_QUIET) process.stderr.write(`${line}\n`);
 }
 
 export class ModelCheckpoint implements Callback {
@@ -35,6 +47,7 @@ export class ModelCheckpoint implements Callback {
     (this.o.stateful ?? []).forEach((c, i) => {
       c.setState?.(meta.callbacks[i]);
     });
+    (this.o.notice ?? stderrNotice)(resumeNotice(meta, dir));
     return dir;
   }
 
