@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { describeBackend, formatBackend, initBackend, useBackend } from './backend.js';
+import {
+  backendNotice,
+  describeBackend,
+  firstTimeOnInstall,
+  formatBackend,
+  initBackend,
+  shortBackendNotice,
+  useBackend,
+} from './backend.js';
 import { BackendError } from './errors.js';
 import * as tf from './tf.js';
 
@@ -45,5 +56,50 @@ describe('backend choice', () => {
     assert.equal(tf.getBackend(), 'wasm');
     await useBackend('cpu');
     assert.equal(tf.getBackend(), 'cpu');
+  });
+});
+
+describe('the backend notice', () => {
+  it('is remembered per install and key: true the first time, false after', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlpipe-notices-'));
+    try {
+      assert.equal(firstTimeOnInstall('backend native; tensorflow: missing', dir), true);
+      assert.equal(firstTimeOnInstall('backend native; tensorflow: missing', dir), false);
+      assert.equal(firstTimeOnInstall('backend wasm; tensorflow: missing; native: missing', dir), true);
+      assert.equal(readdirSync(dir).length, 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('is one short line by default, the reasons and the fix in full when asked', () => {
+    const skipped = [
+      { name: 'tensorflow' as const, ok: false, reason: 'The Node.js native addon module can not be found' },
+      { name: 'native' as const, ok: false, reason: 'the native addon is not built' },
+    ];
+    const short = shortBackendNotice('wasm', skipped);
+    assert.equal(
+      short,
+      "dlpipe: using the 'wasm' backend ('tensorflow', 'native' did not load; DLPIPE_VERBOSE=1 says why). Shown once.",
+    );
+    assert.ok(short.length <= 120);
+    assert.match(
+      backendNotice('wasm', skipped),
+      /^dlpipe: using the 'wasm' backend \(tensorflow: The Node.js .*; native: the native addon is not built\)\. For 'tensorflow': install @tensorflow\/tfjs-node/,
+    );
+  });
+});
+
+describe('deterministic', () => {
+  it('puts the native kernels on one thread, also when the backend was chosen before', async (t) => {
+    try {
+      await useBackend('native');
+    } catch {
+      t.skip('the native addon is not built here');
+      return;
+    }
+    const d = await initBackend({ deterministic: true });
+    assert.equal(process.env.DLPIPE_THREADS, '1');
+    assert.deepEqual([d.name, d.threads], ['native', 1]);
+    assert.equal((await describeBackend()).threads, 1);
   });
 });
