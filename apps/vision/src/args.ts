@@ -38,6 +38,14 @@ export const dataFlags = {
   seed: z.coerce.number().int().default(42).meta({ description: 'seed of splits, shuffling and init' }),
 };
 
+/** `--deterministic`: bit-identical losses run to run (README, "What is deterministic"). */
+export const deterministicFlag = {
+  deterministic: z.boolean().default(false).meta({
+    description:
+      'one native thread, so that two runs with the same --seed give bit-identical losses (slower)',
+  }),
+};
+
 /** Where a run's files go: runs/<name>, or runs/<model> without --name. */
 export const runFlags = {
   name: z.string().optional().meta({ placeholder: 'RUN', description: 'the run (default: --model)' }),

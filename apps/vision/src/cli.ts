@@ -30,7 +30,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
     async () => (await import('./commands/preview.js')).preview,
   ),
   models: lazy(
-    'list the zoo with parameter counts',
+    'list the zoo with parameter counts and training defaults',
     async () => (await import('./commands/models.js')).models,
   ),
 };

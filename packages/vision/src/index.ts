@@ -25,7 +25,7 @@ export * from './image/grid.js';
 export * from './image/ops.js';
 export * from './image/tensor-image.js';
 export * from './models/registry.js';
-export type { ZooModelOptions } from './models/types.js';
+export type { ZooModelOptions, ZooOptimizerName, ZooTrainDefaults } from './models/types.js';
 export * from './train/predict.js';
 export * from './train/report.js';
 export * from './train/train-classifier.js';

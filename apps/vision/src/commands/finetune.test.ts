@@ -110,7 +110,11 @@ describe('pnpm vision finetune', () => {
     assert.match(r.stdout, /fine-tuned MobileNetV2: test accuracy (0|1)\.\d{4}/);
     const model = JSON.parse(readFileSync(join(runs, 'ft', 'model', 'model.json'), 'utf8'));
     assert.deepEqual(model.modelTopology.config.layers[0].config.batch_input_shape, [null, 64, 64, 3]);
+    assert.deepEqual(model.userDefinedMetadata.classNames, ['blue', 'red']);
     assert.ok(existsSync(join(runs, 'ft', 'head', 'history.jsonl')));
+    const p = vision('predict', join(tmp, 'data', 'red', '3.png'), '--runs', runs, '--name', 'ft', '-k', '2');
+    assert.equal(p.status, 0, p.stderr);
+    assert.match(p.stdout, /3\.png: (red|blue) [01]\.\d{3}, (red|blue) [01]\.\d{3}\n$/); // names, not 0 and 1
   });
 
   it('rejects input sizes MobileNetV2 cannot pool and a missing --data', () => {

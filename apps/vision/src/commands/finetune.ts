@@ -7,7 +7,7 @@
  *   pnpm vision finetune --compare --dataset fashion-mnist --per-class 100 --resize 96
  */
 import { join } from 'node:path';
-import { defineCommand } from '@dlpipe/core';
+import { defineCommand, setSeed } from '@dlpipe/core';
 import { initBackend, saveModel, tf } from '@dlpipe/tensor';
 import {
   checkInputSize,
@@ -20,10 +20,11 @@ import {
   loadMnistSubset,
   loadNsfwjsMobileNetV2,
   replaceHead,
+  setClassNames,
   writeClassifierReport,
 } from '@dlpipe/vision';
 import { z } from 'zod';
-import { dataFlags, dataOptions, runDir, runFlags } from '../args.js';
+import { dataFlags, dataOptions, deterministicFlag, runDir, runFlags } from '../args.js';
 
 const flags = {
   ...dataFlags,
@@ -55,6 +56,7 @@ const flags = {
     .positive()
     .default(1000)
     .meta({ description: '--compare with --dataset: test images' }),
+  ...deterministicFlag,
 };
 type FinetuneArgs = z.output<z.ZodObject<typeof flags>>;
 interface Result {
@@ -68,6 +70,7 @@ async function plain(o: FinetuneArgs): Promise<Result> {
   checkInputSize(size);
   const d = await loadClassificationData(dataOptions(o, { size: [size, size], channels: 3 }));
   const dir = runDir(o, 'finetune');
+  setSeed(o.seed); // the new head's initial weights
   const net = replaceHead(await loadNsfwjsMobileNetV2({ inputSize: size }), {
     numClasses: d.classNames.length,
   });
@@ -84,6 +87,7 @@ async function plain(o: FinetuneArgs): Promise<Result> {
     title: 'MobileNetV2 fine-tuned',
     extra: { classNames: d.classNames, model: { name: 'nsfwjs-mobilenet_v2', params: countParameters(net) } },
   });
+  setClassNames(net, d.classNames);
   await saveModel(net, join(dir, 'model'));
   return {
     lines: [`fine-tuned MobileNetV2: test accuracy ${r.accuracy.toFixed(4)}`, ...r.files],
@@ -142,6 +146,7 @@ async function compare(o: FinetuneArgs): Promise<Result> {
       classNames: d.classNames,
       runDir: join(dir, arm),
       title,
+      extra: { classNames: d.classNames },
     });
     files.push(...rep.files);
     r[arm].net.dispose();
@@ -181,7 +186,7 @@ images, gray replicated to RGB), and writes comparison.json, comparison.png and 
   ],
   json: true,
   async run(o) {
-    await initBackend();
+    await initBackend({ deterministic: o.deterministic });
     return o.compare ? compare(o) : plain(o);
   },
 });

@@ -14,3 +14,21 @@ export interface ZooModelOptions {
 }
 
 export type ResolvedZooOptions = Required<ZooModelOptions>;
+
+/** Optimizers a zoo model can default to (`createOptimizer` names; momentum is SGD with μ 0.9). */
+export type ZooOptimizerName = 'sgd' | 'momentum' | 'adam' | 'adamw';
+
+/**
+ * How a zoo model trains unless told otherwise: d2l's settings (Fashion-MNIST, batch 128), or
+ * better ones where d2l's would leave `vision train` at chance level for its first epochs.
+ */
+export interface ZooTrainDefaults {
+  optimizer: ZooOptimizerName;
+  lr: number;
+  /** Passes over the training set. */
+  epochs: number;
+  /** The weight initialization the model is built with (blocks.ts), for `pnpm vision models`. */
+  init: string;
+  /** Where the values come from, and why when they differ from d2l's. */
+  source: string;
+}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -7,7 +7,7 @@ import { initBackend, saveModel, tf } from '@dlpipe/tensor';
 import { DatasetError } from '../errors.js';
 import { encodeImage } from '../image/tensor-image.js';
 import { predict, topKClasses } from './predict.js';
-import { loadTrainedRun, modelInput } from './trained-run.js';
+import { classNamesOf, loadTrainedRun, modelInput, setClassNames } from './trained-run.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dlpipe-vision-predict-'));
 const runDir = join(tmp, 'run');
@@ -72,6 +72,26 @@ describe('predict', () => {
     assert.deepEqual(classNames, ['dark', 'bright']);
     assert.deepEqual(modelInput(net), { size: [4, 4], channels: 1 });
     net.dispose();
+  });
+
+  it('reads class names from model.json (no metrics.json needed), before metrics.json', async () => {
+    const { net } = await loadTrainedRun(runDir);
+    assert.deepEqual(classNamesOf(net), [], 'saved without metadata: names come from metrics.json');
+    setClassNames(net, ['black', 'white']);
+    const alone = join(tmp, 'metadata-only');
+    await saveModel(net, join(alone, 'model'));
+    net.dispose();
+    const saved = JSON.parse(readFileSync(join(alone, 'model', 'model.json'), 'utf8'));
+    assert.deepEqual(saved.userDefinedMetadata, { classNames: ['black', 'white'] });
+    const rows = await predict({ runDir: alone, input: join(tmp, 'images', 'white.png'), topK: 2 });
+    assert.deepEqual(
+      rows[0]!.top.map((t) => t.className),
+      ['white', 'black'],
+    );
+    writeFileSync(join(alone, 'metrics.json'), JSON.stringify({ classNames: ['dark', 'bright'] }));
+    const again = await loadTrainedRun(alone);
+    assert.deepEqual(again.classNames, ['black', 'white'], "the model's own names win");
+    again.net.dispose();
   });
 
   it('scores a folder of loose images with the softmax of the saved weights', async () => {

@@ -1,12 +1,16 @@
 /**
  * Trains a zoo (or any Layers) classifier with @dlpipe/tensor's `fit` (checkpoints and resume
- * come from it) and writes the run's report.
+ * come from it) and writes the run's report. A zoo model trains with its own defaults (optimizer,
+ * lr, epochs: `zooEntry(name).train`) unless told otherwise; a run still at chance accuracy after
+ * an epoch says so on stderr (`ChanceLevelWarning`); the saved model carries the class names.
  *
- *   const r = await trainClassifier({ model: 'lenet', train, test, classNames, epochs: 10, optimizer: { name: 'sgd', lr: 0.9 }, runDir: 'runs/lenet' });
+ *   const r = await trainClassifier({ model: 'lenet', train, test, classNames, runDir: 'runs/lenet' });
+ *   // Adam at 0.005 for 10 epochs: LeNet's defaults
  */
 import { join } from 'node:path';
 import { setSeed } from '@dlpipe/core';
 import {
+  ChanceLevelWarning,
   type DataSource,
   fit,
   type HistoryRecord,
@@ -17,8 +21,9 @@ import {
   type tf,
   type XYBatch,
 } from '@dlpipe/tensor';
-import { checkInput, countParameters, createModel } from '../models/registry.js';
+import { checkInput, countParameters, createModel, defaultOptimizer, zooEntry } from '../models/registry.js';
 import { writeClassifierReport } from './report.js';
+import { setClassNames } from './trained-run.js';
 
 export interface TrainClassifierOptions {
   /** A zoo name or a built model. */
@@ -29,8 +34,9 @@ export interface TrainClassifierOptions {
   classNames: string[];
   /** [h, w, c] for a zoo name. Default: from test.x. */
   inputShape?: [number, number, number];
-  epochs: number;
-  /** Optimizer and learning rate (default plain SGD at 0.1, `{ name: 'sgd', lr: 0.1 }`). */
+  /** Default: the zoo model's (10 for all of them), or 10 for a built model. */
+  epochs?: number;
+  /** Optimizer and learning rate. Default: the zoo model's (LeNet: Adam at 0.005), or plain SGD at 0.1 for a built model. */
   optimizer?: OptimizerOptions;
   runDir: string;
   seed?: number;
@@ -41,6 +47,8 @@ export interface TrainClassifierOptions {
   maxSteps?: number;
   /** Extra fields for metrics.json. */
   extra?: Record<string, unknown>;
+  /** Where warnings go (accuracy still at chance after an epoch). Default: stderr. */
+  onWarning?: (line: string) => void;
 }
 
 export interface TrainClassifierResult {
@@ -63,10 +71,13 @@ export async function trainClassifier(o: TrainClassifierOptions): Promise<TrainC
       ? createModel(o.model, { inputShape, numClasses: o.classNames.length })
       : o.model;
   checkInput(net, o.test.x.shape);
-  const optimizer: OptimizerOptions = o.optimizer ?? { name: 'sgd', lr: 0.1 };
-  const totalSteps = (o.train.length ?? 1) * o.epochs;
+  const zooName = typeof o.model === 'string' ? o.model : undefined;
+  const optimizer: OptimizerOptions =
+    o.optimizer ?? (zooName ? defaultOptimizer(zooName) : { name: 'sgd', lr: 0.1 });
+  const epochs = o.epochs ?? (zooName ? zooEntry(zooName).train.epochs : 10);
+  const totalSteps = (o.train.length ?? 1) * epochs;
   const result = await fit(layersTask(net), o.train, {
-    epochs: o.epochs,
+    epochs,
     optimizer,
     metrics: ['accuracy'],
     validation: tensorDataSource(o.test, { batchSize: 256 }),
@@ -77,7 +88,9 @@ export async function trainClassifier(o: TrainClassifierOptions): Promise<TrainC
     resume: o.resume ?? false,
     progress: o.progress ?? true,
     ...(o.maxSteps ? { maxSteps: o.maxSteps } : {}),
+    callbacks: chanceWarning(o),
   });
+  setClassNames(net, o.classNames);
   await saveModel(net, join(o.runDir, 'model'));
   const name = typeof o.model === 'string' ? o.model : net.name;
   const report = await writeClassifierReport(net, o.test, {
@@ -86,8 +99,9 @@ export async function trainClassifier(o: TrainClassifierOptions): Promise<TrainC
     history: result.history,
     title: name,
     extra: {
+      classNames: o.classNames,
       model: { name, inputShape, params: countParameters(net) },
-      settings: { epochs: o.epochs, optimizer, seed, steps: result.steps },
+      settings: { epochs, optimizer, seed, steps: result.steps },
       seconds: result.seconds,
       ...o.extra,
     },
@@ -102,4 +116,14 @@ export async function trainClassifier(o: TrainClassifierOptions): Promise<TrainC
     secondsPerEpoch: result.seconds / epochsRun,
     files: [...report.files, join(o.runDir, 'model')],
   };
+}
+
+/**
+ * The chance-level warning on the test accuracy, chance being the share of the most frequent test
+ * class; none for fewer than two classes (nothing to be at chance with).
+ */
+function chanceWarning(o: TrainClassifierOptions): ChanceLevelWarning[] {
+  if (o.classNames.length < 2) return [];
+  const chance = ChanceLevelWarning.majorityShare(o.test.y.dataSync());
+  return [new ChanceLevelWarning({ numClasses: o.classNames.length, chance, warn: o.onWarning })];
 }

@@ -1,7 +1,10 @@
 /**
- * A trained run as `trainClassifier` leaves it: the model in <runDir>/model/ and the class names
- * recorded in <runDir>/metrics.json; and the input size and channels a model takes.
+ * A trained run as `trainClassifier` leaves it: the model in <runDir>/model/, whose model.json
+ * carries the class names (`userDefinedMetadata.classNames`, set by `setClassNames` before
+ * saving; older runs recorded them only in <runDir>/metrics.json, which is read as a fallback);
+ * and the input size and channels a model takes.
  *
+ *   setClassNames(net, ['T-shirt/top', 'Trouser', …]); await saveModel(net, 'runs/lenet/model');
  *   const { net, classNames } = await loadTrainedRun('runs/lenet');
  *   const { size, channels } = modelInput(net);   // [28, 28], 1
  */
@@ -13,12 +16,25 @@ import { DatasetError } from '../errors.js';
 
 export interface TrainedRun {
   net: tf.LayersModel;
-  /** From metrics.json; empty when the run did not record them (classes are then shown by index). */
+  /** From model.json's metadata, else metrics.json; empty when neither has them (classes shown by index). */
   classNames: string[];
   dir: string;
 }
 
 const metricsSchema = z.looseObject({ classNames: z.array(z.string()).optional() });
+
+/** Records the class names in the model's metadata, so that model.json carries them (saveModel). */
+export function setClassNames(net: tf.LayersModel, classNames: readonly string[]): void {
+  const meta = net.getUserDefinedMetadata();
+  const rest = typeof meta === 'object' && meta !== null ? meta : {};
+  net.setUserDefinedMetadata({ ...rest, classNames: [...classNames] });
+}
+
+/** The class names in a (loaded) model's metadata; empty when it has none. */
+export function classNamesOf(net: tf.LayersModel): string[] {
+  const r = metricsSchema.safeParse(net.getUserDefinedMetadata() ?? {});
+  return r.success ? (r.data.classNames ?? []) : [];
+}
 
 function readClassNames(dir: string): string[] {
   const file = join(dir, 'metrics.json');
@@ -36,7 +52,7 @@ function readClassNames(dir: string): string[] {
   return r.data.classNames ?? [];
 }
 
-/** Loads <dir>/model/ and the class names of <dir>/metrics.json. */
+/** Loads <dir>/model/ and its class names (model.json's metadata, else <dir>/metrics.json). */
 export async function loadTrainedRun(dir: string): Promise<TrainedRun> {
   const modelDir = join(dir, 'model');
   if (!existsSync(join(modelDir, 'model.json'))) {
@@ -45,8 +61,14 @@ export async function loadTrainedRun(dir: string): Promise<TrainedRun> {
       'no trained model here: run `pnpm vision train --name …` first or pass --name of an existing run',
     );
   }
-  const classNames = readClassNames(dir);
-  return { net: await loadModel(modelDir), classNames, dir };
+  const net = await loadModel(modelDir);
+  try {
+    const fromModel = classNamesOf(net);
+    return { net, classNames: fromModel.length > 0 ? fromModel : readClassNames(dir), dir };
+  } catch (err) {
+    net.dispose();
+    throw err;
+  }
 }
 
 /** [height, width] and channels of a model's input (28×28×1 where the model leaves them open). */
