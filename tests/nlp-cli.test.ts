@@ -10,8 +10,11 @@ const tmp = mkdtempSync(join(tmpdir(), 'dlpipe-nlp-cli-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const root = new URL('..', import.meta.url).pathname;
-const nlp = (...args: string[]) => {
-  const env: NodeJS.ProcessEnv = { ...process.env, DLPIPE_QUIET: '1' };
+const nlp = (...args: string[]) => nlpWith({ DLPIPE_QUIET: '1' }, ...args);
+/** The CLI with `env` over this process's (undefined removes a variable). */
+const nlpWith = (extra: Record<string, string | undefined>, ...args: string[]) => {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k];
   delete env.DOTENV_CONFIG_QUIET;
   return spawnSync(process.execPath, ['apps/nlp/bin/dlpipe-nlp.mjs', ...args], {
     cwd: root,
@@ -110,6 +113,65 @@ describe('pnpm nlp', () => {
     );
     assert.equal(gen.status, 0, gen.stderr);
     assert.match(gen.stdout, /^whale[a-z ]{7}\n$/);
+
+    // Sampling: --temperature 0 and --top-k 1 are greedy; a --seed repeats a sample, another seed changes it
+    const g = (...flags: string[]) => {
+      const r = nlp(
+        'lm',
+        'generate',
+        '--model',
+        'gru',
+        '--out',
+        out,
+        '--prefix',
+        'the',
+        '--num-preds',
+        '40',
+        ...flags,
+      );
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /^the[a-z ]{40}\n$/);
+      return r.stdout;
+    };
+    const greedy = g('--temperature', '0');
+    assert.equal(g('--top-k', '1', '--seed', '5'), greedy);
+    const sampled = g('--seed', '7');
+    assert.equal(g('--seed', '7'), sampled);
+    assert.notEqual(g('--seed', '8'), sampled);
+    assert.notEqual(sampled, greedy);
+    assert.notEqual(g('--temperature', '0.5', '--top-k', '3', '--seed', '7'), greedy);
+  });
+
+  it('lm train --deterministic: two fresh runs give bit-identical losses; --resume says from where', () => {
+    const tiny = [
+      ...['--max-chars', '2000', '--num-hiddens', '8', '--batch-size', '4', '--num-steps', '10'],
+      ...['--epochs', '1', '--deterministic', '--num-preds', '0'],
+    ];
+    const losses = (dir: string) =>
+      readFileSync(join(dir, 'history.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).loss as number);
+    for (const name of ['det-a', 'det-b']) {
+      const r = nlp('lm', 'train', '--model', 'gru', ...tiny, '--out', join(tmp, name));
+      assert.equal(r.status, 0, r.stderr);
+    }
+    const a = losses(join(tmp, 'det-a'));
+    assert.ok(a.length >= 5, `${a.length} history records`);
+    assert.deepEqual(losses(join(tmp, 'det-b')), a);
+    const steps = JSON.parse(readFileSync(join(tmp, 'det-a', 'metrics.json'), 'utf8')).steps;
+    const resumed = nlpWith(
+      { DLPIPE_QUIET: undefined },
+      ...['lm', 'train', '--model', 'gru', ...tiny, '--epochs', '2', '--resume', '--out', join(tmp, 'det-a')],
+    );
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(
+      resumed.stderr,
+      new RegExp(
+        `^dlpipe: resuming from epoch 2, step ${steps} \\(checkpoint .*det-a/checkpoints/step-0*${steps}\\)$`,
+        'm',
+      ),
+    );
   });
 
   it('a bidirectional LM trains, then lm generate refuses with exit 2 and says why', () => {

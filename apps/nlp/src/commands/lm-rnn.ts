@@ -1,11 +1,13 @@
 /**
  * The RNN side of `pnpm nlp lm` (`--model gru|lstm|rnn`): its flags, and the calls into
- * @dlpipe/nlp's `trainCharLM` (d2l's char-level LM on Moby-Dick) and `loadRNNLM` + `generateChars`.
+ * @dlpipe/nlp's `trainCharLM` (d2l's char-level LM on Moby-Dick) and `loadRNNLM` + `generateChars`
+ * (sampled at --temperature among the --top-k likeliest characters, seeded by --seed; greedy at 0).
  *
  *   pnpm nlp lm train --model gru --num-hiddens 256 --epochs 1 && pnpm nlp lm generate --model gru --prefix "the whale"
  */
 import { join } from 'node:path';
-import { ENCODER_IMPLS, generateChars, loadRNNLM, trainCharLM } from '@dlpipe/nlp';
+import { Rng } from '@dlpipe/core';
+import { ENCODER_IMPLS, generateChars, loadRNNLM, type RNNLM, trainCharLM, type Vocab } from '@dlpipe/nlp';
 import { z } from 'zod';
 
 /** Flags only the RNN models read (the n-gram model ignores them). */
@@ -40,6 +42,23 @@ export const rnnFlags = {
   maxSteps: z.coerce.number().int().positive().optional().meta({ description: 'RNN: stop after N steps' }),
   resume: z.boolean().default(false).meta({ description: "RNN: continue from the run's latest checkpoint" }),
   numPreds: z.coerce.number().int().min(0).default(50).meta({ description: 'RNN: characters to generate' }),
+  temperature: z.coerce.number().min(0).default(1).meta({
+    placeholder: 'T',
+    description: "RNN: sampling temperature (0: greedy, d2l's predict_ch8, which loops on small models)",
+  }),
+  topK: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .meta({
+      placeholder: 'K',
+      description: 'RNN: sample among the K likeliest characters (0: all; 1: greedy)',
+    }),
+  deterministic: z.boolean().default(false).meta({
+    description:
+      'RNN train: one native thread, so that two runs with the same --seed give bit-identical losses',
+  }),
 };
 type RnnValues = z.output<z.ZodObject<typeof rnnFlags>> & {
   model: 'rnn' | 'gru' | 'lstm';
@@ -55,10 +74,15 @@ export interface LmOutput {
 
 const ppl = (v: number | undefined) => (v === undefined ? 'n/a (stopped mid-epoch)' : v.toFixed(2));
 
+/** `--num-preds` characters after `--prefix`, sampled as the flags say. */
+function generate(lm: RNNLM, vocab: Vocab, o: RnnValues): string {
+  const sampling = { temperature: o.temperature, topK: o.topK, rng: new Rng(o.seed) };
+  return generateChars(lm, vocab, o.prefix, o.numPreds, sampling);
+}
+
 export async function trainRnnLM(o: RnnValues): Promise<LmOutput> {
-  const r = await trainCharLM({ ...o, kind: o.model, runDir: o.out });
-  if (r.resumedFrom) process.stderr.write(`resumed from ${r.resumedFrom}\n`);
-  const sample = o.bidirectional ? undefined : generateChars(r.lm, r.vocab, o.prefix, o.numPreds);
+  const r = await trainCharLM({ ...o, kind: o.model, runDir: o.out }); // a resume says so on stderr
+  const sample = o.bidirectional ? undefined : generate(r.lm, r.vocab, o);
   const m = r.metrics;
   return {
     lines: [
@@ -72,6 +96,6 @@ export async function trainRnnLM(o: RnnValues): Promise<LmOutput> {
 
 export async function generateRnnLM(o: RnnValues): Promise<LmOutput> {
   const { lm, vocab } = await loadRNNLM(join(o.out, 'model'));
-  const text = generateChars(lm, vocab, o.prefix, o.numPreds);
+  const text = generate(lm, vocab, o);
   return { lines: [text], data: { text } };
 }

@@ -80,19 +80,21 @@ export const lm = defineCommand({
   summary: 'train or sample an n-gram or RNN/GRU/LSTM language model',
   description: `train: an n-gram model (held-out perplexity, metrics.json), or d2l's char-level RNN
 language model on Moby-Dick (fit with gradient clipping, perplexity per epoch, history.jsonl,
-checkpoints, curves.png, model/); generate: text from a trained one. Flags marked n-gram or RNN
-apply to those models only.`,
+checkpoints, curves.png, model/); generate: text from a trained one, sampled at --temperature
+among the --top-k likeliest characters and seeded by --seed (--temperature 0: greedy, as d2l's
+predict_ch8). Flags marked n-gram or RNN apply to those models only.`,
   args: { action: z.enum(['train', 'generate']).describe('train a model, or generate text with one') },
   flags,
   examples: [
     'pnpm nlp lm train --model ngram --n 3 && pnpm nlp lm generate --prefix "call me"',
     'pnpm nlp lm train --model gru --epochs 1 && pnpm nlp lm generate --model gru --prefix "the whale"',
+    'pnpm nlp lm generate --model gru --prefix "the whale" --temperature 0.8 --top-k 5 --seed 7',
   ],
   json: true,
   async run(o) {
     const out = o.out ?? `runs/lm-${o.model}`;
     if (o.model === 'ngram') return ngram({ ...o, out, prefix: o.prefix ?? '' });
-    await initBackend();
+    await initBackend({ deterministic: o.deterministic });
     const r = { ...o, model: o.model, out, prefix: o.prefix ?? 'call me' };
     return o.action === 'train' ? trainRnnLM(r) : generateRnnLM(r);
   },

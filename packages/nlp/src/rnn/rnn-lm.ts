@@ -3,20 +3,32 @@
  * scratch or layers, deep, bidirectional) → a dense output layer (W_hq, b_q) over the vocabulary.
  * A `TrainTask` for `fit` (loss: mean cross-entropy per token; yHat/y feed `PerplexityMetric`);
  * with sequential batches the hidden state carries from batch to batch, detached, as d2l's
- * `train_epoch_ch8` (see `LMBatch.continues`), and greedy `predict(prefix, numPreds)` as d2l's `predict`. A bidirectional model refuses to
- * predict: it would need the future it is asked to produce.
+ * `train_epoch_ch8` (see `LMBatch.continues`); `predict(prefix, numPreds)` greedy as d2l's
+ * `predict`, or sampled with a temperature and top-k (sample-token.ts). A bidirectional model
+ * refuses to predict: it would need the future it is asked to produce.
  *
  *   const lm = new RNNLM({ vocabSize: 28, kind: 'gru', numHiddens: 256 });
  *   await fit(lm, lmDataSource(corpus, { batchSize: 32, numSteps: 35 }), { epochs: 10, … });
- *   lm.predict(vocab.indicesOf([...'it has']), 20);
+ *   lm.predict(vocab.indicesOf([...'it has']), 20);                                   // greedy
+ *   lm.predict(vocab.indicesOf([...'it has']), 20, { temperature: 0.8, topK: 5, rng: new Rng(42) });
  */
-import { zodMessage } from '@dlpipe/core';
+import { Rng, zodMessage } from '@dlpipe/core';
 import { type LossOutput, softmaxCrossEntropy, type TrainTask, tf } from '@dlpipe/tensor';
 import { z } from 'zod';
 import { ModelUseError } from '../errors.js';
 import { CELL_KINDS, type CellKind } from './cells.js';
 import { createEncoder } from './create-encoder.js';
 import { ENCODER_IMPLS, type EncoderImpl, type EncoderState, type RecurrentEncoder } from './encoder.js';
+import { parseSampling, type SamplingOptions, sampleToken } from './sample-token.js';
+
+// The sampling helpers reach @dlpipe/nlp's index through this module.
+export { parseSampling, type SamplingOptions, sampleToken, samplingOptionsSchema } from './sample-token.js';
+
+/** How `predict` picks each next token: greedy by default (d2l), or sampled. */
+export interface PredictOptions extends SamplingOptions {
+  /** The generator sampling draws from (seed it to repeat a sample). Default: a fresh, time-seeded one. */
+  rng?: Rng;
+}
 
 export interface RNNLMOptions {
   /** Tokens in the vocabulary (input one-hot width and output classes). */
@@ -136,8 +148,13 @@ export class RNNLM implements TrainTask<LMBatch> {
     return batch.X.size;
   }
 
-  /** d2l's `predict`: warm up on the prefix, then append the argmax token `numPreds` times. */
-  predict(prefix: readonly number[], numPreds: number): number[] {
+  /**
+   * d2l's `predict`: warm up on the prefix, then append `numPreds` tokens, each the argmax
+   * (default, temperature 0) or sampled from softmax(logits / temperature) over the top-k.
+   */
+  predict(prefix: readonly number[], numPreds: number, options: PredictOptions = {}): number[] {
+    const sampling = parseSampling(options);
+    const rng = options.rng ?? new Rng();
     if (this.options.bidirectional) {
       throw new ModelUseError(
         'a bidirectional RNN cannot generate text: each output depends on the tokens after it, which ' +
@@ -161,10 +178,10 @@ export class RNNLM implements TrainTask<LMBatch> {
       const r = tf.tidy(() => {
         const f = this.forward(next, state);
         const last = tf.squeeze(tf.slice(f.logits, [0, f.logits.shape[1] - 1, 0], [1, 1, -1]));
-        return { id: tf.argMax(last), state: f.state };
+        return { logits: last, state: f.state };
       });
-      const id = r.id.dataSync()[0]!;
-      tf.dispose([r.id, next, ...(state ?? []).flat()]);
+      const id = sampleToken(r.logits.dataSync(), sampling, rng);
+      tf.dispose([r.logits, next, ...(state ?? []).flat()]);
       state = r.state;
       out.push(id);
       next = tf.tensor2d([[id]], [1, 1], 'int32');

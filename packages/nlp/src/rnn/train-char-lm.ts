@@ -6,11 +6,12 @@
  * batches carry the hidden state from batch to batch, as d2l's `train_ch8` defaults to.
  *
  *   const r = await trainCharLM({ kind: 'gru', numHiddens: 256, runDir: 'runs/lm-gru' });
- *   generateChars(r.lm, r.vocab, 'call me', 50);   // 'call me the whale …'
+ *   generateChars(r.lm, r.vocab, 'call me', 50);   // greedy: 'call me the whale …'
+ *   generateChars(r.lm, r.vocab, 'call me', 50, { temperature: 1, topK: 5, rng: new Rng(42) });
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OptionsError, zodMessage } from '@dlpipe/core';
+import { OptionsError, setSeed, zodMessage } from '@dlpipe/core';
 import { plotTrainingCurves, writeFigure } from '@dlpipe/plot';
 import { fit } from '@dlpipe/tensor';
 import { z } from 'zod';
@@ -22,7 +23,7 @@ import { ENCODER_IMPLS, type EncoderImpl } from './encoder.js';
 import { lmDataSource } from './lm-data.js';
 import { saveRNNLM } from './lm-io.js';
 import { TokenPerplexity } from './perplexity-metric.js';
-import { RNNLM } from './rnn-lm.js';
+import { type PredictOptions, RNNLM } from './rnn-lm.js';
 
 export interface TrainCharLMOptions {
   /** Where history.jsonl, checkpoints/, curves.png, metrics.json and model/ go. */
@@ -121,10 +122,19 @@ export function charCorpus(text: string, maxChars?: number): string[] {
   return Array.from(maxChars ? clean.slice(0, maxChars) : clean);
 }
 
-/** d2l's `predict_ch8` on characters: the prefix (cleaned as the corpus) and `numPreds` more. */
-export function generateChars(lm: RNNLM, vocab: Vocab, prefix: string, numPreds: number): string {
+/**
+ * d2l's `predict_ch8` on characters: the prefix (cleaned as the corpus) and `numPreds` more,
+ * greedy unless `options` give a temperature (and top-k) to sample with.
+ */
+export function generateChars(
+  lm: RNNLM,
+  vocab: Vocab,
+  prefix: string,
+  numPreds: number,
+  options: PredictOptions = {},
+): string {
   const start = vocab.indicesOf(Array.from(lettersOnly(prefix) || ' '));
-  return vocab.tokensOf(lm.predict(start, numPreds)).join('');
+  return vocab.tokensOf(lm.predict(start, numPreds, options)).join('');
 }
 
 const number = (v: unknown) => (typeof v === 'number' ? v : undefined);
@@ -138,6 +148,7 @@ export async function trainCharLM(options: TrainCharLMOptions): Promise<TrainCha
   const vocab = Vocab.build(chars);
   const ids = vocab.indicesOf(chars);
   const cut = Math.floor(ids.length * 0.95);
+  setSeed(o.seed); // the initial weights (fit seeds again, for dropout and the data order)
   const lm = new RNNLM({
     vocabSize: vocab.size,
     kind: o.kind,
