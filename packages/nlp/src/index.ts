@@ -19,6 +19,7 @@ export * from './rnn/lm-data.js';
 export * from './rnn/lm-io.js';
 export * from './rnn/perplexity-metric.js';
 export * from './rnn/rnn-lm.js';
+export * from './rnn/sample-token.js';
 export * from './rnn/scratch-encoder.js';
 export * from './rnn/train-char-lm.js';
 export * from './sentiment/classifiers.js';

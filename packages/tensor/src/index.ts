@@ -21,6 +21,7 @@ export * from './optim/create-optimizer.js';
 export * from './optim/decoupled.js';
 export * from './optim/schedules.js';
 export * from './train/callback.js';
+export * from './train/chance-level-warning.js';
 export * from './train/checkpoint.js';
 export * from './train/data-source.js';
 export * from './train/early-stopping.js';

@@ -22,7 +22,6 @@ import { ENCODER_IMPLS, type EncoderImpl, type EncoderState, type RecurrentEncod
 import { parseSampling, type SamplingOptions, sampleToken } from './sample-token.js';
 
 // The sampling helpers reach @dlpipe/nlp's index through this module.
-export { parseSampling, type SamplingOptions, sampleToken, samplingOptionsSchema } from './sample-token.js';
 
 /** How `predict` picks each next token: greedy by default (d2l), or sampled. */
 export interface PredictOptions extends SamplingOptions {

@@ -122,11 +122,3 @@ export class CallbackList {
     for (const c of this.callbacks) await hook(c);
   }
 }
-
-// ChanceLevelWarning is a callback of its own file; it reaches the package's index through this
-// line until index.ts exports './train/chance-level-warning.js' itself.
-export {
-  CHANCE_LEVEL_HINT,
-  ChanceLevelWarning,
-  type ChanceLevelWarningOptions,
-} from './chance-level-warning.js';
