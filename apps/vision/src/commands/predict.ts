@@ -8,17 +8,14 @@ import { defineCommand } from '@dlpipe/core';
 import { initBackend } from '@dlpipe/tensor';
 import { predict as predictImages } from '@dlpipe/vision';
 import { z } from 'zod';
-import { dataFlags, runDir, runFlags } from '../args.js';
+import { runDir, runFlags } from '../args.js';
 
 export const predict = defineCommand({
   summary: 'top-k classes with scores for an image, a folder or a manifest',
   description: `Prints "path: class score, …" for each image (a folder: every image in its class
-subfolders, or in it; a .csv/.jsonl manifest: its paths). Images are resized to the model's input;
-the data options of \`train\` (--data, --resize, --channels, …) are accepted and ignored, so one
-set of flags serves train, eval and predict.`,
+subfolders, or in it; a .csv/.jsonl manifest: its paths). Images are resized to the model's input.`,
   args: { path: z.string().describe('an image, a folder of images or a .csv/.jsonl manifest') },
   flags: {
-    ...dataFlags,
     ...runFlags,
     topK: z.coerce
       .number()
