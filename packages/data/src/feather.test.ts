@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -72,6 +72,37 @@ describe('Feather v2', () => {
     assert.deepEqual(Array.from((await readFeather(p)).numeric('a')), [1, 2, 3]);
   });
 
+  it('a truncated file (whole and batch by batch) or an empty one is an error saying so, not an internal one', async () => {
+    const p = join(tmp, 'whole.feather');
+    await writeFeather(p, { columns: { a: Array.from({ length: 5000 }, (_, i) => i) } }, { batchRows: 500 });
+    const bytes = readFileSync(p);
+    for (const keep of [0.5, 0.9, (bytes.length - 3) / bytes.length]) {
+      const cut = join(tmp, 'cut.feather');
+      writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * keep)));
+      const re = /cut\.feather: is truncated or corrupt: a Feather v2 file ends with its footer/;
+      await assert.rejects(readFeather(cut), re);
+      await assert.rejects(
+        (async () => {
+          for await (const _ of readFeatherBatches(cut)) void _;
+        })(),
+        re,
+      );
+    }
+    writeFileSync(join(tmp, 'empty.feather'), '');
+    await assert.rejects(readFeather(join(tmp, 'empty.feather')), /empty\.feather: is empty \(0 bytes\)/);
+  });
+
+  it('a failed or aborted writer leaves neither the file nor a temporary one', async () => {
+    const dir = join(tmp, 'aborted');
+    mkdirSync(dir);
+    const w = new FeatherWriter(join(dir, 'x.feather'));
+    await w.write(Table.fromColumns({ a: [1, 2] }));
+    assert.equal(readdirSync(dir).length, 1, 'the hidden temporary file while writing');
+    assert.match(readdirSync(dir)[0]!, /^\.x\.tmp-\d+-[0-9a-f]+\.feather$/);
+    await w.abort();
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
   it('garbage, Feather v1 and compressed files are errors that name the file and the fix', async () => {
     const junk = join(tmp, 'junk.feather');
     writeFileSync(junk, 'not arrow at all');
@@ -87,6 +118,6 @@ describe('Feather v2', () => {
       featherError('x.feather', new Error('Record batch compression not implemented')).message,
       /compression='uncompressed'/,
     );
-    await assert.rejects(readFeather(join(tmp, 'missing.feather')), /missing\.feather: cannot read/);
+    await assert.rejects(readFeather(join(tmp, 'missing.feather')), /missing\.feather: no such file/);
   });
 });

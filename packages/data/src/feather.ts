@@ -10,11 +10,13 @@
 
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
+import { checkInputFile } from '@dlpipe/core';
 import * as arrow from 'apache-arrow';
 import { arrowSchemaOf, arrowToTable, tableToRecordBatch } from './arrow-convert.js';
 import { DataFormatError } from './errors.js';
+import { type AtomicTarget, openAtomicTarget } from './io/atomic-target.js';
 import type { ColumnInput, DType } from './table/column.js';
 import { Table } from './table/table.js';
 
@@ -69,16 +71,16 @@ export class FeatherWriter {
   private bytes: AsyncIterator<Uint8Array> | undefined;
   private next: Promise<IteratorResult<Uint8Array>> | undefined;
   private schema: arrow.Schema | undefined;
-  private readonly tmp: string;
+  private target: AtomicTarget | undefined;
 
-  constructor(readonly path: string) {
-    this.tmp = `${path}.tmp-${process.pid}`;
-  }
+  constructor(readonly path: string) {}
 
-  private start(schema: arrow.Schema): void {
+  /** Opens the temporary file (core's withAtomicFile) and the arrow writer. */
+  private async start(schema: arrow.Schema): Promise<void> {
     this.schema = schema;
+    this.target = await openAtomicTarget(this.path);
     this.writer = new arrow.RecordBatchFileWriter();
-    this.out = createWriteStream(this.tmp);
+    this.out = createWriteStream(this.target.tmp);
     this.out.on('error', () => undefined); // surfaced by flush/close
     this.bytes = this.writer[Symbol.asyncIterator]();
     this.next = this.bytes.next();
@@ -102,7 +104,7 @@ export class FeatherWriter {
   /** Appends a chunk; the first chunk fixes the schema. */
   async write(chunk: Table): Promise<void> {
     const schema = arrowSchemaOf(chunk);
-    if (!this.writer) this.start(schema);
+    if (!this.writer) await this.start(schema);
     else if (!sameSchema(this.schema!, schema)) {
       throw new DataFormatError(
         this.path,
@@ -120,7 +122,7 @@ export class FeatherWriter {
     while (!(await this.flush()));
     this.out!.end();
     await finished(this.out!);
-    await rename(this.tmp, this.path);
+    await this.target!.commit();
   }
 
   /** Drops the partial file. */
@@ -129,7 +131,7 @@ export class FeatherWriter {
     this.writer?.abort();
     this.out?.destroy();
     if (this.out) await finished(this.out).catch(() => undefined);
-    await rm(this.tmp, { force: true });
+    await this.target?.discard();
   }
 }
 
@@ -155,19 +157,49 @@ export function featherError(path: string, err: unknown): DataFormatError {
   return new DataFormatError(path, `not a readable Feather v2 / Arrow IPC file: ${msg}`, { cause: err });
 }
 
+const MAGIC = 'ARROW1';
+
+/**
+ * Refuses a file that cannot be a whole Feather v2 file before apache-arrow reads it (its errors
+ * on such files are internal ones, as "Cannot read properties of null"): missing or a folder,
+ * empty, Feather v1, or an Arrow IPC file that does not end with its footer (truncated).
+ */
+export async function checkFeatherFile(path: string): Promise<void> {
+  checkInputFile(path, 'Feather file');
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    if (size === 0) throw new DataFormatError(path, 'is empty (0 bytes); expected a Feather v2 file');
+    const head = Buffer.alloc(Math.min(8, size));
+    await fh.read(head, 0, head.length, 0);
+    const tail = Buffer.alloc(Math.min(MAGIC.length, size));
+    await fh.read(tail, 0, tail.length, size - tail.length);
+    if (head.subarray(0, 4).toString('latin1') === 'FEA1') {
+      throw new DataFormatError(
+        path,
+        'this is Feather v1, which apache-arrow cannot read; re-save it as Feather v2',
+      );
+    }
+    if (head.subarray(0, MAGIC.length).toString('latin1') === MAGIC && tail.toString('latin1') !== MAGIC) {
+      throw new DataFormatError(
+        path,
+        `is truncated or corrupt: a Feather v2 file ends with its footer and '${MAGIC}', this one (${size} bytes) ` +
+          'does not (cut while being written or copied?): write or download it again',
+      );
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Reads a whole Feather v2 / Arrow IPC file (file or stream format) into a Table. */
 export async function readFeather(path: string): Promise<Table> {
+  await checkFeatherFile(path);
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (err) {
     throw new DataFormatError(path, `cannot read: ${(err as Error).message}`, { cause: err });
-  }
-  if (bytes.subarray(0, 4).toString('latin1') === 'FEA1') {
-    throw new DataFormatError(
-      path,
-      'this is Feather v1, which apache-arrow cannot read; re-save it as Feather v2',
-    );
   }
   try {
     return arrowToTable(arrow.tableFromIPC(bytes), path);
@@ -179,6 +211,7 @@ export async function readFeather(path: string): Promise<Table> {
 
 /** Reads a Feather file one record batch at a time (bounded memory). */
 export async function* readFeatherBatches(path: string): AsyncGenerator<Table> {
+  await checkFeatherFile(path);
   try {
     const reader = await arrow.RecordBatchReader.from(createReadStream(path));
     for await (const batch of reader) yield arrowToTable(batch, path);

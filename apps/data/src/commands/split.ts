@@ -4,9 +4,8 @@
  *
  *   pnpm data split data/label/iris.csv --test 0.3 --stratify species --out-dir runs/iris
  */
-import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { defineCommand } from '@dlpipe/core';
+import { checkInputFile, defineCommand, ensureDir } from '@dlpipe/core';
 import { readTable, trainTestSplit, writeTable } from '@dlpipe/data';
 import { z } from 'zod';
 import { readFlags, readOptions, skipReporter } from '../table-flags.js';
@@ -36,6 +35,8 @@ export const split = defineCommand({
   examples: ['pnpm data split data/label/iris.csv --test 0.3 --stratify species --out-dir runs/iris'],
   json: true,
   async run({ file, outDir, test, val, stratify, seed, noShuffle, ...o }) {
+    checkInputFile(file, 'table to split');
+    ensureDir(outDir, 'output folder (--out-dir)');
     const t = await readTable(file, readOptions(o, skipReporter()));
     const s = trainTestSplit(t.nRows, {
       testSize: test,
@@ -44,7 +45,6 @@ export const split = defineCommand({
       shuffle: !noShuffle,
       seed,
     });
-    mkdirSync(outDir, { recursive: true });
     const [stem, ext] = stemAndExt(file);
     const files: { part: string; file: string; rows: number }[] = [];
     for (const [part, idx] of [

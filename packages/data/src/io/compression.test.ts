@@ -53,6 +53,26 @@ describe('compressed CSV', () => {
     });
   });
 
+  it('every compression cut short (gzip, zip, bzip2, zstd) is a DataFormatError naming the file', async () => {
+    const gz = gzipSync(readFileSync(join(fixtures, 'cities.csv')));
+    const sources: [string, Buffer][] = [
+      ['cut.csv.gz', gz],
+      ['cut.csv.zip', readFileSync(join(fixtures, 'cities.csv.zip'))],
+      ['cut.csv.bz2', readFileSync(join(fixtures, 'cities.csv.bz2'))],
+      ['cut.csv.zst', readFileSync(join(fixtures, 'cities.csv.zst'))],
+    ];
+    for (const [name, whole] of sources) {
+      const p = join(tmp, name);
+      writeFileSync(p, whole.subarray(0, Math.floor(whole.length * 0.6)));
+      await assert.rejects(readCsv(p), (e: Error) => {
+        assert.ok(e instanceof DataFormatError, `${name}: ${e}`);
+        assert.match(e.message, new RegExp(`${name.replaceAll('.', '\\.')}: .*(truncated|corrupt)`), name);
+        assert.doesNotMatch(e.message, /Cannot read properties/, 'no internal error text');
+        return true;
+      });
+    }
+  });
+
   it('a zip with several members lists them and says how to choose', async () => {
     await assert.rejects(
       readCsv(join(fixtures, 'two-members.zip')),

@@ -9,8 +9,9 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { PassThrough, type Readable, Transform, type Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
+import { checkInputFile } from '@dlpipe/core';
 import { Decompress } from 'fzstd';
 import unbzip2Stream from 'unbzip2-stream';
 import { DataFormatError } from '../errors.js';
@@ -72,6 +73,7 @@ export interface OpenedFile {
 
 /** A readable byte stream of the decompressed content. Stream errors are `DataFormatError`s naming the file. */
 export async function openDecompressed(path: string, options: OpenOptions = {}): Promise<OpenedFile> {
+  checkInputFile(path, 'table');
   const compression = detectCompression(await readHead(path));
   if (compression === 'xz') {
     throw new DataFormatError(
@@ -113,8 +115,13 @@ const HOW: Record<Compression, string> = {
 function guard(stream: Readable, path: string, compression: Compression): Readable {
   const out = new PassThrough();
   stream.on('error', (err) => {
-    const why =
-      err instanceof DataFormatError ? err.message : `${HOW[compression]}: ${(err as Error).message}`;
+    // a decoder's TypeError/RangeError (unbzip2-stream: "Cannot read properties of undefined") says
+    // nothing to the user: the data ended early or a block is damaged
+    const detail =
+      err instanceof TypeError || err instanceof RangeError
+        ? 'the data ends early or a block is damaged'
+        : (err as Error).message;
+    const why = err instanceof DataFormatError ? err.message : `${HOW[compression]}: ${detail}`;
     const fix = compression === 'none' ? '' : ' (re-download or re-compress the file)';
     out.destroy(
       err instanceof DataFormatError ? err : new DataFormatError(path, `${why}${fix}`, { cause: err }),
@@ -154,7 +161,10 @@ function zstdStream(): Transform {
   });
 }
 
-/** A writable stream that compresses by the file name (plain, .gz or .zip), and when its file is closed. */
+/**
+ * A writable stream that compresses by the file name (plain, .gz or .zip), and `done`: settled when
+ * its file is closed, rejected when either stream fails or is destroyed before the end.
+ */
 export function openCompressedWrite(
   path: string,
   compression = compressionFromName(path),
@@ -162,13 +172,10 @@ export function openCompressedWrite(
 ): { stream: Writable; done: Promise<void> } {
   checkWritable(path, compression);
   const file = createWriteStream(path);
-  const done = finished(file);
-  if (compression === 'none') return { stream: file, done };
-  if (compression === 'zip') return { stream: createZipWriter(file, member), done };
+  if (compression === 'none') return { stream: file, done: finished(file) };
+  if (compression === 'zip') return { stream: createZipWriter(file, member), done: finished(file) };
   const gz = createGzip();
-  gz.pipe(file);
-  gz.on('error', (err) => file.destroy(err));
-  return { stream: gz, done };
+  return { stream: gz, done: pipeline(gz, file) };
 }
 
 /** Refuses compressions dlpipe cannot write, naming the file and the alternatives. */

@@ -6,11 +6,12 @@
  *   await writeCsv('out.csv.gz', table);
  *   const w = new CsvWriter('big.csv'); await w.write(chunk); … await w.close();
  */
-import { rename, rm } from 'node:fs/promises';
+import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { DataFormatError } from '../errors.js';
 import { type Column, isMissing } from '../table/column.js';
 import type { Table } from '../table/table.js';
+import { type AtomicTarget, openAtomicTarget } from './atomic-target.js';
 import {
   type Compression,
   checkWritable,
@@ -80,10 +81,11 @@ export function formatCsv(table: Table, o: WriteCsvOptions = {}, dateOnly?: bool
   return lines.length ? `${lines.join(nl)}${nl}` : '';
 }
 
-/** Streams tables into one CSV file (atomically: a temporary file renamed on close). */
+/** Streams tables into one CSV file, atomically (core's withAtomicFile: a hidden temporary file renamed on close). */
 export class CsvWriter {
-  private readonly out: { stream: Writable; done: Promise<void> };
-  private readonly tmp: string;
+  private out: { stream: Writable; done: Promise<void> } | undefined;
+  private target: AtomicTarget | undefined;
+  private readonly compression: Compression;
   private wroteHeader = false;
   private columns: string[] | undefined;
 
@@ -91,10 +93,17 @@ export class CsvWriter {
     readonly path: string,
     private readonly o: WriteCsvOptions = {},
   ) {
-    checkWritable(path, o.compression ?? compressionFromName(path));
-    this.tmp = `${path}.tmp-${process.pid}${path.replace(/^.*?((\.csv)?(\.gz|\.zip|\.bz2|\.zst)?)$/i, '$1')}`;
-    this.out = openCompressedWrite(this.tmp, o.compression ?? compressionFromName(path), memberName(path));
-    this.out.stream.on('error', () => undefined);
+    this.compression = o.compression ?? compressionFromName(path);
+    checkWritable(path, this.compression);
+  }
+
+  /** The compressed stream into the temporary file, opened at the first write. */
+  private async open(): Promise<{ stream: Writable; done: Promise<void> }> {
+    if (this.out) return this.out;
+    this.target = await openAtomicTarget(this.path);
+    this.out = openCompressedWrite(this.target.tmp, this.compression, memberName(this.path));
+    this.out.done.catch(() => undefined); // surfaced by write/close
+    return this.out;
   }
 
   /** Appends rows; the first chunk's columns are the header. Dates use full ISO when any has a time. */
@@ -112,19 +121,24 @@ export class CsvWriter {
       dateOnly,
     );
     this.wroteHeader = true;
-    if (!this.out.stream.write(text)) await new Promise((r) => this.out.stream.once('drain', r));
+    const out = await this.open();
+    // 'drain', or the stream's failure (a full disk) instead of waiting for ever
+    if (!out.stream.write(text)) await Promise.race([once(out.stream, 'drain'), out.done]);
   }
 
+  /** Finishes the file and moves it into place. */
   async close(): Promise<void> {
-    this.out.stream.end();
-    await this.out.done;
-    await rename(this.tmp, this.path);
+    const out = await this.open();
+    out.stream.end();
+    await out.done;
+    await this.target!.commit();
   }
 
+  /** Drops the partial file; the target is untouched. */
   async abort(): Promise<void> {
-    this.out.stream.destroy();
-    await this.out.done.catch(() => undefined);
-    await rm(this.tmp, { force: true });
+    this.out?.stream.destroy();
+    await this.out?.done.catch(() => undefined);
+    await this.target?.discard();
   }
 }
 

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { DataFormatError } from '../errors.js';
 import { Table } from '../table/table.js';
 import { convertTable, readTable, writeTable } from './table-io.js';
 
@@ -57,5 +58,29 @@ describe('table round trips', () => {
       writeTable(join(tmp, 'x.feather.gz'), sample(2)),
       /Feather files are not wrapped in \.gz/,
     );
+  });
+
+  it('a truncated input fails the conversion into every output format, leaving no output and no temporary file', async () => {
+    for (const out of ['o.csv.gz', 'o.csv.zip', 'o.csv', 'o.feather']) {
+      const dir = join(tmp, `cut-${out}`);
+      mkdirSync(dir);
+      await writeTable(join(dir, 'in.csv.gz'), sample(3000));
+      const gz = readFileSync(join(dir, 'in.csv.gz'));
+      writeFileSync(join(dir, 'in.csv.gz'), gz.subarray(0, gz.length >> 1));
+      await assert.rejects(
+        convertTable(join(dir, 'in.csv.gz'), join(dir, out), { chunkRows: 256, inferRows: 100 }),
+        (e: Error) =>
+          e instanceof DataFormatError && /in\.csv\.gz: truncated or corrupt gzip/.test(e.message),
+        out,
+      );
+      assert.deepEqual(readdirSync(dir), ['in.csv.gz'], out);
+    }
+  });
+
+  it('checks both paths before reading anything: a folder as output, a missing input', async () => {
+    await writeTable(join(tmp, 'small.csv'), sample(3));
+    await assert.rejects(convertTable(join(tmp, 'small.csv'), tmp), /is a folder; expected a file name/);
+    await assert.rejects(convertTable(join(tmp, 'nope.csv'), join(tmp, 'x.csv')), /nope\.csv: no such file/);
+    await assert.rejects(convertTable(join(tmp, 'small.csv'), join(tmp, 'no', 'x.csv')), /does not exist/);
   });
 });

@@ -7,6 +7,7 @@
  *   await convertTable('in.csv.gz', 'out.feather', { onProgress });
  */
 import { stat } from 'node:fs/promises';
+import { checkInputFile, checkOutputFile } from '@dlpipe/core';
 import { DataFormatError } from '../errors.js';
 import { FeatherWriter, readFeather, readFeatherBatches } from '../feather.js';
 import type { Table } from '../table/table.js';
@@ -36,6 +37,7 @@ export async function readTable(path: string, options: ReadCsvOptions = {}): Pro
 
 /** Writes a Table as CSV or Feather (by the name). */
 export async function writeTable(path: string, table: Table, options: WriteCsvOptions = {}): Promise<void> {
+  checkOutputFile(path, 'table written');
   if (formatOf(path) === 'feather') {
     if (compressionFromName(path) !== 'none') {
       throw new DataFormatError(path, 'Feather files are not wrapped in .gz/.zip; drop the extension');
@@ -78,6 +80,8 @@ export async function convertTable(
   output: string,
   options: ConvertOptions = {},
 ): Promise<ConvertResult> {
+  checkInputFile(input, 'table to convert');
+  checkOutputFile(output, 'converted table');
   const toFeather = formatOf(output) === 'feather';
   if (toFeather && compressionFromName(output) !== 'none') {
     throw new DataFormatError(output, 'Feather files are not wrapped in .gz/.zip; drop the extension');

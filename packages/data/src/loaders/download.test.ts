@@ -106,7 +106,7 @@ describe('canonical downloads (offline, a local server on 127.0.0.1)', () => {
     );
     assert.equal(existsSync(dest), false);
     assert.deepEqual(
-      readdirSync(tmp).filter((f) => f.includes('.part')),
+      readdirSync(tmp).filter((f) => f.includes('.part') || f.includes('.tmp-')),
       [],
     );
   });

@@ -1,6 +1,6 @@
 /**
  * Downloads of canonical dataset files with SHA-256 checks, a cache directory and atomic writes
- * (a `.part` file renamed into place only once its checksum matches). Nothing in dlpipe downloads
+ * (core's withAtomicFile: a hidden temporary file renamed into place only once its checksum matches). Nothing in dlpipe downloads
  * by itself: `pnpm data download fashion-mnist` or `downloadDataset()` are explicit.
  *
  *   const dir = await downloadDataset('fashion-mnist');   // ~/.cache/dlpipe/datasets/fashion-mnist
@@ -8,12 +8,11 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { OptionsError, ProgressBar } from '@dlpipe/core';
+import { ensureDir, OptionsError, ProgressBar, withAtomicFile } from '@dlpipe/core';
 import { DownloadError } from '../errors.js';
 
 export interface RemoteFile {
@@ -127,22 +126,21 @@ export async function downloadFile(
 ): Promise<{ path: string; downloaded: boolean }> {
   if (existsSync(dest) && (await sha256File(dest)) === file.sha256) return { path: dest, downloaded: false };
   const url = o.baseUrl ? `${o.baseUrl.replace(/\/$/, '')}/${file.name}` : file.url;
-  const part = `${dest}.part-${process.pid}`;
   const attempts = o.attempts ?? 3;
   for (let a = 1; ; a++) {
     try {
-      const sha = await fetchOnce(url, part, o);
-      if (sha !== file.sha256) {
-        throw new DownloadError(
-          url,
-          `SHA-256 is ${sha} but ${file.name} must have ${file.sha256}; the partial file was removed. ` +
-            'The server sent another file (a captive portal, a changed mirror?): try another baseUrl',
-        );
-      }
-      await rename(part, dest);
+      await withAtomicFile(dest, async (part) => {
+        const sha = await fetchOnce(url, part, o);
+        if (sha !== file.sha256) {
+          throw new DownloadError(
+            url,
+            `SHA-256 is ${sha} but ${file.name} must have ${file.sha256}; the partial file was removed. ` +
+              'The server sent another file (a captive portal, a changed mirror?): try another baseUrl',
+          );
+        }
+      });
       return { path: dest, downloaded: true };
     } catch (err) {
-      await rm(part, { force: true });
       const retry =
         err instanceof DownloadError && /cannot connect|HTTP 5\d\d|broke|closed early/.test(err.message);
       if (!retry || a >= attempts) throw err;
@@ -159,7 +157,7 @@ export async function downloadDataset(
   if (!files)
     throw new OptionsError(`unknown dataset '${name}'; known: ${Object.keys(DATASET_FILES).join(', ')}`);
   const dir = join(o.cacheDir ?? defaultCacheDir(), 'datasets', name);
-  await mkdir(dir, { recursive: true });
+  ensureDir(dir, 'dataset folder');
   for (const f of files) await downloadFile(f, join(dir, f.name), o);
   return dir;
 }

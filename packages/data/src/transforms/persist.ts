@@ -4,7 +4,8 @@
  *   await saveTransform('runs/prep/scaler.json', scaler);
  *   const scaler = await loadTransform<StandardScaler>('runs/prep/scaler.json');
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@dlpipe/core';
 import { TransformError } from '../errors.js';
 import { Bucketizer, KBinsDiscretizer } from '../features/bucketize.js';
 import { DateParts } from '../features/date-parts.js';
@@ -77,11 +78,9 @@ function restoreFrom<T>(registry: Record<string, Restorer<T>>, state: TransformS
   return make(state.config as never, state.state as never);
 }
 
-/** Writes a fitted transform as JSON (atomically). */
+/** Writes a fitted transform as JSON (atomically: core's writeFileAtomic). */
 export async function saveTransform(path: string, t: Saveable): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, `${JSON.stringify(t.toJSON(), null, 1)}\n`);
-  await rename(tmp, path);
+  await writeFileAtomic(path, `${JSON.stringify(t.toJSON(), null, 1)}\n`);
 }
 
 /** Reads a transform saved by `saveTransform`. */
