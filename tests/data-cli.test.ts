@@ -1,7 +1,8 @@
 /** `pnpm data …` end to end: the real bin, exit codes, outputs and error messages. */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -12,12 +13,62 @@ const root = new URL('..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'dlpipe-data-cli-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
+const bin = join(root, 'apps/data/bin/dlpipe-data.mjs');
+
 function data(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(root, 'apps/data/bin/dlpipe-data.mjs'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr, ms: performance.now() - t0 };
+}
+
+/** A folder of its own under tmp, holding the given files. */
+function folder(name: string, files: Record<string, string | Buffer> = {}): string {
+  const dir = join(tmp, name);
+  mkdirSync(dir);
+  for (const [f, content] of Object.entries(files)) writeFileSync(join(dir, f), content);
+  return dir;
+}
+
+/** One line on stderr: `dlpipe-data <cmd>: <message> (pnpm data <cmd> --help)`. */
+function oneLine(err: string, cmd: string): string {
+  const lines = err.split('\n').filter(Boolean);
+  assert.equal(lines.length, 1, `one line expected, got:\n${err}`);
+  assert.match(lines[0]!, new RegExp(`^dlpipe-data ${cmd}: .* \\(pnpm data ${cmd} --help\\)$`));
+  return lines[0]!;
+}
+
+/** A ~20 MB CSV of 520,000 rows (ints, floats, strings, dates). */
+function bigCsv(): string {
+  const parts = ['id,x,y,name,when\n'];
+  for (let i = 0; i < 520_000; i++) {
+    parts.push(
+      `${i},${((i * 7919) % 100_000) / 100},${i % 97},name_${i % 1000},2024-01-${String((i % 28) + 1).padStart(2, '0')}\n`,
+    );
+  }
+  return parts.join('');
+}
+
+/** Runs `data convert` in the background; resolves the exit once `kill(child)` was done at the moment it picks. */
+async function interrupted(
+  args: string[],
+  dir: string,
+  kill: (child: ReturnType<typeof spawn>) => void,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; tempsSeen: string[] }> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: 'ignore' });
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  let tempsSeen: string[] = [];
+  let done = false;
+  void exited.then(() => {
+    done = true;
   });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+  // wait for the output's temporary file to appear (the work is under way), then kill
+  while (!done && tempsSeen.length === 0) {
+    await new Promise((r) => setTimeout(r, 20));
+    tempsSeen = readdirSync(dir).filter((f) => f.includes('.tmp-'));
+  }
+  if (!done) kill(child);
+  const [code, signal] = await exited;
+  return { code, signal, tempsSeen };
 }
 
 describe('pnpm data', () => {
@@ -82,5 +133,125 @@ describe('pnpm data', () => {
       data('head', '--help').out,
       /^usage: pnpm data head <file> \[options\][\s\S]*--on-bad-row error\|skip/,
     );
+  });
+});
+
+describe('pnpm data on bad input', () => {
+  it('a truncated .csv.gz converted to .csv.gz exits 2 with one line naming it; no output, no temporary file', () => {
+    const rows = Array.from({ length: 20000 }, (_, i) => `${i},${i}\n`).join('');
+    const gz = gzipSync(`a,b\n${rows}`);
+    const dir = folder('truncated', { 't.csv.gz': gz.subarray(0, gz.length >> 1) });
+    for (const out of ['o.csv.gz', 'o.feather']) {
+      const r = data('convert', join(dir, 't.csv.gz'), join(dir, out), '-q');
+      assert.equal(r.code, 2, r.err);
+      assert.match(oneLine(r.err, 'convert'), /t\.csv\.gz: truncated or corrupt gzip data/);
+      assert.deepEqual(readdirSync(dir), ['t.csv.gz'], `${out}: nothing written`);
+    }
+  });
+
+  it('invalid UTF-8 exits 2 naming file, line and byte; --invalid-utf8 replace and --encoding latin1 read it', async () => {
+    const dir = folder('utf8', { 'b.csv': Buffer.from('a,b\n1,\xff\xfe\n', 'latin1') });
+    const b = join(dir, 'b.csv');
+    const r = data('convert', b, join(dir, 'b.feather'));
+    assert.equal(r.code, 2, r.err);
+    assert.match(oneLine(r.err, 'convert'), /b\.csv, line 2: invalid UTF-8 at byte 6 \(0xff 0xfe/);
+    assert.deepEqual(readdirSync(dir), ['b.csv']);
+    assert.equal(data('convert', b, join(dir, 'r.feather'), '--invalid-utf8', 'replace', '-q').code, 0);
+    assert.deepEqual((await readFeather(join(dir, 'r.feather'))).toRows(), [{ a: 1, b: '\ufffd\ufffd' }]);
+    const l = data('head', b, '--encoding', 'latin1', '--json');
+    assert.equal(l.code, 0, l.err);
+    assert.deepEqual(JSON.parse(l.out).head, [{ a: 1, b: 'ÿþ' }]);
+  });
+
+  it('paths are checked before any work: one line naming the path, exit 2', () => {
+    const dir = folder('paths', { 'x.csv': 'a\n1\n' });
+    const x = join(dir, 'x.csv');
+    const cases: [string[], string, RegExp][] = [
+      [['convert', x, `${dir}/`], 'convert', /paths\/: is a folder; expected a file name/],
+      [['convert', x, join(dir, 'no', 'o.csv')], 'convert', /o\.csv: its folder .*no does not exist/],
+      [['convert', join(dir, 'nope.csv'), join(dir, 'o.csv')], 'convert', /nope\.csv: no such file/],
+      [['head', join(dir, 'nope.feather')], 'head', /nope\.feather: no such file/],
+      [['split', x, '--out-dir', join(x, 'sub')], 'split', /x\.csv is a file, not a folder/],
+    ];
+    for (const [args, cmd, re] of cases) {
+      const r = data(...args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.match(oneLine(r.err, cmd), re);
+      assert.doesNotMatch(r.err, /EISDIR|ENOENT|rename/);
+    }
+    assert.deepEqual(readdirSync(dir), ['x.csv']);
+  });
+
+  it('a million-column header and NaN/Infinity/negative numeric flags: one clear exit-2 line each, fast', () => {
+    const header = Array.from({ length: 1_000_000 }, (_, i) => `c${i}`).join(',');
+    const dir = folder('wide', { 'wide.csv': `${header}\n${header}\n` });
+    const w = data('convert', join(dir, 'wide.csv'), join(dir, 'w.feather'));
+    assert.equal(w.code, 2, w.err);
+    assert.match(
+      oneLine(w.err, 'convert'),
+      /line 1: the first row has at least 100001 fields.*--max-columns N/,
+    );
+    assert.ok(w.ms < 8000, `answered in ${w.ms} ms`);
+    const iris = join(root, 'data/label/iris.csv');
+    const o = join(dir, 'o.csv');
+    // every numeric flag of every command: apps/data/src/commands/numeric-flags.test.ts (in-process)
+    const cases: [string[], RegExp][] = [
+      [['head', iris, '-n', 'NaN'], /--n 'NaN': expected a number/],
+      [['convert', iris, o, '--chunk-rows', '1e12'], /--chunk-rows '1e12': Too big/],
+      [['split', iris, '--out-dir', dir, '--test', 'Infinity'], /--test 'Infinity'/],
+    ];
+    for (const [args, re] of cases) {
+      const r = data(...args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.match(oneLine(r.err, args[0]!), re);
+    }
+    assert.deepEqual(readdirSync(dir), ['wide.csv']);
+  });
+
+  it('SIGTERM during convert exits 143 and leaves no temporary file', async () => {
+    const dir = folder('sigterm', { 'in.csv': bigCsv() });
+    const r = await interrupted(['convert', join(dir, 'in.csv'), join(dir, 'out.csv.gz'), '-q'], dir, (c) =>
+      c.kill('SIGTERM'),
+    );
+    if (r.tempsSeen.length > 0) assert.equal(r.code, 143);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f !== 'out.csv.gz'),
+      ['in.csv'],
+    );
+  });
+
+  it('kill -9 at a random point of convert, then a rerun: the same bytes as an uninterrupted run, no temporary file', async () => {
+    const csv = bigCsv();
+    const whole = folder('whole', { 'in.csv': csv });
+    const args = (dir: string) => [
+      'convert',
+      join(dir, 'in.csv'),
+      join(dir, 'out.feather'),
+      '-q',
+      '--infer-rows',
+      '1000',
+    ];
+    const dir = folder('killed', { 'in.csv': csv });
+    const baseline = spawn(process.execPath, [bin, ...args(whole)], { cwd: root, stdio: 'ignore' });
+    const baselineExit = once(baseline, 'exit');
+    const r = await interrupted(args(dir), dir, (c) => {
+      setTimeout(() => c.kill('SIGKILL'), Math.random() * 1000);
+    });
+    assert.deepEqual(await baselineExit, [0, null], 'the uninterrupted run');
+    const visible = readdirSync(dir).filter((f) => !f.startsWith('.'));
+    assert.ok(
+      visible.every((f) => f === 'in.csv' || f === 'out.feather'),
+      `visible: ${visible}`,
+    );
+    if (r.signal === 'SIGKILL') assert.deepEqual(visible, ['in.csv'], 'killed mid-write: no output yet');
+    const again = data(...args(dir));
+    assert.equal(again.code, 0, again.err);
+    assert.deepEqual(
+      readdirSync(dir).sort(),
+      ['in.csv', 'out.feather'],
+      'the stale temporary file was removed',
+    );
+    assert.ok(readFileSync(join(dir, 'out.feather')).equals(readFileSync(join(whole, 'out.feather'))));
+    assert.equal((await readFeather(join(dir, 'out.feather'))).nRows, 520_000);
   });
 });

@@ -1,13 +1,22 @@
 /**
  * The flags every `dlpipe-data` command that reads a table takes (--delimiter, --dtype,
- * --on-bad-row), declared once, and the read options they make: skipped bad rows are reported on
- * stderr (the first 20, then only counted).
+ * --on-bad-row, --encoding, --invalid-utf8, --max-columns), declared once, and the read options
+ * they make: skipped bad rows are reported on stderr (the first 20, then only counted).
  *
  *   flags: { ...readFlags, n: … }
  *   const skipped = skipReporter();
  *   const t = await readTable(file, readOptions(values, skipped));
  */
-import { DTYPES, type DType, type ReadCsvOptions } from '@dlpipe/data';
+import {
+  CSV_ENCODINGS,
+  type CsvEncoding,
+  DEFAULT_MAX_COLUMNS,
+  DTYPES,
+  type DType,
+  INVALID_UTF8,
+  type InvalidUtf8,
+  type ReadCsvOptions,
+} from '@dlpipe/data';
 import { z } from 'zod';
 
 /** '\t' and 'tab' mean a tab. */
@@ -50,6 +59,18 @@ export const readFlags = {
     .enum(['error', 'skip'])
     .default('error')
     .describe('a malformed row: stop with its file and line, or skip it and say so'),
+  encoding: z
+    .enum(CSV_ENCODINGS)
+    .default('utf8')
+    .describe("a CSV's text encoding: utf8, or latin1 (ISO-8859-1: every byte is a character)"),
+  invalidUtf8: z
+    .enum(INVALID_UTF8)
+    .default('error')
+    .describe('an invalid UTF-8 byte: stop with its file, line and byte offset, or read it as U+FFFD'),
+  maxColumns: z.coerce.number().int().positive().default(DEFAULT_MAX_COLUMNS).meta({
+    placeholder: 'N',
+    description: 'the widest header accepted (a guard against a wrong delimiter)',
+  }),
 };
 
 /** The output delimiter flag of commands that write CSV. */
@@ -80,8 +101,23 @@ export function skipReporter(): SkipReporter {
 
 /** The read options of the parsed `readFlags`. */
 export function readOptions(
-  o: { delimiter: string | undefined; dtype: Record<string, DType>; onBadRow: 'error' | 'skip' },
+  o: {
+    delimiter: string | undefined;
+    dtype: Record<string, DType>;
+    onBadRow: 'error' | 'skip';
+    encoding: CsvEncoding;
+    invalidUtf8: InvalidUtf8;
+    maxColumns: number;
+  },
   skipped: SkipReporter,
 ): ReadCsvOptions {
-  return { delimiter: o.delimiter, dtypes: o.dtype, onBadRow: o.onBadRow, onSkip: (e) => skipped.onSkip(e) };
+  return {
+    delimiter: o.delimiter,
+    dtypes: o.dtype,
+    onBadRow: o.onBadRow,
+    onSkip: (e) => skipped.onSkip(e),
+    encoding: o.encoding,
+    invalidUtf8: o.invalidUtf8,
+    maxColumns: o.maxColumns,
+  };
 }

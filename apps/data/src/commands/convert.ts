@@ -22,10 +22,23 @@ Types: int, float, bool, string, date. --infer-rows all (default) reads the file
     ...readFlags,
     outDelimiter: outDelimiterFlag,
     inferRows: z
-      .union([z.literal('all'), z.coerce.number().int().positive()])
+      .string()
       .default('all')
+      .transform((s, ctx): number | 'all' => {
+        if (s === 'all') return 'all';
+        const n = Number(s);
+        if (/^\d+$/.test(s.trim()) && Number.isSafeInteger(n) && n > 0) return n;
+        ctx.issues.push({ code: 'custom', input: s, message: "expected a positive integer or 'all'" });
+        return z.NEVER;
+      })
       .meta({ placeholder: 'N|all', description: 'rows the dtypes are inferred from (all: a first pass)' }),
-    chunkRows: z.coerce.number().int().positive().default(16384).describe('rows per chunk written'),
+    chunkRows: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(1 << 24)
+      .default(16384)
+      .describe('rows per chunk written (fewer for wide tables: a chunk holds ~4M cells at most)'),
     member: z.string().optional().meta({ placeholder: 'NAME', description: 'the member of a .zip to read' }),
     quiet: z.boolean().default(false).meta({ short: 'q', description: 'no progress bar' }),
   },

@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { CsvError } from '../errors.js';
-import { inferCsvDTypes, readCsv, readCsvChunks } from './csv-read.js';
+import { CELLS_PER_CHUNK, inferCsvDTypes, readCsv, readCsvChunks } from './csv-read.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dlpipe-csv-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -97,6 +98,63 @@ describe('readCsv', () => {
     const t = await readCsv(file('header.csv', 'a,b\n'));
     assert.deepEqual(t.columnNames, ['a', 'b']);
     assert.equal(t.nRows, 0);
+  });
+});
+
+describe('bad bytes and absurd widths', () => {
+  it('invalid UTF-8 is a CsvError naming file, line and byte offset (also inside gzip, also past a chunk)', async () => {
+    const p = file('bad-utf8.csv', Buffer.from('a,b\n1,\xff\xfe\n', 'latin1'));
+    await assert.rejects(readCsv(p), (e: Error) => {
+      assert.ok(e instanceof CsvError, String(e));
+      assert.match(e.message, /bad-utf8\.csv, line 2: invalid UTF-8 at byte 6 \(0xff 0xfe 0x0a\)/);
+      assert.match(e.message, /--encoding latin1.*--invalid-utf8 replace/);
+      return true;
+    });
+    const far = Buffer.concat([
+      Buffer.from(`a,b\n${'1,é\n'.repeat(400_000)}`),
+      Buffer.from('2,\xe9t\xe9\n', 'latin1'),
+    ]);
+    const gz = file('bad-utf8.csv.gz', gzipSync(far));
+    await assert.rejects(
+      readCsv(gz),
+      /bad-utf8\.csv\.gz, line 400002: invalid UTF-8 at byte 2000006 \(0xe9 0x74/,
+    );
+  });
+
+  it("invalidUtf8 'replace' reads U+FFFD; encoding 'latin1' reads every byte as a character", async () => {
+    const p = file('latin1.csv', Buffer.from('a,b\n1,caf\xe9\n', 'latin1'));
+    assert.deepEqual((await readCsv(p, { invalidUtf8: 'replace' })).toRows(), [{ a: 1, b: 'caf\ufffd' }]);
+    assert.deepEqual((await readCsv(p, { encoding: 'latin1' })).toRows(), [{ a: 1, b: 'café' }]);
+    const utf16 = file(
+      'utf16.csv',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,b\n', 'utf16le')]),
+    );
+    await assert.rejects(readCsv(utf16), /byte 0 .*UTF-16 byte-order mark/);
+  });
+
+  it('a header of a million columns is refused within a second or two, naming the limit and the flag', async () => {
+    const p = file('wide.csv', `${Array.from({ length: 1_000_000 }, (_, i) => `c${i}`).join(',')}\n1\n`);
+    const t0 = performance.now();
+    await assert.rejects(
+      readCsv(p),
+      /wide\.csv, line 1: the first row has at least 100001 fields, more than the limit of 100000 columns.*--max-columns/,
+    );
+    assert.ok(performance.now() - t0 < 3000, `took ${performance.now() - t0} ms`);
+    const q = file('wide-ok.csv', 'a,b,c\n1,2,3\n');
+    await assert.rejects(readCsv(q, { maxColumns: 2 }), /at least 3 fields, more than the limit of 2/);
+  });
+
+  it('a wide table is streamed in chunks of at most CELLS_PER_CHUNK cells', async () => {
+    const n = 5000;
+    const row = Array.from({ length: n }, (_, i) => i).join(',');
+    const p = file(
+      'wide-rows.csv',
+      `${Array.from({ length: n }, (_, i) => `c${i}`).join(',')}\n${`${row}\n`.repeat(2000)}`,
+    );
+    const sizes: number[] = [];
+    for await (const chunk of readCsvChunks(p, { chunkRows: 65536, inferRows: 10 })) sizes.push(chunk.nRows);
+    const most = Math.floor(CELLS_PER_CHUNK / n);
+    assert.deepEqual(sizes, [most, most, 2000 - 2 * most]);
   });
 });
 

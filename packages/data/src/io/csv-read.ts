@@ -26,8 +26,11 @@ export interface ReadCsvOptions extends CsvRecordOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Cells per chunk at most: wide tables get fewer rows per chunk, so a chunk stays ~32 MB. */
+export const CELLS_PER_CHUNK = 1 << 22;
+
 export interface ReadCsvChunksOptions extends ReadCsvOptions {
-  /** Rows per yielded table. Default 65,536. */
+  /** Rows per yielded table (fewer for wide tables: at most CELLS_PER_CHUNK cells). Default 65,536. */
   chunkRows?: number;
   /**
    * Rows that dtypes are inferred from: a number (buffered, then fixed), or 'all' for a first pass
@@ -125,7 +128,8 @@ export async function* readCsvChunks(
   path: string,
   options: ReadCsvChunksOptions = {},
 ): AsyncGenerator<Table> {
-  const chunkRows = options.chunkRows ?? 65536;
+  const askedRows = options.chunkRows ?? 65536;
+  let chunkRows = askedRows;
   const inferRows = options.inferRows ?? 'all';
   const isNa = naTest(options);
   let dtypes =
@@ -159,6 +163,7 @@ export async function* readCsvChunks(
     idx = columnIndex(path, h.names, options.usecols);
     names = idx.map((i) => h.names[i]!);
     checkDtypeNames(path, names, options.dtypes);
+    chunkRows = Math.max(1, Math.min(askedRows, Math.floor(CELLS_PER_CHUNK / Math.max(1, names.length))));
   })) {
     let { rows, lines } = batch;
     if (!builder) {

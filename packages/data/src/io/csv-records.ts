@@ -1,16 +1,35 @@
 /**
- * The raw layer of the CSV reader: decompressed bytes → csv-parse → header + batches of text
- * records with their line numbers. Handles BOM, quoted fields with embedded newlines, any
- * delimiter, and bad rows (an error naming file and line, or skipped and reported).
+ * The raw layer of the CSV reader: decompressed bytes → UTF-8 check → csv-parse → header + batches
+ * of text records with their line numbers. Handles BOM, quoted fields with embedded newlines, any
+ * delimiter, bad rows (an error naming file and line, or skipped and reported), invalid UTF-8 (an
+ * error naming file, line and byte, or U+FFFD, or the file read as Latin-1) and absurdly wide
+ * headers (an error, not gigabytes of buffers).
  *
  *   for await (const batch of csvRecords('x.csv.gz', { delimiter: ';' }, (h) => …)) batch.rows
  */
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
+import { OptionsError } from '@dlpipe/core';
 import { type CsvError as ParseError, parse } from 'csv-parse';
 import { CsvError, DataFormatError } from '../errors.js';
 import { type OpenedFile, openDecompressed } from './compression.js';
+import { asciiByte, firstRecordWidth } from './first-record-width.js';
+import { utf8Check } from './utf8-check.js';
 
 export type OnBadRow = 'error' | 'skip';
+
+/** How a CSV's bytes are text: UTF-8 (with or without BOM), or Latin-1 (ISO-8859-1: a byte is a character). */
+export const CSV_ENCODINGS = ['utf8', 'latin1'] as const;
+export type CsvEncoding = (typeof CSV_ENCODINGS)[number];
+
+/** What an invalid UTF-8 byte does: stop with its file, line and byte offset, or become U+FFFD. */
+export const INVALID_UTF8 = ['error', 'replace'] as const;
+export type InvalidUtf8 = (typeof INVALID_UTF8)[number];
+
+/** The default `maxColumns`: wider headers are almost always a wrong delimiter or a file without line breaks. */
+export const DEFAULT_MAX_COLUMNS = 100_000;
+
+/** Text cells per batch at most (rows per batch shrink for wide tables, so memory stays bounded). */
+export const CELLS_PER_BATCH = 1 << 20;
 
 export interface CsvRecordOptions {
   /** Field delimiter. Default ','. */
@@ -31,8 +50,14 @@ export interface CsvRecordOptions {
   onSkip?: (err: CsvError) => void;
   /** Zip member to read. */
   member?: string;
-  /** Records per batch. Default 8192. */
+  /** Records per batch (fewer for wide tables: at most CELLS_PER_BATCH cells). Default 8192. */
   batchRows?: number;
+  /** The bytes' text encoding: 'utf8' (default) or 'latin1'. */
+  encoding?: CsvEncoding;
+  /** Invalid UTF-8 (encoding 'utf8'): a CsvError naming file, line and byte ('error', default), or U+FFFD ('replace'). */
+  invalidUtf8?: InvalidUtf8;
+  /** Most columns a header may have. Default 100,000 (DEFAULT_MAX_COLUMNS). */
+  maxColumns?: number;
 }
 
 export interface RecordBatch {
@@ -131,6 +156,89 @@ async function* readBatches(stream: Readable, size: number): AsyncGenerator<stri
   if (buf.length) yield buf;
 }
 
+/** Refuses option values csv-parse would misread (the CLI's flags are checked by their own schema). */
+function checkOptions(o: CsvRecordOptions): void {
+  if (o.encoding !== undefined && !CSV_ENCODINGS.includes(o.encoding)) {
+    throw new OptionsError(`encoding must be one of ${CSV_ENCODINGS.join(', ')}, got '${o.encoding}'`);
+  }
+  if (o.invalidUtf8 !== undefined && !INVALID_UTF8.includes(o.invalidUtf8)) {
+    throw new OptionsError(`invalidUtf8 must be one of ${INVALID_UTF8.join(', ')}, got '${o.invalidUtf8}'`);
+  }
+  if (o.maxColumns !== undefined && !(Number.isInteger(o.maxColumns) && o.maxColumns > 0)) {
+    throw new OptionsError(`maxColumns must be a positive integer, got ${o.maxColumns}`);
+  }
+}
+
+/** The 1-based line of a byte offset of the decompressed text (read again: only on an error). */
+async function lineAt(path: string, member: string | undefined, offset: number): Promise<number> {
+  const again = await openDecompressed(path, { member });
+  let line = 1;
+  let seen = 0;
+  try {
+    for await (const chunk of again.stream as AsyncIterable<Buffer>) {
+      const end = Math.min(chunk.length, offset - seen);
+      for (let i = chunk.indexOf(10); i >= 0 && i < end; i = chunk.indexOf(10, i + 1)) line++;
+      seen += chunk.length;
+      if (seen >= offset) break;
+    }
+  } finally {
+    again.stream.destroy();
+  }
+  return line;
+}
+
+/** The CsvError of an invalid UTF-8 sequence at `offset`. */
+async function invalidUtf8Error(
+  path: string,
+  member: string | undefined,
+  offset: number,
+  bytes: Uint8Array,
+): Promise<CsvError> {
+  const hex = [...bytes].map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(' ');
+  const utf16 =
+    offset === 0 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+  const fix = utf16
+    ? 'the file starts with a UTF-16 byte-order mark: re-encode it as UTF-8 (iconv -f UTF-16 -t UTF-8)'
+    : "if the file is Latin-1, pass encoding 'latin1' (--encoding latin1); to read bad bytes as U+FFFD, " +
+      "invalidUtf8 'replace' (--invalid-utf8 replace); or re-encode it (iconv -f latin1 -t utf-8)";
+  return new CsvError(
+    path,
+    { line: await lineAt(path, member, offset).catch(() => undefined) },
+    `invalid UTF-8 at byte ${offset} (${hex}); expected UTF-8 text: ${fix}`,
+  );
+}
+
+/** The error of a first record wider than `max` (`atLeast`: counted on the raw bytes, and stopped there). */
+function tooWide(path: string, columns: number, max: number, atLeast = false): CsvError {
+  return new CsvError(
+    path,
+    { line: 1 },
+    `the first row has ${atLeast ? 'at least ' : ''}${columns} fields, more than the limit of ${max} columns ` +
+      '(a wrong delimiter, or a file without line breaks?); if the table really is that wide, raise ' +
+      'maxColumns (--max-columns N)',
+  );
+}
+
+/** The byte-level checks between the file and csv-parse: the first record's width, then UTF-8. */
+function byteChecks(
+  path: string,
+  o: CsvRecordOptions,
+  file: OpenedFile,
+  delimiter: string,
+  maxColumns: number,
+): Transform[] {
+  const stages: Transform[] = [];
+  const d = asciiByte(delimiter);
+  const q = asciiByte(o.quote ?? '"');
+  if (d !== undefined && q !== undefined && !o.names) {
+    stages.push(firstRecordWidth(d, q, maxColumns, (n) => tooWide(path, n, maxColumns, true)));
+  }
+  if ((o.encoding ?? 'utf8') === 'utf8' && o.invalidUtf8 !== 'replace') {
+    stages.push(utf8Check((at, bytes) => invalidUtf8Error(path, file.member ?? o.member, at, bytes)));
+  }
+  return stages;
+}
+
 /**
  * Batches of text records after the header. `onHeader` receives the column names (and the opened
  * file, for progress) before the first batch.
@@ -140,8 +248,11 @@ export async function* csvRecords(
   o: CsvRecordOptions,
   onHeader: (h: CsvHeader) => void,
 ): AsyncGenerator<RecordBatch> {
+  checkOptions(o);
   const file = await openDecompressed(path, { member: o.member });
   const delimiter = o.delimiter ?? ',';
+  const encoding = o.encoding ?? 'utf8';
+  const maxColumns = o.maxColumns ?? DEFAULT_MAX_COLUMNS;
   const skip = o.onBadRow === 'skip';
   const onSkip = o.onSkip ?? defaultSkip;
   const parser = parse({
@@ -152,13 +263,20 @@ export async function* csvRecords(
     relax_column_count: true,
     comment: o.comment,
     skip_records_with_error: skip,
+    encoding,
   });
   parser.on('skip', (err: ParseError & { lines?: number }) => {
     onSkip(new CsvError(path, { line: err.lines }, err.message));
   });
   file.stream.on('error', (err) => parser.destroy(err));
-  file.stream.pipe(parser);
-  const batchRows = o.batchRows ?? 8192;
+  const stages = byteChecks(path, o, file, delimiter, maxColumns);
+  let bytes: Readable = file.stream;
+  for (const stage of stages) {
+    stage.on('error', (err) => parser.destroy(err));
+    bytes = bytes.pipe(stage);
+  }
+  bytes.pipe(parser);
+  let batchRows = o.batchRows ?? 8192;
   let names: string[] | undefined;
   let skipped = 0;
   let batch: RecordBatch = { rows: [], lines: [] };
@@ -177,6 +295,9 @@ export async function* csvRecords(
         }
         if (!names) {
           if (o.header !== false) checkDelimiter(path, fields, delimiter);
+          const width = o.names?.length ?? fields.length;
+          if (width > maxColumns) throw tooWide(path, width, maxColumns);
+          batchRows = Math.max(1, Math.min(batchRows, Math.floor(CELLS_PER_BATCH / width)));
           names = cleanHeader(o.names ?? (o.header === false ? fields.map((_, i) => `column_${i}`) : fields));
           onHeader({ names, file });
           if (o.header !== false) continue;
@@ -205,6 +326,7 @@ export async function* csvRecords(
     throw wrapParseError(path, err);
   } finally {
     file.stream.destroy();
+    for (const stage of stages) stage.destroy();
     parser.destroy();
   }
   if (!names) {
