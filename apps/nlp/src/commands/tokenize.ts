@@ -5,11 +5,13 @@
  *   pnpm nlp tokenize --lang wordpiece --ids "Hello, world!"   # 101 7592 1010 2088 999 102
  */
 import { readFileSync } from 'node:fs';
-import { defineCommand } from '@dlpipe/core';
+import { checkInputFile, DlpipeError, defineCommand } from '@dlpipe/core';
 import {
   bertUncased,
   CHINESE_MODES,
   ChineseTokenizer,
+  checkText,
+  DEFAULT_MAX_LINE_CHARS,
   decodeUtf8,
   ENGLISH_KINDS,
   EnglishTokenizer,
@@ -33,22 +35,83 @@ const flags = {
     .string()
     .optional()
     .meta({ placeholder: 'FILE', description: 'read the text from FILE (default: TEXT or stdin)' }),
+  maxLineChars: z.coerce.number().int().positive().default(DEFAULT_MAX_LINE_CHARS).meta({
+    placeholder: 'N',
+    description: 'the longest line accepted, in characters (a guard against one huge line)',
+  }),
 };
 type Options = z.output<z.ZodObject<typeof flags>>;
 
-/** The tokenizer the options ask for, as one function per line. */
-function lineTokenizer(o: Options): (line: string) => Array<string | number> {
+/** A line too long for the tokenizers, with where it is and how to get past it. */
+class LineTooLongError extends DlpipeError {
+  constructor(source: string, line: number, message: string) {
+    super('LINE_TOO_LONG', `${source}, line ${line}: ${message}`);
+  }
+}
+
+/**
+ * A line cut at whitespace into pieces of at most `max` characters: the tokenizers refuse lines
+ * over DEFAULT_MAX_LINE_CHARS, and no token spans whitespace, so a longer line allowed by
+ * --max-line-chars is tokenized piece by piece. Undefined when a stretch of `max` has no space.
+ */
+export function splitAtSpaces(line: string, max = DEFAULT_MAX_LINE_CHARS): string[] | undefined {
+  const out: string[] = [];
+  let start = 0;
+  while (line.length - start > max) {
+    let cut = start + max - 1;
+    while (cut > start && !/\s/.test(line[cut]!)) cut--;
+    if (cut === start) return undefined;
+    out.push(line.slice(start, cut + 1));
+    start = cut + 1;
+  }
+  out.push(line.slice(start));
+  return out;
+}
+
+/** The tokenizer the options ask for, as one function per line (a line in pieces: see splitAtSpaces). */
+function lineTokenizer(o: Options): (pieces: string[]) => Array<string | number> {
   const norm = { lowercase: o.lowercase, nfkc: o.nfkc, stripAccents: o.stripAccents };
   if (o.lang === 'en') {
     const t = new EnglishTokenizer({ kind: o.kind, stem: o.stem, ...norm });
-    return (l) => t.tokenize(l);
+    return (ps) => ps.flatMap((p) => t.tokenize(p));
   }
   if (o.lang === 'zh') {
     const t = new ChineseTokenizer({ mode: o.mode, ...(o.userDict && { userDict: o.userDict }), ...norm });
-    return (l) => t.tokenize(l);
+    return (ps) => ps.flatMap((p) => t.tokenize(p));
   }
   const t = bertUncased();
-  return (l) => (o.ids ? t.encode(l).ids : t.encode(l).tokens);
+  const pick = (e: { ids: number[]; tokens: string[] }): Array<string | number> => (o.ids ? e.ids : e.tokens);
+  return (ps) => {
+    if (ps.length === 1) return pick(t.encode(ps[0]!));
+    const [cls, sep] = pick(t.encode('')); // [CLS] [SEP] around the pieces' tokens
+    return [cls!, ...ps.flatMap((p) => pick(t.encode(p, undefined, { addSpecialTokens: false }))), sep!];
+  };
+}
+
+/** The text's lines, each in pieces the tokenizers accept; an over-long line is an error naming source and line. */
+function linePieces(text: string, source: string, max: number, keepBlank: boolean): string[][] {
+  const out: string[][] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (!keepBlank && line.trim() === '') return;
+    if (line.length > max) {
+      throw new LineTooLongError(
+        source,
+        i + 1,
+        `${line.length} characters, more than the limit of ${max}: split the text into lines or sentences, ` +
+          `or raise the limit (--max-line-chars ${line.length})`,
+      );
+    }
+    const pieces = splitAtSpaces(line);
+    if (!pieces) {
+      throw new LineTooLongError(
+        source,
+        i + 1,
+        `more than ${DEFAULT_MAX_LINE_CHARS} characters without a space, which no tokenizer takes: split the line`,
+      );
+    }
+    out.push(pieces);
+  });
+  return out;
 }
 
 export const tokenize = defineCommand({
@@ -65,11 +128,14 @@ export const tokenize = defineCommand({
   json: true,
   async run(o) {
     const fromArgs = o.text.length > 0;
+    if (!fromArgs && o.file) checkInputFile(o.file, 'text file (--file)');
+    const source = fromArgs ? 'the text argument' : (o.file ?? 'stdin');
     const text = fromArgs
       ? o.text.join(' ')
-      : decodeUtf8(o.file ? readFileSync(o.file) : readFileSync(0), o.file ?? 'stdin');
+      : decodeUtf8(o.file ? readFileSync(o.file) : readFileSync(0), source);
+    checkText(text, { source, maxLineChars: Number.POSITIVE_INFINITY }); // lone surrogates
+    const lines = linePieces(text, source, o.maxLineChars, fromArgs);
     const tokenizeLine = lineTokenizer(o);
-    const lines = text.split(/\r?\n/).filter((line) => fromArgs || line.trim() !== '');
     const tokens = lines.map(tokenizeLine);
     return { lines: tokens.map((t) => t.join(' ')), data: tokens };
   },
