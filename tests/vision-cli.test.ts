@@ -88,10 +88,12 @@ describe('dlpipe-vision', () => {
     const e = vision('eval', ...common);
     assert.equal(e.status, 0, e.stderr);
     assert.match(e.stdout, /test accuracy 1\.0000/);
-    const p = vision('predict', join(tmp, 'data', 'bright', '3.png'), ...common);
+    const run = ['--runs', runs, '--name', 'bn']; // predict takes the run, not the training-data flags
+    assert.equal(vision('predict', join(tmp, 'data', 'dark'), ...common).status, 2);
+    const p = vision('predict', join(tmp, 'data', 'bright', '3.png'), ...run);
     assert.equal(p.status, 0, p.stderr);
     assert.match(p.stdout, /3\.png: bright 0\.\d+, dark 0\.\d+/);
-    const j = vision('predict', join(tmp, 'data', 'dark'), ...common, '--top-k', '1', '--json');
+    const j = vision('predict', join(tmp, 'data', 'dark'), ...run, '--top-k', '1', '--json');
     assert.equal(j.status, 0, j.stderr);
     const rows: Array<{ path: string; top: Array<{ className: string; score: number }> }> = JSON.parse(
       j.stdout,

@@ -6,7 +6,7 @@
  *
  *   pnpm nlp classify train --model textcnn --epochs 5 && pnpm nlp classify predict --model textcnn "so bad"
  */
-import { defineCommand } from '@dlpipe/core';
+import { defineCommand, ensureDir } from '@dlpipe/core';
 import { CLASSIFIERS, predictSentiment, type SentimentScores, trainSentiment } from '@dlpipe/nlp';
 import { initBackend } from '@dlpipe/tensor';
 import { z } from 'zod';
@@ -67,6 +67,7 @@ vocab.json; predict prints the label and its probability per text.`,
   async run(o) {
     await initBackend();
     const runDir = o.out ?? `runs/classify-${o.model}`;
+    if (o.action === 'train') ensureDir(runDir, 'run folder');
     if (o.action === 'predict') {
       const rows = await predictSentiment(runDir, o.texts);
       return {

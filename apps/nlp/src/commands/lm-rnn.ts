@@ -46,15 +46,10 @@ export const rnnFlags = {
     placeholder: 'T',
     description: "RNN: sampling temperature (0: greedy, d2l's predict_ch8, which loops on small models)",
   }),
-  topK: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .default(0)
-    .meta({
-      placeholder: 'K',
-      description: 'RNN: sample among the K likeliest characters (0: all; 1: greedy)',
-    }),
+  topK: z.coerce.number().int().min(0).default(0).meta({
+    placeholder: 'K',
+    description: 'RNN: sample among the K likeliest characters (0: all; 1: greedy)',
+  }),
   deterministic: z.boolean().default(false).meta({
     description:
       'RNN train: one native thread, so that two runs with the same --seed give bit-identical losses',

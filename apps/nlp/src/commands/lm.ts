@@ -5,9 +5,9 @@
  *
  *   pnpm nlp lm train --model ngram --n 3 && pnpm nlp lm generate --prefix "call me"
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineCommand, Rng } from '@dlpipe/core';
+import { defineCommand, ensureDir, Rng } from '@dlpipe/core';
 import { NgramLM } from '@dlpipe/nlp';
 import { initBackend } from '@dlpipe/tensor';
 import { z } from 'zod';
@@ -65,7 +65,7 @@ function ngram(o: NgramValues): LmOutput {
     testPerplexity: lm.perplexity(test),
   };
   const file = join(o.out, 'metrics.json');
-  mkdirSync(o.out, { recursive: true });
+  ensureDir(o.out, 'run folder');
   writeFileSync(file, JSON.stringify(metrics, null, 2));
   return {
     lines: [
@@ -93,6 +93,7 @@ predict_ch8). Flags marked n-gram or RNN apply to those models only.`,
   json: true,
   async run(o) {
     const out = o.out ?? `runs/lm-${o.model}`;
+    if (o.action === 'train') ensureDir(out, 'run folder');
     if (o.model === 'ngram') return ngram({ ...o, out, prefix: o.prefix ?? '' });
     await initBackend({ deterministic: o.deterministic });
     const r = { ...o, model: o.model, out, prefix: o.prefix ?? 'call me' };

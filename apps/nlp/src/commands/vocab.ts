@@ -4,9 +4,9 @@
  *
  *   pnpm nlp vocab build --corpus moby-dick --min-freq 2
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineCommand } from '@dlpipe/core';
+import { defineCommand, ensureDir } from '@dlpipe/core';
 import { Vocab, writeZipfPlot } from '@dlpipe/nlp';
 import { z } from 'zod';
 import { CORPORA, corpusTokens } from '../corpus-tokens.js';
@@ -25,9 +25,9 @@ export const vocab = defineCommand({
   examples: ['pnpm nlp vocab build --corpus moby-dick --min-freq 2'],
   json: true,
   async run(o) {
+    ensureDir(o.out, 'output folder');
     const tokens = corpusTokens(o.corpus, o.level);
     const v = Vocab.build(tokens, { minFreq: o.minFreq, reserved: ['<pad>', '<bos>', '<eos>'] });
-    mkdirSync(o.out, { recursive: true });
     v.save(join(o.out, 'vocab.json'));
     const stats = { corpus: o.corpus, level: o.level, tokens: tokens.length, ...v.stats() };
     writeFileSync(join(o.out, 'stats.json'), JSON.stringify(stats, null, 2));

@@ -7,7 +7,7 @@
  *   pnpm vision finetune --compare --dataset fashion-mnist --per-class 100 --resize 96
  */
 import { join } from 'node:path';
-import { defineCommand, setSeed } from '@dlpipe/core';
+import { defineCommand, ensureDir, setSeed } from '@dlpipe/core';
 import { initBackend, saveModel, tf } from '@dlpipe/tensor';
 import {
   checkInputSize,
@@ -70,6 +70,7 @@ async function plain(o: FinetuneArgs): Promise<Result> {
   checkInputSize(size);
   const d = await loadClassificationData(dataOptions(o, { size: [size, size], channels: 3 }));
   const dir = runDir(o, 'finetune');
+  ensureDir(dir, 'run folder');
   setSeed(o.seed); // the new head's initial weights
   const net = replaceHead(await loadNsfwjsMobileNetV2({ inputSize: size }), {
     numClasses: d.classNames.length,
@@ -126,6 +127,7 @@ async function compare(o: FinetuneArgs): Promise<Result> {
   checkInputSize(size);
   const d = await compareData(o, size);
   const dir = runDir(o, 'finetune-compare');
+  ensureDir(dir, 'run folder');
   const r = await compareFinetune({
     train: d.train,
     test: d.test,

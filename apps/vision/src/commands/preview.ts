@@ -1,12 +1,5 @@
-/**
- * `pnpm vision preview`: a PNG grid of augmented samples (random resized crop and horizontal
- * flip, seeded), to check what the training augmentation does.
- *
- *   pnpm vision preview --data photos/ --resize 96 --count 16 --name aug
- */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineCommand, Rng } from '@dlpipe/core';
+import { defineCommand, ensureDir, Rng } from '@dlpipe/core';
 import { initBackend, tf } from '@dlpipe/tensor';
 import { augmentBatch, defaultAugmentation, loadClassificationData, writeImageGrid } from '@dlpipe/vision';
 import { z } from 'zod';
@@ -27,11 +20,11 @@ augmentation (at --resize, default 96).`,
     await initBackend();
     const size: [number, number] = [o.resize ?? 96, o.resize ?? 96];
     const d = await loadClassificationData({ ...dataOptions(o, { size, channels: 3 }), augment: false });
+    const dir = runDir(o, 'preview');
+    ensureDir(dir, 'run folder');
     const n = Math.min(o.count, d.test.x.shape[0]);
     const x = tf.slice(d.test.x, 0, n);
     const aug = augmentBatch(x, defaultAugmentation(size), new Rng(o.seed));
-    const dir = runDir(o, 'preview');
-    mkdirSync(dir, { recursive: true });
     const file = await writeImageGrid(aug, join(dir, 'preview.png'), { columns: Math.ceil(Math.sqrt(n)) });
     tf.dispose([x, aug, d.test.x, d.test.y]);
     return { lines: [file], data: { file, images: n } };

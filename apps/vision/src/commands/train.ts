@@ -5,7 +5,7 @@
  *
  *   pnpm vision train --model resnet18 --dataset fashion-mnist --epochs 10 --resize 96 --batch 128 --lr 0.01
  */
-import { defineCommand } from '@dlpipe/core';
+import { defineCommand, ensureDir } from '@dlpipe/core';
 import { initBackend } from '@dlpipe/tensor';
 import { loadClassificationData, trainClassifier, zooEntry } from '@dlpipe/vision';
 import { z } from 'zod';
@@ -69,6 +69,7 @@ crops and flips.`,
         channels: entry.defaultInput[2] === 3 ? 3 : 1,
       }),
     );
+    ensureDir(runDir(o, o.model), 'run folder'); // an unwritable --runs fails now, not after training
     const defaults = entry.train;
     const epochs = o.epochs ?? defaults.epochs;
     const optimizer = optimizerOf(o.optimizer ?? defaults.optimizer, o.lr ?? defaults.lr);

@@ -142,5 +142,10 @@ export async function loadClassificationData(
   const r = classificationDataOptionsSchema.safeParse(options);
   if (!r.success) throw new OptionsError(zodMessage('classification data options', r.error));
   const o = r.data;
+  if (o.testData && !o.data) {
+    throw new OptionsError(
+      `--test-data ${o.testData} holds out images for --data; with --dataset the set's own test split is used`,
+    );
+  }
   return o.data ? folderData(o.data, o) : mnistData(o);
 }
