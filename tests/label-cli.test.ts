@@ -192,7 +192,7 @@ describe('pnpm label', async () => {
       assert.equal(r.code, 2, r.err);
       assert.match(
         r.err,
-        /^dlpipe-label \w+: \/proc\/x\/labels\.sqlite: (no such file \(the label store\)|cannot create \/proc\/x \(\w+\) \(the label store's folder\)) \(pnpm label \w+ --help\)\n$/,
+        /^dlpipe-label \w+: \/proc\/x\/labels\.sqlite: (no such file|its folder \/proc\/x does not exist; create it first) \(the label store\) \(pnpm label \w+ --help\)\n$/,
       );
     }
   });

@@ -6,7 +6,9 @@
  *   flags: { storage: storageFlag, jobs: jobsFlag }
  *   const run = await findRun(openStore(storage), '3');
  */
-import { InterruptedError } from '@dlpipe/core';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { checkInputDir, InterruptedError, PathError } from '@dlpipe/core';
 import { openSqliteStore, type RunInfo, type SqliteStore, StorageError, storePath } from '@dlpipe/scrape';
 import { z } from 'zod';
 
@@ -16,15 +18,38 @@ export const storageFlag = z
   .default(process.env.DLPIPE_SCRAPE_STORAGE ?? 'runs/scrape')
   .meta({ placeholder: 'DIR', description: 'the runs, queues and datasets ($DLPIPE_SCRAPE_STORAGE)' });
 
+const DEFAULT_JOBS = process.env.DLPIPE_SCRAPE_JOBS ?? 'jobs';
+
 /** --jobs DIR: the job files (default $DLPIPE_SCRAPE_JOBS or jobs). */
 export const jobsFlag = z
   .string()
-  .default(process.env.DLPIPE_SCRAPE_JOBS ?? 'jobs')
+  .default(DEFAULT_JOBS)
   .meta({ placeholder: 'DIR', description: 'the job files ($DLPIPE_SCRAPE_JOBS)' });
 
 /** Opens the store of a storage directory. */
 export function openStore(storage: string): SqliteStore {
   return openSqliteStore(storePath(storage));
+}
+
+/**
+ * Checks --storage before any work, creating nothing: a folder, or a path whose nearest existing
+ * part is a folder (so it can be made). A file there is a PathError naming it.
+ */
+export function checkStorage(storage: string): void {
+  for (let p = resolve(storage); ; p = dirname(p)) {
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (st?.isDirectory()) return;
+    if (st) {
+      const where = p === resolve(storage) ? 'it' : p;
+      throw new PathError(storage, `${where} is a file; expected a folder (the --storage folder)`);
+    }
+    if (p === dirname(p)) return;
+  }
+}
+
+/** Checks --jobs before any work: a folder; only the default may be missing (a job given as a file needs none). */
+export function checkJobs(jobs: string): void {
+  if (jobs !== DEFAULT_JOBS || existsSync(jobs)) checkInputDir(jobs, '--jobs folder');
 }
 
 /** A run by id (`12`) or by job name (its newest run). */

@@ -4,16 +4,20 @@
  *
  *   pnpm label import --store labels.sqlite --labels reviewed.csv --id-col id --label-col label
  */
-import { checkInputFile, defineCommand } from '@dlpipe/core';
+import { existsSync } from 'node:fs';
+import { checkInputFile, checkOutputFile, defineCommand } from '@dlpipe/core';
 import { importLabelsCsv } from '@dlpipe/label';
 import { z } from 'zod';
-import { storeFlag, withLabelStore } from '../store-flags.js';
+import { withLabelStore } from '../store-flags.js';
 
 export const importCmd = defineCommand({
   summary: 'import human labels from a CSV (they override pseudo-labels)',
   description: 'Rows with an empty label are left alone. Imported labels override pseudo-labels.',
   flags: {
-    store: storeFlag,
+    store: z.string().meta({
+      placeholder: 'FILE',
+      description: 'the label store to write into (SQLite, made when missing; required)',
+    }),
     labels: z.string().meta({ placeholder: 'FILE', description: 'the CSV with the labels (required)' }),
     idCol: z.string().default('id').meta({ placeholder: 'COL', description: 'the column of item ids' }),
     labelCol: z.string().default('label').meta({ placeholder: 'COL', description: 'the column of labels' }),
@@ -26,7 +30,9 @@ export const importCmd = defineCommand({
   examples: ['pnpm label import --store labels.sqlite --labels reviewed.csv --id-col id --label-col label'],
   json: true,
   async run({ store, labels, ...o }) {
-    checkInputFile(labels, 'labels file'); // before the store is opened (and maybe created)
+    checkInputFile(labels, 'labels file');
+    // a new store goes in an existing folder (a typo there must not make a tree), like every output
+    if (!existsSync(store)) checkOutputFile(store, 'label store');
     const r = await withLabelStore(store, (s) => importLabelsCsv(s, labels, o));
     return {
       lines: [

@@ -90,12 +90,12 @@ export const review = defineCommand({
     if (out && !interactive) checkOutputFile(out);
     // listing and --out only read: a mistyped path must not become a new, empty store
     const mode = interactive ? { mustExist: true } : { readonly: true };
+    const rows = await rowText(data, idCol); // before the store is opened: a bad --data touches nothing
     return withLabelStore(
       path,
       async (store) => {
         const queue = store.reviewQueue({ limit, maxConfidence });
         if (queue.length === 0) return { lines: ['no pseudo-labels to review'], data: { items: [] } };
-        const rows = await rowText(data, idCol);
         if (interactive) {
           const stored = await ask(store, queue, rows);
           return { lines: [`stored ${stored} human labels`], data: { items: queue, stored } };

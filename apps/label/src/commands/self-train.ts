@@ -8,7 +8,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { checkInputFile, defineCommand, OptionsError } from '@dlpipe/core';
+import { checkInputFile, checkOutputFile, defineCommand, OptionsError } from '@dlpipe/core';
 import { readTable, writeTable } from '@dlpipe/data';
 import {
   checkOutputs,
@@ -111,7 +111,14 @@ recorded for review.`,
     if (o.holdout) checkInputFile(o.holdout, 'holdout table');
     const json = `${stem(o.out)}.rounds.json`;
     const plot = o.plot ?? `${stem(o.out)}-accuracy`;
-    checkOutputs([o.out, ...(o.holdout ? [json, ...roundsFigurePaths(plot)] : [])]);
+    if (o.plot) checkOutputFile(o.plot, 'accuracy plot');
+    checkOutputs([
+      o.out,
+      ...(o.holdout ? [json] : []),
+      ...(o.holdout || o.plot ? roundsFigurePaths(plot) : []),
+    ]);
+    // a new store goes in an existing folder, like the other outputs
+    if (o.store && !existsSync(o.store)) checkOutputFile(o.store, 'label store');
     const data = await readTable(o.data, { delimiter: o.delimiter });
     if (!data.has(o.labelCol)) {
       throw new OptionsError(

@@ -4,10 +4,10 @@
  *
  *   pnpm scrape export 3 --format csv --out shop.csv
  */
-import { defineCommand } from '@dlpipe/core';
+import { checkOutputFile, defineCommand } from '@dlpipe/core';
 import { EXPORT_FORMATS, type ExportFormat, exportRun } from '@dlpipe/scrape';
 import { z } from 'zod';
-import { findRun, openStore, storageFlag } from '../../storage.js';
+import { checkStorage, findRun, openStore, storageFlag } from '../../storage.js';
 import { SUMMARIES } from '../../summaries.js';
 
 export const exportCommand = defineCommand({
@@ -35,6 +35,8 @@ run's directory.`,
   ],
   json: true,
   async run(o) {
+    if (o.out) checkOutputFile(o.out, 'export file'); // before the run is looked up: a typo costs nothing
+    checkStorage(o.storage);
     const store = openStore(o.storage);
     try {
       const run = await findRun(store, o.run);

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { defineCommand } from '@dlpipe/core';
 import { listJobs, nextSlot, type RunInfo, storePath } from '@dlpipe/scrape';
 import { table, when } from '../../format.js';
-import { jobsFlag, openStore, storageFlag } from '../../storage.js';
+import { checkStorage, jobsFlag, openStore, storageFlag } from '../../storage.js';
 import { SUMMARIES } from '../../summaries.js';
 
 interface JobRow {
@@ -48,6 +48,7 @@ run, and every problem of the files that do not check out (exit status 1 when th
   examples: ['pnpm scrape jobs --jobs data/scrape/jobs'],
   json: true,
   async run(o) {
+    checkStorage(o.storage);
     const entries = await listJobs(o.jobs);
     const store = existsSync(storePath(o.storage)) ? openStore(o.storage) : undefined;
     try {

@@ -5,7 +5,7 @@
  *
  *   pnpm scrape run data/scrape/jobs/demo-shop.yaml --serve data/scrape/site
  */
-import { defineCommand, interruptedExitCode } from '@dlpipe/core';
+import { checkInputDir, defineCommand, interruptedExitCode } from '@dlpipe/core';
 import {
   type CrawlOptions,
   CrawlProgressBar,
@@ -17,7 +17,7 @@ import {
 } from '@dlpipe/scrape';
 import { z } from 'zod';
 import { formatDuration, runCounts } from '../../format.js';
-import { jobsFlag, openStore, storageFlag } from '../../storage.js';
+import { checkJobs, checkStorage, jobsFlag, openStore, storageFlag } from '../../storage.js';
 import { SUMMARIES } from '../../summaries.js';
 
 /** The crawl options given on the command line. */
@@ -77,6 +77,9 @@ The first SIGINT/SIGTERM lets the pages in flight finish and keeps the queue (ex
   json: true,
   interruptible: true,
   async run(o, ctx) {
+    if (o.serve) checkInputDir(o.serve, 'site folder to --serve');
+    checkStorage(o.storage);
+    checkJobs(o.jobs);
     const store = openStore(o.storage);
     let site: LocalSite | undefined;
     let bar: CrawlProgressBar | undefined;

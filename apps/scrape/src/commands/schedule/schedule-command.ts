@@ -5,9 +5,9 @@
  *
  *   pnpm scrape schedule --jobs jobs --storage runs/scrape
  */
-import { defineCommand, interruptedExitCode, OptionsError } from '@dlpipe/core';
+import { defineCommand, ensureDir, interruptedExitCode, OptionsError } from '@dlpipe/core';
 import { listJobs, Scheduler } from '@dlpipe/scrape';
-import { jobsFlag, openStore, stopSignalName, storageFlag } from '../../storage.js';
+import { checkJobs, checkStorage, jobsFlag, openStore, stopSignalName, storageFlag } from '../../storage.js';
 import { SUMMARIES } from '../../summaries.js';
 
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
@@ -22,6 +22,9 @@ SIGTERM/SIGINT: running crawls finish the pages in flight and keep their queues 
   examples: ['pnpm scrape schedule --jobs data/scrape/jobs --storage runs/scrape'],
   interruptible: true,
   async run(o, ctx) {
+    checkStorage(o.storage);
+    checkJobs(o.jobs);
+    ensureDir(o.storage, 'scrape storage folder'); // the daemon writes there: an impossible one fails now
     const entries = await listJobs(o.jobs);
     for (const e of entries) if (e.error) log(`skipping ${e.file}: ${e.error.message}`);
     const jobs = entries.flatMap((e) => (e.job ? [e.job] : []));
