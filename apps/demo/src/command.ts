@@ -7,11 +7,21 @@
  *   pnpm demo --steps crawl,label --out runs/demo
  */
 import { join } from 'node:path';
-import { defineCommand, describeError } from '@dlpipe/core';
+import { checkInputDir, defineCommand, describeError, ensureDir } from '@dlpipe/core';
 import { type DemoOptions, demoFlags } from './options.js';
+
+/** Bad paths are found before any step runs, so nothing is half done. */
+function checkPaths(o: DemoOptions): void {
+  const usesDataset = o.steps.some((s) => s !== 'crawl');
+  if (usesDataset && o.dataset !== 'fashion-mnist' && o.dataset !== 'mnist') {
+    checkInputDir(o.dataset, 'dataset folder of idx files');
+  }
+  ensureDir(o.out, 'output folder');
+}
 
 /** Runs the steps in order; the exit status is 0, or the failed steps' common status (else 1). */
 async function runSteps(o: DemoOptions): Promise<number> {
+  checkPaths(o);
   const [{ STEPS }, { formatBackend, initBackend }] = await Promise.all([
     import('./steps.js'),
     import('@dlpipe/tensor'),
