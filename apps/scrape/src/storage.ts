@@ -31,6 +31,18 @@ export function openStore(storage: string): SqliteStore {
   return openSqliteStore(storePath(storage));
 }
 
+/** Opens the store for reading commands: a mistyped --storage is an error, not a new empty store. */
+export function openExistingStore(storage: string): SqliteStore {
+  const path = storePath(storage);
+  if (!existsSync(path)) {
+    throw new PathError(
+      path,
+      'no scrape store here: run a job first (pnpm scrape run <job>) or pass --storage',
+    );
+  }
+  return openStore(storage);
+}
+
 /**
  * Checks --storage before any work, creating nothing: a folder, or a path whose nearest existing
  * part is a folder (so it can be made). A file there is a PathError naming it.

@@ -7,7 +7,7 @@
 import { checkOutputFile, defineCommand } from '@dlpipe/core';
 import { EXPORT_FORMATS, type ExportFormat, exportRun } from '@dlpipe/scrape';
 import { z } from 'zod';
-import { checkStorage, findRun, openStore, storageFlag } from '../../storage.js';
+import { checkStorage, findRun, openExistingStore, storageFlag } from '../../storage.js';
 import { SUMMARIES } from '../../summaries.js';
 
 export const exportCommand = defineCommand({
@@ -37,7 +37,7 @@ run's directory.`,
   async run(o) {
     if (o.out) checkOutputFile(o.out, 'export file'); // before the run is looked up: a typo costs nothing
     checkStorage(o.storage);
-    const store = openStore(o.storage);
+    const store = openExistingStore(o.storage);
     try {
       const run = await findRun(store, o.run);
       const what = o.images ? 'images' : 'records';

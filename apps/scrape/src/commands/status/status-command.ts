@@ -8,7 +8,7 @@ import { defineCommand } from '@dlpipe/core';
 import { isRunLive, type RunInfo, type SqliteStore } from '@dlpipe/scrape';
 import { z } from 'zod';
 import { formatDuration, runCounts, table, when } from '../../format.js';
-import { findRun, openStore, storageFlag } from '../../storage.js';
+import { findRun, openExistingStore, storageFlag } from '../../storage.js';
 import { SUMMARIES } from '../../summaries.js';
 
 /** 'running' for a live run, 'running (stale: process gone)' for a killed one. */
@@ -99,7 +99,7 @@ state, queue counts, dataset size and most common errors.`,
   examples: ['pnpm scrape status', 'pnpm scrape status 3', 'pnpm scrape status demo-shop --json'],
   json: true,
   async run(o) {
-    const store = openStore(o.storage);
+    const store = openExistingStore(o.storage);
     try {
       return o.run ? await showRun(store, o.run) : await listRuns(store, o.job, o.limit);
     } finally {
