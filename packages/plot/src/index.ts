@@ -41,4 +41,4 @@ export {
 } from './scale.js';
 export { escapeXml, svgDocument } from './svg.js';
 export { IGNORED_CURVE_KEYS, plotTrainingCurves, type TrainingCurvesOptions } from './training-curves.js';
-export { type PngOptions, svgToPng, writeFigure } from './write-figure.js';
+export { type FigureFile, figureFiles, type PngOptions, svgToPng, writeFigure } from './write-figure.js';

@@ -6,7 +6,7 @@
  *   roundsFigureFiles(result.rounds, 'runs/label/accuracy');  // the same, rendered, not written
  */
 import { extname } from 'node:path';
-import { lineChart, svgToPng, writeFigure } from '@dlpipe/plot';
+import { type FigureFile, figureFiles, lineChart, writeFigure } from '@dlpipe/plot';
 import { LabelError } from '../errors.js';
 import type { SelfTrainRound } from './self-train-table.js';
 
@@ -39,19 +39,10 @@ export function roundsFigurePaths(base: string): string[] {
 }
 
 /** The figure's files, rendered (PNG bytes, SVG text) but not written; none without accuracies. */
-export function roundsFigureFiles(
-  rounds: SelfTrainRound[],
-  base: string,
-  title = TITLE,
-): Array<{ path: string; data: string | Uint8Array }> {
-  const paths = roundsFigurePaths(base);
+export function roundsFigureFiles(rounds: SelfTrainRound[], base: string, title = TITLE): FigureFile[] {
+  roundsFigurePaths(base); // the label package's message for a bad extension
   const svg = roundsSvg(rounds, title);
-  if (svg === undefined) return [];
-  return paths.map((path) => ({
-    path,
-    // A Uint8Array copy: @types/node 20.9's Buffer does not type-check as ArrayBufferView under TS 5.9.
-    data: path.toLowerCase().endsWith('.png') ? new Uint8Array(svgToPng(svg)) : svg,
-  }));
+  return svg === undefined ? [] : figureFiles(svg, base);
 }
 
 /** Writes `<base>.png` and `<base>.svg` (or the one file `base` names); returns the paths (none without accuracies). */
