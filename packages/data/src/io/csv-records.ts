@@ -195,6 +195,10 @@ async function invalidUtf8Error(
   bytes: Uint8Array,
 ): Promise<CsvError> {
   const hex = [...bytes].map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(' ');
+  const line = await lineAt(path, member, offset).catch(() => undefined);
+  if (bytes[0] === 0) {
+    return new CsvError(path, { line }, `a NUL byte at byte ${offset}: this is a binary file, not CSV text`);
+  }
   const utf16 =
     offset === 0 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
   const fix = utf16
@@ -203,7 +207,7 @@ async function invalidUtf8Error(
       "invalidUtf8 'replace' (--invalid-utf8 replace); or re-encode it (iconv -f latin1 -t utf-8)";
   return new CsvError(
     path,
-    { line: await lineAt(path, member, offset).catch(() => undefined) },
+    { line },
     `invalid UTF-8 at byte ${offset} (${hex}); expected UTF-8 text: ${fix}`,
   );
 }

@@ -57,4 +57,8 @@ describe('utf8Check', () => {
     assert.equal(await failsAt([[0x61, 0xf0, 0x9f], [0x41]]), 1, 'a broken sequence across chunks');
     assert.equal(await failsAt([[0x61, 0x62, 0xe2, 0x82]]), 2, 'a sequence cut by the end of the stream');
   });
+
+  it('fails at a NUL byte: valid UTF-8, but a binary file (SQLite, images), not text', async () => {
+    assert.equal(await failsAt([[0x61, 0x62], [0x53, 0x00, 0x01]]), 3);
+  });
 });

@@ -55,7 +55,8 @@ function incompleteTail(b: Uint8Array): number {
 
 /**
  * Passes bytes through unchanged, or fails with `onInvalid(offset, bytes)` (offset in the whole
- * stream; `bytes` the few bytes there) at the first invalid sequence, or at a sequence cut by the end.
+ * stream; `bytes` the few bytes there) at the first invalid sequence, at a NUL byte (a binary file),
+ * or at a sequence cut by the end.
  */
 export function utf8Check(
   onInvalid: (offset: number, bytes: Uint8Array) => Promise<Error> | Error,
@@ -72,6 +73,11 @@ export function utf8Check(
       const body = cut === buf.length ? buf : buf.subarray(0, cut);
       if (!isUtf8(body)) {
         fail(firstInvalidUtf8(body), body, cb);
+        return;
+      }
+      const nul = body.indexOf(0); // valid UTF-8, but no text has it: a binary file (SQLite, images…)
+      if (nul !== -1) {
+        fail(nul, body, cb);
         return;
       }
       carry = cut === buf.length ? undefined : Buffer.from(buf.subarray(cut));
