@@ -5,7 +5,7 @@
  *   pnpm nlp tokenize --lang wordpiece --ids "Hello, world!"   # 101 7592 1010 2088 999 102
  */
 import { readFileSync } from 'node:fs';
-import { checkInputFile, DlpipeError, defineCommand } from '@dlpipe/core';
+import { checkInputFile, DlpipeError, defineCommand, OptionsError } from '@dlpipe/core';
 import {
   bertUncased,
   CHINESE_MODES,
@@ -68,6 +68,19 @@ export function splitAtSpaces(line: string, max = DEFAULT_MAX_LINE_CHARS): strin
   return out;
 }
 
+/** Flags of one tokenizer given with another are refused, not ignored. */
+function checkLangFlags(o: Options): void {
+  const only: [boolean, string, Options['lang']][] = [
+    [Boolean(o.userDict), '--user-dict', 'zh'],
+    [o.stem, '--stem', 'en'],
+    [o.ids, '--ids', 'wordpiece'],
+  ];
+  for (const [given, flag, lang] of only) {
+    if (given && o.lang !== lang)
+      throw new OptionsError(`${flag} applies to --lang ${lang}, not --lang ${o.lang}`);
+  }
+}
+
 /** The tokenizer the options ask for, as one function per line (a line in pieces: see splitAtSpaces). */
 function lineTokenizer(o: Options): (pieces: string[]) => Array<string | number> {
   const norm = { lowercase: o.lowercase, nfkc: o.nfkc, stripAccents: o.stripAccents };
@@ -127,6 +140,7 @@ export const tokenize = defineCommand({
   ],
   json: true,
   async run(o) {
+    checkLangFlags(o);
     const fromArgs = o.text.length > 0;
     if (!fromArgs && o.file) checkInputFile(o.file, 'text file (--file)');
     const source = fromArgs ? 'the text argument' : (o.file ?? 'stdin');

@@ -7,7 +7,8 @@
  *   zh.tokenize('我来到北京清华大学，学习Deep Learning'); // ['我','来到','北京','清华大学','，','学习','Deep','Learning']
  */
 
-import { existsSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Jieba from 'nodejieba';
 import { z } from 'zod';
@@ -58,6 +59,20 @@ let jieba: typeof Jieba | undefined;
 let loadedUserDict: string | undefined;
 
 /** nodejieba, loaded once (its dictionaries load on first use). */
+/** A user dictionary must be a UTF-8 text file: nodejieba skips what it cannot read, silently. */
+function checkUserDict(path: string): void {
+  const expected = "expected a UTF-8 file of 'word [freq] [tag]' lines";
+  if (!existsSync(path)) throw new TokenizerError(`user dictionary ${path} not found; ${expected}.`);
+  if (statSync(path).isDirectory())
+    throw new TokenizerError(`user dictionary ${path} is a folder; ${expected}.`);
+  const bytes = readFileSync(path);
+  if (!isUtf8(bytes) || bytes.includes(0)) {
+    throw new TokenizerError(
+      `user dictionary ${path} is not UTF-8 text (binary or another encoding); ${expected}.`,
+    );
+  }
+}
+
 export function loadJieba(userDict?: string): typeof Jieba {
   if (!jieba) {
     try {
@@ -71,11 +86,7 @@ export function loadJieba(userDict?: string): typeof Jieba {
     }
   }
   if (userDict !== undefined && userDict !== loadedUserDict) {
-    if (!existsSync(userDict)) {
-      throw new TokenizerError(
-        `user dictionary ${userDict} not found; expected a UTF-8 file of 'word [freq] [tag]' lines.`,
-      );
-    }
+    checkUserDict(userDict);
     if (loadedUserDict !== undefined) {
       throw new TokenizerError(
         `nodejieba already loaded user dictionary ${loadedUserDict}; it holds one per process, so ${userDict} cannot be added. ` +
