@@ -119,6 +119,17 @@ export class ConfusionMetric implements StreamingMetric {
     this.numClasses = this.fixedClasses;
   }
 
+  getState(): { numClasses: number | null; cm: number[][] | null } {
+    return { numClasses: this.numClasses ?? null, cm: this.cm ?? null };
+  }
+
+  setState(state: unknown): void {
+    const s = state as { numClasses?: unknown; cm?: unknown } | null;
+    if (!s || !Array.isArray(s.cm) || typeof s.numClasses !== 'number') return;
+    this.numClasses = s.numClasses;
+    this.cm = s.cm as number[][];
+  }
+
   private resolveClasses(fromShape: number): number {
     if (this.numClasses === undefined) {
       this.checkClasses(fromShape);

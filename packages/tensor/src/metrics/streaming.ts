@@ -24,6 +24,21 @@ export interface StreamingMetric {
   result(): number;
   /** Forgets every sample seen. */
   reset(): void;
+  /** What it has seen, as JSON, for a checkpoint (a metric without it restarts after a resume). */
+  getState?(): unknown;
+  /** Restores what `getState` gave. */
+  setState?(state: unknown): void;
+}
+
+/** The state of a metric that keeps a sum and a count. */
+interface SumCount {
+  total: number;
+  count: number;
+}
+
+function isSumCount(s: unknown): s is SumCount {
+  const o = s as Partial<SumCount> | null;
+  return typeof o?.total === 'number' && typeof o.count === 'number';
 }
 
 export interface MeanMetricOptions {
@@ -65,6 +80,14 @@ export class MeanMetric implements StreamingMetric {
   reset(): void {
     this.total = 0;
     this.count = 0;
+  }
+
+  getState(): SumCount {
+    return { total: this.total, count: this.count };
+  }
+
+  setState(state: unknown): void {
+    if (isSumCount(state)) ({ total: this.total, count: this.count } = state);
   }
 }
 
@@ -112,6 +135,14 @@ export class AccuracyMetric implements StreamingMetric {
   reset(): void {
     this.correct = 0;
     this.count = 0;
+  }
+
+  getState(): SumCount {
+    return { total: this.correct, count: this.count };
+  }
+
+  setState(state: unknown): void {
+    if (isSumCount(state)) ({ total: this.correct, count: this.count } = state);
   }
 }
 
@@ -172,5 +203,13 @@ export class PerplexityMetric implements StreamingMetric {
   reset(): void {
     this.total = 0;
     this.count = 0;
+  }
+
+  getState(): SumCount {
+    return { total: this.total, count: this.count };
+  }
+
+  setState(state: unknown): void {
+    if (isSumCount(state)) ({ total: this.total, count: this.count } = state);
   }
 }

@@ -25,6 +25,8 @@ export interface CheckpointMeta {
   dataSeed: number;
   rng: RngState;
   callbacks: unknown[];
+  /** The epoch's running loss and metrics so far, so that a mid-epoch resume ends with the same epoch record. */
+  epochProgress?: unknown;
   /** Number of state tensors, to refuse a checkpoint of another model early. */
   numState: number;
   optimizer: string;

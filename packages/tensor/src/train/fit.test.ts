@@ -13,7 +13,7 @@ import { evaluate } from './evaluate.js';
 import { fit } from './fit.js';
 import { readHistory } from './history.js';
 import { layersTask } from './layers-task.js';
-import type { TrainTask, XYBatch } from './types.js';
+import type { HistoryRecord, TrainTask, XYBatch } from './types.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dlpipe-fit-'));
 before(async () => {
@@ -206,6 +206,7 @@ describe('fit', () => {
         runDir,
         logEvery: 1,
         checkpointEvery: 5,
+        metrics: ['accuracy'],
         progress: false,
         ...extra,
       });
@@ -234,6 +235,11 @@ describe('fit', () => {
     assert.equal(resumed.steps, 24);
     assert.deepEqual(stepLosses(resumed.history), stepLosses(full.history));
     assert.deepEqual(stepLosses(readHistory(join(tmp, 'crash', 'history.jsonl'))), stepLosses(full.history));
+    // the epoch the crash cut in two ends with the same mean loss and accuracy: its running sums
+    // were in the checkpoint (they once restarted at the resume, averaging two batches)
+    const epochs = (h: HistoryRecord[]) =>
+      h.filter((r) => r.kind === 'epoch').map(({ seconds: _s, ...r }) => r);
+    assert.deepEqual(epochs(readHistory(join(tmp, 'crash', 'history.jsonl'))), epochs(full.history));
   });
 
   it('refuses to resume from a checkpoint of another model', async () => {

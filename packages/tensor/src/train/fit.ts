@@ -86,14 +86,14 @@ export async function fit<B>(
     path: options.runDir ? join(options.runDir, 'history.jsonl') : undefined,
     logEvery: options.logEvery,
   });
-  const checkpoint = checkpointOf(options);
+  const step = new TrainStep(task, run.optimizer, options);
+  const checkpoint = checkpointOf(options, step);
   const resumedFrom = options.resume ? await checkpoint?.restore(run) : undefined;
   if (!resumedFrom) seedRun(run, options.seed);
   const callbacks = new CallbackList(
     [...builtIns(options, history), ...(options.callbacks ?? []), ...(checkpoint ? [checkpoint] : [])],
     run,
   );
-  const step = new TrainStep(task, run.optimizer, options);
   const pos = run.position;
   let stopped: string | undefined;
   await callbacks.trainBegin();
@@ -129,7 +129,7 @@ async function trainEpoch<B>(
   const pos = run.position;
   const batches = run.train.batches(pos.epoch, epochRng(pos.dataSeed, pos.epoch));
   let skip = pos.stepInEpoch;
-  step.beginEpoch();
+  if (skip === 0) step.beginEpoch(); // mid-epoch after a resume: the running loss and metrics were restored
   try {
     for await (const batch of batches) {
       if (skip > 0) {
@@ -177,10 +177,11 @@ function builtIns<B>(options: FitOptions<B>, history: HistoryLogger): Callback[]
   return out;
 }
 
-function checkpointOf<B>(options: FitOptions<B>): ModelCheckpoint | undefined {
+function checkpointOf<B>(options: FitOptions<B>, progress: TrainStep<B>): ModelCheckpoint | undefined {
   if (!options.runDir) return undefined;
   return new ModelCheckpoint({
     runDir: options.runDir,
+    progress,
     every: options.checkpointEvery,
     keep: options.keepCheckpoints,
     stateful: options.callbacks,

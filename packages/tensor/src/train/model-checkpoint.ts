@@ -18,6 +18,8 @@ export interface ModelCheckpointOptions {
   every?: number;
   /** Checkpoints kept. Default 2. */
   keep?: number;
+  /** The epoch's running loss and metrics (fit's train step), saved and restored with the position. */
+  progress?: { getState(): unknown; setState(state: unknown): void };
   /** Callbacks whose `getState()` is saved and `setState()` restored, by position. */
   stateful?: readonly Callback[];
   /** Where the "resuming from …" line goes. Default: stderr (silenced by DLPIPE_QUIET). */
@@ -47,6 +49,7 @@ export class ModelCheckpoint implements Callback {
     (this.o.stateful ?? []).forEach((c, i) => {
       c.setState?.(meta.callbacks[i]);
     });
+    if (meta.epochProgress !== undefined) this.o.progress?.setState(meta.epochProgress);
     (this.o.notice ?? stderrNotice)(resumeNotice(meta, dir));
     return dir;
   }
@@ -68,6 +71,7 @@ export class ModelCheckpoint implements Callback {
         ...run.position,
         rng: getRngState(),
         callbacks: (this.o.stateful ?? []).map((c) => c.getState?.() ?? null),
+        epochProgress: this.o.progress?.getState(),
       },
       this.o.keep ?? 2,
     );

@@ -28,6 +28,13 @@ export interface TrainStepOptions {
   metrics?: Array<string | StreamingMetric>;
 }
 
+/** What a checkpoint keeps of an epoch in progress. */
+export interface EpochProgress {
+  lossSum: number;
+  seen: number;
+  metrics: unknown[];
+}
+
 export class TrainStep<B> {
   private readonly vars: tf.Variable[];
   private readonly metrics: StreamingMetric[];
@@ -57,6 +64,26 @@ export class TrainStep<B> {
   /** True when gradients wait for a step (the epoch's last, partial accumulation). */
   get pending(): boolean {
     return this.acc !== undefined;
+  }
+
+  /** The epoch's running loss and metrics, for a checkpoint. */
+  getState(): EpochProgress {
+    return {
+      lossSum: this.lossSum,
+      seen: this.seen,
+      metrics: this.metrics.map((m) => m.getState?.() ?? null),
+    };
+  }
+
+  /** Restores what `getState` gave (a mid-epoch resume); a state of another shape is ignored. */
+  setState(state: unknown): void {
+    const s = state as Partial<EpochProgress> | null;
+    if (typeof s?.lossSum !== 'number' || typeof s.seen !== 'number' || !Array.isArray(s.metrics)) return;
+    this.lossSum = s.lossSum;
+    this.seen = s.seen;
+    this.metrics.forEach((m, i) => {
+      if (s.metrics?.[i] != null) m.setState?.(s.metrics[i]);
+    });
   }
 
   /** Starts an epoch: metrics and the running loss from zero. */
