@@ -60,6 +60,8 @@ const OVERRIDES: Record<string, { role?: Role; skip?: string[] }> = {
   'vision predict <path>': { skip: ['directory for file'] },
   // A missing store is created: only unwritable places are bad.
   'label self-train --store': { role: 'outputFile' },
+  // jobs lists job files; it reads the store only when there is one, so a missing one is no error.
+  'scrape jobs --storage': { skip: ['uncreatable output folder'] },
   // --dataset takes a name or an idx folder; a file or missing path is bad, as for any folder.
   'vision train --dataset': { role: 'inputDir' },
 };
@@ -96,6 +98,7 @@ function goodValue(cmd: CommandInfo, p: Param, caseDir: string, storeCopy: strin
   if (p.label === '--store') return storeCopy;
   if (p.label === '--labels') return corpus.good.labels;
   if (key === 'scrape run <job>') return corpus.good.job;
+  if (key === 'vision predict <path>') return corpus.good.image;
   if (!p.required) return undefined;
   const role = OVERRIDES[key]?.role ?? p.role;
   if (role === 'inputFile') return corpus.good.csv;

@@ -30,7 +30,15 @@ export interface Corpus {
   /** For numeric flags. */
   number: BadValue[];
   /** Valid inputs to fill the other parameters with. */
-  good: { csv: string; labels: string; dir: string; job: string; jobs: string };
+  good: {
+    csv: string;
+    labels: string;
+    dir: string;
+    job: string;
+    jobs: string;
+    images: string;
+    image: string;
+  };
 }
 
 const half = (b: Uint8Array) => b.subarray(0, Math.floor(b.length / 2));
@@ -60,6 +68,8 @@ export async function buildCorpus(dir: string): Promise<Corpus> {
     dir: join(dir, 'src'),
     job: '',
     jobs: join(dir, 'jobs'),
+    images: join(dir, 'images'),
+    image: '',
   };
   mkdirSync(good.jobs, { recursive: true });
   // A valid job that fails fast if a bad input is not caught first: a closed port, one page, no retries.
@@ -74,6 +84,11 @@ export async function buildCorpus(dir: string): Promise<Corpus> {
   const feather = await tableBytes(src, 'x.feather');
   const img = tf.zeros([32, 32, 3], 'int32') as tf.Tensor3D;
   const png = await encodeImage(img);
+  for (const cls of ['a', 'b']) {
+    mkdirSync(join(good.images, cls), { recursive: true });
+    for (let i = 0; i < 4; i++) writeFileSync(join(good.images, cls, `${i}.png`), png);
+  }
+  good.image = join(good.images, 'a', '0.png');
   const jpeg = await encodeImage(img, { format: 'jpeg' });
   img.dispose();
   const sqlite = Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(84, 1)]);

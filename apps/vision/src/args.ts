@@ -6,15 +6,17 @@
  *   export const evaluate = defineCommand({ summary, flags: { ...dataFlags, ...runFlags }, run });
  */
 import { join } from 'node:path';
+import { OptionsError } from '@dlpipe/core';
 import type { OptimizerOptions } from '@dlpipe/tensor';
 import type { ClassificationDataOptions } from '@dlpipe/vision';
 import { z } from 'zod';
 
 /** Where the images come from, and at what size. */
 export const dataFlags = {
-  dataset: z.string().default('fashion-mnist').meta({
+  dataset: z.string().optional().meta({
     placeholder: 'NAME|DIR',
-    description: 'an MNIST-format set: fashion-mnist, mnist or a folder of idx files',
+    description:
+      'an MNIST-format set: fashion-mnist, mnist or a folder of idx files (default: fashion-mnist)',
   }),
   data: z.string().optional().meta({
     placeholder: 'FOLDER|MANIFEST',
@@ -58,13 +60,23 @@ export const runFlags = {
 
 type DataValues = z.output<z.ZodObject<typeof dataFlags>>;
 
+/** --dataset (default fashion-mnist); given together with --data it is an error, not ignored. */
+export function datasetOf(o: { dataset?: string | undefined; data?: string | undefined }): string {
+  if (o.dataset !== undefined && o.data !== undefined) {
+    throw new OptionsError(
+      `--dataset ${o.dataset} and --data ${o.data} exclude each other: --data is your own images, --dataset an MNIST-format set`,
+    );
+  }
+  return o.dataset ?? 'fashion-mnist';
+}
+
 /** The data flags as @dlpipe/vision's loader takes them, at `size` with `channels` unless given. */
 export function dataOptions(
   o: DataValues,
   defaults: { size: [number, number]; channels: 1 | 3 },
 ): ClassificationDataOptions {
   return {
-    dataset: o.dataset,
+    dataset: datasetOf(o),
     data: o.data,
     testData: o.testData,
     size: o.resize ? [o.resize, o.resize] : defaults.size,

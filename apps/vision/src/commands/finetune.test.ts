@@ -123,6 +123,6 @@ describe('pnpm vision finetune', () => {
     assert.match(bad.stderr, /inputSize 100 is not supported; expected a multiple of 32 .*--resize/);
     const none = vision('finetune');
     assert.equal(none.status, 2);
-    assert.match(none.stderr, /expected --data FOLDER\|MANIFEST/);
+    assert.match(none.stderr, /--data FOLDER\|MANIFEST is required without --compare/);
   });
 });

@@ -7,13 +7,12 @@
  *   pnpm vision finetune --compare --dataset fashion-mnist --per-class 100 --resize 96
  */
 import { join } from 'node:path';
-import { defineCommand, ensureDir, setSeed } from '@dlpipe/core';
+import { defineCommand, ensureDir, OptionsError, setSeed } from '@dlpipe/core';
 import { initBackend, saveModel, tf } from '@dlpipe/tensor';
 import {
   checkInputSize,
   compareFinetune,
   countParameters,
-  DatasetError,
   finetune as finetuneNet,
   loadClassificationData,
   loadImageTensors,
@@ -24,7 +23,7 @@ import {
   writeClassifierReport,
 } from '@dlpipe/vision';
 import { z } from 'zod';
-import { dataFlags, dataOptions, deterministicFlag, runDir, runFlags } from '../args.js';
+import { dataFlags, dataOptions, datasetOf, deterministicFlag, runDir, runFlags } from '../args.js';
 
 const flags = {
   ...dataFlags,
@@ -65,7 +64,9 @@ interface Result {
 }
 
 async function plain(o: FinetuneArgs): Promise<Result> {
-  if (!o.data) throw new DatasetError('finetune', 'expected --data FOLDER|MANIFEST (images of your classes)');
+  if (!o.data) {
+    throw new OptionsError('--data FOLDER|MANIFEST is required without --compare: images of your classes');
+  }
   const size = o.resize ?? 224;
   checkInputSize(size);
   const d = await loadClassificationData(dataOptions(o, { size: [size, size], channels: 3 }));
@@ -99,7 +100,7 @@ async function plain(o: FinetuneArgs): Promise<Result> {
 /** Train and test tensors (RGB, size×size) from --data or an MNIST-format subset. */
 async function compareData(o: FinetuneArgs, size: number) {
   if (!o.data) {
-    const m = loadMnistSubset(o.dataset, {
+    const m = loadMnistSubset(datasetOf(o), {
       perClass: o.perClass,
       testSize: o.testSize,
       size,

@@ -67,7 +67,9 @@ export async function predict(options: PredictOptions): Promise<ImagePrediction[
   const set = readImageSet(o.input, { unlabeled: true });
   const { net, classNames } = await loadTrainedRun(o.runDir);
   try {
-    const { x, samples } = await loadImageTensors(set, modelInput(net));
+    // one image that cannot be decoded is the error itself, not a skipped file of a set
+    const onError = set.samples.length === 1 ? ('fail' as const) : ('skip' as const);
+    const { x, samples } = await loadImageTensors(set, { ...modelInput(net), onError });
     const logits = predictLogits(net, x);
     const top = topKClasses(logits, o.topK, classNames);
     tf.dispose([x, logits]);
