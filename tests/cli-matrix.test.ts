@@ -48,7 +48,7 @@ const KINDS: Record<Content, string[] | 'all'> = {
 
 function contentOf(p: Param): Content {
   if (/store|SQLite/i.test(p.description) || p.label === '--store') return 'store';
-  if (/job/i.test(p.description)) return 'job';
+  if (/\bjob\b/i.test(p.description)) return 'job';
   if (/image|manifest/i.test(p.description) || /MANIFEST/.test(p.placeholder)) return 'images';
   if (/text|dictionary/i.test(p.description)) return 'text';
   return 'table';

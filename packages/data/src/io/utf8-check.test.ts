@@ -59,6 +59,12 @@ describe('utf8Check', () => {
   });
 
   it('fails at a NUL byte: valid UTF-8, but a binary file (SQLite, images), not text', async () => {
-    assert.equal(await failsAt([[0x61, 0x62], [0x53, 0x00, 0x01]]), 3);
+    assert.equal(
+      await failsAt([
+        [0x61, 0x62],
+        [0x53, 0x00, 0x01],
+      ]),
+      3,
+    );
   });
 });
