@@ -21,7 +21,10 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 /** Two classes of 12 noisy 16×16 gray images: the losses keep changing from step to step. */
 before(async () => {
   let seed = 7;
-  const noise = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 60;
+  const noise = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return (seed / 2 ** 31) * 60;
+  };
   for (const [cls, base] of [
     ['dark', 40],
     ['bright', 160],
