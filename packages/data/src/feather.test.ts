@@ -97,6 +97,9 @@ describe('Feather v2', () => {
     mkdirSync(dir);
     const w = new FeatherWriter(join(dir, 'x.feather'));
     await w.write(Table.fromColumns({ a: [1, 2] }));
+    // the stream opens its file asynchronously: wait for it to show
+    for (let i = 0; i < 100 && readdirSync(dir).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
     assert.equal(readdirSync(dir).length, 1, 'the hidden temporary file while writing');
     assert.match(readdirSync(dir)[0]!, /^\.x\.tmp-\d+-[0-9a-f]+\.feather$/);
     await w.abort();

@@ -6,7 +6,8 @@ import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { DataFormatError } from './errors.js';
 import { isGzip, parseIdx, readIdxFile } from './idx.js';
-import { loadMnistFormat, toTensors } from './mnist.js';
+import { loadMnistFormat } from './mnist.js';
+import { toTensors } from './tensors/mnist-tensors.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dlpipe-idx-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 /**
  * @dlpipe/data — tables (typed columns, CSV in every common compression, Feather v2), transforms,
  * feature engineering, splits, dataset loaders (MNIST-format idx, canonical downloads) and data
- * sources that feed @dlpipe/tensor's `fit`.
+ * sources that feed `fit` (in @dlpipe/data/tensors, so this entry loads no TensorFlow.js).
  *
  *   import { readCsv, writeFeather, StandardScaler, trainTestSplit } from '@dlpipe/data';
  */
@@ -23,7 +23,6 @@ export * from './io/csv-write.js';
 export * from './io/table-io.js';
 export * from './loaders/download.js';
 export * from './loaders/iterators.js';
-export * from './loaders/table-source.js';
 export * from './mnist.js';
 export * from './table/column.js';
 export * from './table/format.js';

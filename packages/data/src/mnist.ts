@@ -9,7 +9,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { tf } from '@dlpipe/tensor';
 import { DataFormatError } from './errors.js';
 import { readIdxFile } from './idx.js';
 
@@ -106,28 +105,5 @@ export function loadMnistFormat(nameOrDir: 'fashion-mnist' | 'mnist' | string): 
     classNames: nameOrDir === 'fashion-mnist' ? FASHION_MNIST_CLASSES : MNIST_CLASSES,
     train: readSplit(dir, 'train'),
     test: readSplit(dir, 't10k'),
-  };
-}
-
-export interface ToTensorsOptions {
-  /** Only the first N examples. */
-  limit?: number;
-  /** 'image' → [n, rows, cols, 1] (NHWC); 'flat' → [n, rows·cols]. Default 'image'. */
-  layout?: 'image' | 'flat';
-}
-
-/** Pixels scaled to [0, 1] (float32) and int32 labels. */
-export function toTensors(
-  split: ImageSplit,
-  options: ToTensorsOptions = {},
-): { x: tf.Tensor; y: tf.Tensor1D } {
-  const n = Math.min(split.n, options.limit ?? split.n);
-  const px = split.rows * split.cols;
-  const f = new Float32Array(n * px);
-  for (let i = 0; i < n * px; i++) f[i] = split.images[i]! / 255;
-  const shape = options.layout === 'flat' ? [n, px] : [n, split.rows, split.cols, 1];
-  return {
-    x: tf.tensor(f, shape, 'float32'),
-    y: tf.tensor1d(Int32Array.from(split.labels.subarray(0, n)), 'int32'),
   };
 }

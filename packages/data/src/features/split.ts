@@ -1,6 +1,6 @@
 /**
  * Train / validation / test splits and k-fold cross-validation over row indices, seeded with
- * @dlpipe/tensor's `Rng`; stratified versions keep each class's share in every part (per class,
+ * @dlpipe/core's `Rng`; stratified versions keep each class's share in every part (per class,
  * the test count is its share of the test size, rounded by largest remainder).
  *
  *   const { train, test } = trainTestSplit(n, { testSize: 0.2, stratify: labels, seed: 0 });

@@ -7,8 +7,8 @@ import { OptionsError, Rng } from '@dlpipe/core';
 import { fit, type TrainTask, tf, type XYBatch } from '@dlpipe/tensor';
 import { writeCsv } from '../io/csv-write.js';
 import { Table } from '../table/table.js';
+import { fileDataSource, tableDataSource } from '../tensors/table-source.js';
 import { batchItems, prefetch, shuffleBuffer } from './iterators.js';
-import { fileDataSource, tableDataSource } from './table-source.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dlpipe-iter-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));

@@ -8,7 +8,8 @@
  *   const { train, test, classNames } = loadMnistTensors('fashion-mnist', { size: [96, 96], limit: 1000 });
  *   const batches = resizeSource(tensorDataSource(train28, { batchSize: 128 }), [96, 96]);
  */
-import { loadMnistFormat, toTensors } from '@dlpipe/data';
+import { loadMnistFormat } from '@dlpipe/data';
+import { toTensors } from '@dlpipe/data/tensors';
 import type { DataSource, tf, XYBatch } from '@dlpipe/tensor';
 import { augmentBatch, type ImageTransform } from '../augment/transforms.js';
 import { resize } from '../image/ops.js';

@@ -13,8 +13,8 @@ import { type DataSource, tf, type XYBatch } from '@dlpipe/tensor';
 import { ColumnError } from '../errors.js';
 import type { ReadCsvChunksOptions } from '../io/csv-read.js';
 import { readTableChunks } from '../io/table-io.js';
+import { batchItems, prefetch, shuffleBuffer } from '../loaders/iterators.js';
 import type { Table } from '../table/table.js';
-import { batchItems, prefetch, shuffleBuffer } from './iterators.js';
 
 export interface TableSourceOptions {
   features: string[];
