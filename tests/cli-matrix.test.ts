@@ -87,6 +87,7 @@ function baseFlags(cmd: CommandInfo, caseDir: string): Record<string, string> {
     return { '--jobs': corpus.good.jobs, '--storage': join(caseDir, '..', 'scrape-storage') };
   if (cmd.app === 'vision' && ['predict', 'eval'].includes(cmd.name))
     return { '--runs': runs, '--name': 'm' };
+  if (cmd.app === 'vision' && cmd.name === 'finetune') return { '--data': corpus.good.images };
   return {};
 }
 
