@@ -5,51 +5,22 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { InvalidArgumentError, OptionsError, PathError, setSeed } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
-import { CheckpointError, NonFiniteLossError } from '../errors.js';
+import { NonFiniteLossError } from '../errors.js';
 import type { Callback } from './callback.js';
 import { tensorDataSource } from './data-source.js';
 import { EarlyStopping } from './early-stopping.js';
 import { evaluate } from './evaluate.js';
 import { fit } from './fit.js';
+import { blobs, mlp } from './fit-fixtures.js';
 import { readHistory } from './history.js';
 import { layersTask } from './layers-task.js';
-import type { HistoryRecord, TrainTask, XYBatch } from './types.js';
+import type { TrainTask, XYBatch } from './types.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dlpipe-fit-'));
 before(async () => {
   await tf.setBackend('cpu');
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** A tiny classification set: 3 Gaussian blobs in 4-D. */
-function blobs(n = 96, seed = 1) {
-  setSeed(seed);
-  const y = tf.tensor1d(
-    Array.from({ length: n }, (_, i) => i % 3),
-    'int32',
-  );
-  const centers = tf.tensor2d([
-    [2, 0, 0, 0],
-    [0, 2, 0, 0],
-    [0, 0, 2, 0],
-  ]);
-  const x = tf.add(tf.gather(centers, y), tf.randomNormal([n, 4], 0, 0.7)) as tf.Tensor2D;
-  return { x, y };
-}
-
-function mlp(dropout = 0.2): tf.LayersModel {
-  return tf.sequential({
-    layers: [
-      tf.layers.dense({ units: 16, inputShape: [4], activation: 'relu' }),
-      tf.layers.batchNormalization(),
-      tf.layers.dropout({ rate: dropout }),
-      tf.layers.dense({ units: 3 }),
-    ],
-  });
-}
-
-const stepLosses = (h: { kind: string; loss?: unknown }[]) =>
-  h.filter((r) => r.kind === 'step').map((r) => r.loss);
 
 describe('fit', () => {
   it('learns, reports metrics and validation on held-out data, and writes history.jsonl', async () => {
@@ -192,77 +163,6 @@ describe('fit', () => {
     const before = tf.memory().numTensors;
     await fit(task, train, { ...opts, epochs: 25 }); // 25 × 8 = 200 steps
     assert.equal(tf.memory().numTensors, before);
-  });
-
-  it('resume after a crash continues the same loss curve as an uninterrupted run', async () => {
-    const data = blobs(64);
-    const run = async (runDir: string, extra: object) => {
-      setSeed(5);
-      const net = mlp(0.3); // dropout: the RNG state must be restored too
-      return fit(layersTask(net), tensorDataSource(data, { batchSize: 8, shuffle: true }), {
-        epochs: 3,
-        optimizer: { name: 'adam', lr: 0.01 },
-        seed: 9,
-        runDir,
-        logEvery: 1,
-        checkpointEvery: 5,
-        metrics: ['accuracy'],
-        progress: false,
-        ...extra,
-      });
-    };
-    const full = await run(join(tmp, 'full'), {});
-    const crashed = await run(join(tmp, 'crash'), { maxSteps: 13 }); // "crash" at step 13: last checkpoint at 10
-    assert.equal(crashed.steps, 13);
-    const said: string[] = [];
-    const write = process.stderr.write;
-    process.stderr.write = ((chunk: string) => said.push(String(chunk)) > 0) as typeof write;
-    const quiet = process.env.DLPIPE_QUIET;
-    delete process.env.DLPIPE_QUIET;
-    let resumed: Awaited<ReturnType<typeof run>>;
-    try {
-      resumed = await run(join(tmp, 'crash'), { resume: true });
-    } finally {
-      process.stderr.write = write;
-      if (quiet !== undefined) process.env.DLPIPE_QUIET = quiet;
-    }
-    assert.match(resumed.resumedFrom ?? '', /step-000010$/);
-    // 8 steps an epoch: step 10 is in epoch 2, which the resume continues
-    assert.deepEqual(
-      said.filter((l) => l.includes('resuming')),
-      [`dlpipe: resuming from epoch 2, step 10 (checkpoint ${resumed.resumedFrom})\n`],
-    );
-    assert.equal(resumed.steps, 24);
-    assert.deepEqual(stepLosses(resumed.history), stepLosses(full.history));
-    assert.deepEqual(stepLosses(readHistory(join(tmp, 'crash', 'history.jsonl'))), stepLosses(full.history));
-    // the epoch the crash cut in two ends with the same mean loss and accuracy: its running sums
-    // were in the checkpoint (they once restarted at the resume, averaging two batches)
-    const epochs = (h: HistoryRecord[]) =>
-      h.filter((r) => r.kind === 'epoch').map(({ seconds: _s, ...r }) => r);
-    assert.deepEqual(epochs(readHistory(join(tmp, 'crash', 'history.jsonl'))), epochs(full.history));
-  });
-
-  it('refuses to resume from a checkpoint of another model', async () => {
-    const data = blobs(32);
-    const runDir = join(tmp, 'other');
-    await fit(layersTask(mlp()), tensorDataSource(data, { batchSize: 8 }), {
-      epochs: 1,
-      optimizer: { name: 'sgd', lr: 0.1 },
-      runDir,
-      progress: false,
-    });
-    const other = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });
-    await assert.rejects(
-      fit(layersTask(other), tensorDataSource(data, { batchSize: 8 }), {
-        epochs: 2,
-        optimizer: { name: 'sgd', lr: 0.1 },
-        runDir,
-        resume: true,
-        progress: false,
-      }),
-      (e: Error) =>
-        e instanceof CheckpointError && /holds 8 state tensors but the model has 2/.test(e.message),
-    );
   });
 
   it('stops on a NaN loss, names the step and leaks no gradients', async () => {
