@@ -7,10 +7,13 @@
  */
 
 export { Rng } from '@dlpipe/core';
+export * from './attention/index.js';
+export * from './bleu/index.js';
 export * from './corpus/corpora.js';
 export * from './corpus/partition.js';
 export * from './errors.js';
 export * from './lm/ngram-lm.js';
+export * from './pairs/index.js';
 export * from './rnn/cells.js';
 export * from './rnn/create-encoder.js';
 export * from './rnn/encoder.js';

@@ -1,0 +1,4 @@
+/**
+ * BLEU: d2l's bleu and sacreBLEU-compatible corpus BLEU.
+ */
+export {};

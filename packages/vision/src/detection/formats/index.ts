@@ -1,0 +1,4 @@
+/**
+ * Detection annotation formats: COCO JSON, Pascal VOC XML, YOLO txt.
+ */
+export {};

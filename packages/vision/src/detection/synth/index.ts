@@ -1,0 +1,4 @@
+/**
+ * Detection sets generated from real photos with pasted alpha sprites (bananas, emoji-10).
+ */
+export {};
