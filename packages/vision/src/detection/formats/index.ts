@@ -1,4 +1,5 @@
 /**
  * Detection annotation formats: COCO JSON, Pascal VOC XML, YOLO txt.
  */
-export {};
+export * from './annotation-error.js';
+export * from './coco-schema.js';
