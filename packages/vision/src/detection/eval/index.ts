@@ -3,6 +3,7 @@
  */
 export * from './accumulate.js';
 export * from './coco-evaluate.js';
+export * from './coco-files.js';
 export * from './coco-iou.js';
 export * from './coco-params.js';
 export * from './evaluate-image.js';

@@ -36,7 +36,7 @@ export class AnnotationError extends DatasetError {
     const lines = problems.slice(0, SHOWN).map((p) => formatProblem(p, path));
     if (problems.length > SHOWN) lines.push(`… and ${problems.length - SHOWN} more`);
     const n = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
-    super(path, problems.length === 1 ? lines[0]! : `${n}:\n  ${lines.join('\n  ')}`);
+    super(path, problems.length === 1 ? lines[0]! : `${n}: ${lines.join('\n  ')}`);
     this.problems = problems;
   }
 }

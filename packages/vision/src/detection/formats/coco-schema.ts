@@ -8,6 +8,7 @@
  *   log.throwIfAny('instances_val.json'); // AnnotationError listing e.g. `annotations.3.bbox: …`
  */
 import type { ProblemLog } from './annotation-error.js';
+import { jsonErrorPosition } from './json-position.js';
 
 /** `[x, y, width, height]` in pixels, (x, y) the top-left corner. */
 export type CocoBox = [number, number, number, number];
@@ -65,15 +66,12 @@ export function parseJsonText(text: string, file: string, log: ProblemLog): unkn
     return undefined;
   }
   try {
-    return JSON.parse(text);
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
-    const msg = (err as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    if (pos) {
-      const before = text.slice(0, Number(pos[1]));
-      const line = before.split('\n').length;
-      log.add(file, `malformed JSON at column ${before.length - before.lastIndexOf('\n')}: ${msg}`, { line });
-    } else log.add(file, `malformed JSON: ${msg.slice(0, 200)}`);
+    const at = jsonErrorPosition(text);
+    const near = at ? JSON.stringify(text.slice(at.offset, at.offset + 20)) : '';
+    if (at) log.add(file, `malformed JSON at column ${at.column}, near ${near}`, { line: at.line });
+    else log.add(file, `malformed JSON: ${(err as Error).message.slice(0, 200)}`);
     return undefined;
   }
 }

@@ -3,3 +3,4 @@
  */
 export * from './annotation-error.js';
 export * from './coco-schema.js';
+export * from './json-position.js';
