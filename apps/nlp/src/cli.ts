@@ -24,6 +24,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     'train a sentiment classifier (TextCNN, BiRNN) or label texts with one',
     async () => (await import('./commands/classify.js')).classify,
   ),
+  bleu: lazy(
+    'corpus BLEU of a hypothesis file against reference files (sacreBLEU-compatible)',
+    async () => (await import('./commands/bleu.js')).bleu,
+  ),
 };
 
 runCli('nlp', COMMANDS, process.argv.slice(2));
