@@ -3,7 +3,7 @@
  * dropped. In order: empty sides; more than `maxLines` lines (usage texts); accelerators
  * (`_File`, `&File`, and the CJK `文件(_F)`); Pango/HTML markup (`<b>…</b>`, entities); format
  * specifiers (printf `%s %d %1$s %-10s %'.2f`, python `%(name)s {0} {name}`, shell `${VAR} $VAR`;
- * not printf's space flag, so French `100 % de` stays text);
+ * binutils` `%pA %pB %P %E %H %V %W %v %w` too; not printf's space flag, so French `100 % de` stays text);
  * whitespace; then a pair whose sides are equal (untranslated) or, for Chinese, whose target
  * holds no Han character, is dropped.
  *
@@ -68,7 +68,8 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 export const FORMAT_SPECIFIER = new RegExp(
   [
     '%%',
-    "%(?:\\d+\\$)?(?:\\([A-Za-z_]\\w*\\))?[-+#0']*(?:\\d+|\\*(?:\\d+\\$)?)?(?:\\.(?:\\d+|\\*(?:\\d+\\$)?))?(?:hh|h|ll|l|L|q|j|z|Z|t)?[diouxXeEfFgGaAcspnCSmr]",
+    '%p[A-Z]',
+    "%(?:\\d+\\$)?(?:\\([A-Za-z_]\\w*\\))?[-+#0']*(?:\\d+|\\*(?:\\d+\\$)?)?(?:\\.(?:\\d+|\\*(?:\\d+\\$)?))?(?:hh|h|ll|l|L|q|j|z|Z|t)?[diouxXeEfFgGaAcspnCSmrPBEHVvWw]",
     '\\{(?:\\d+|[A-Za-z_]\\w*)?(?:![rsa])?(?::[^{}]*)?\\}',
     '\\$\\{[A-Za-z_]\\w*\\}',
     '\\$[A-Za-z_]\\w*',
