@@ -29,6 +29,14 @@ export const COMMANDS: Record<string, CommandEntry> = {
     'write a PNG grid of augmented samples',
     async () => (await import('./commands/preview.js')).preview,
   ),
+  map: lazy(
+    'COCO mAP of detections (the 12 numbers of pycocotools COCOeval, bbox)',
+    async () => (await import('./commands/map.js')).map,
+  ),
+  convert: lazy(
+    'convert detection annotations between COCO JSON, Pascal VOC XML and YOLO txt',
+    async () => (await import('./commands/convert.js')).convert,
+  ),
   models: lazy(
     'list the zoo with parameter counts and training defaults',
     async () => (await import('./commands/models.js')).models,
