@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { ensureDir, OptionsError, writeFileAtomicSync } from '@dlpipe/core';
 import { writeFigure } from '@dlpipe/plot';
 import { z } from 'zod';
+import { CorpusError } from '../errors.js';
 import { type CatalogFile, findCatalogs, LOCALES_OF, PAIR_LANGS, type PairLang } from './catalogs.js';
 import { type CleanPairOptions, cleanPair, DROP_REASONS, type DropReason } from './clean-pair.js';
 import { dedupPairs, type PairRecord } from './dedup-pairs.js';
@@ -35,6 +36,8 @@ export interface BuildPairsOptions extends Omit<CleanPairOptions, 'requireHan'> 
   lang: PairLang;
   /** Folders holding `<locale>/LC_MESSAGES/*.mo`. Default /usr/share/locale (+ locale-langpack). */
   localeDirs?: string[];
+  /** Read only the catalogs of these packages (file names without .mo). Default all. */
+  packages?: string[];
   /** Fewest tokens on each side. Default 2. */
   minLen?: number;
   /** Most tokens on each side. Default 30. */
@@ -51,6 +54,7 @@ export const buildPairsSchema = z
   .object({
     lang: z.enum(PAIR_LANGS),
     localeDirs: z.array(z.string().min(1)).optional(),
+    packages: z.array(z.string().min(1)).optional(),
     minLen: z.number().int().min(1).default(2),
     maxLen: z.number().int().min(1).default(30),
     lowercase: z.boolean().default(true),
@@ -135,10 +139,23 @@ function pairsOf(
   return out;
 }
 
+/** The catalogs of the chosen packages; a package with no catalog is a CorpusError listing those found. */
+function selectPackages(files: CatalogFile[], packages: string[] | undefined): CatalogFile[] {
+  if (!packages) return files;
+  const found = new Set(files.map((f) => f.package));
+  const missing = packages.filter((p) => !found.has(p));
+  if (missing.length > 0) {
+    throw new CorpusError(
+      `no catalog for package ${missing.map((m) => `'${m}'`).join(', ')}; found ${files.length} catalogs: ${[...found].slice(0, 30).join(', ')}${found.size > 30 ? ', …' : ''}.`,
+    );
+  }
+  return files.filter((f) => packages.includes(f.package));
+}
+
 /** Builds the pairs (see the file header). */
 export function buildPairs(options: BuildPairsOptions): PairsBuild {
   const o = parseOptions(options);
-  const files = findCatalogs(o.lang, o.localeDirs);
+  const files = selectPackages(findCatalogs(o.lang, o.localeDirs), o.packages);
   const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
   const packages: PairsStats['packages'] = {};
   const badCatalogs: PairsStats['badCatalogs'] = [];
@@ -205,6 +222,6 @@ export function writePairsBuild(build: PairsBuild, dir: string): string[] {
     title: `en–${build.stats.lang} pairs: tokens per sequence`,
     tgtName: LANG_NAMES[build.stats.lang],
   });
-  const figure = writeFigure(svg, join(dir, `lengths-en-${build.stats.lang}.png`));
+  const figure = writeFigure(svg, join(dir, `lengths-en-${build.stats.lang}`));
   return [...tsv, stats, ...figure];
 }

@@ -49,7 +49,8 @@ function steps(histogram: readonly number[]): { x: number[]; y: number[] } {
     x.push(n - 0.5, n + 0.5);
     y.push(count, count);
   });
-  return { x: [histogram.length > 0 ? -0.5 : 0, ...x], y: [0, ...y] };
+  if (histogram.length === 0) return { x: [0], y: [0] };
+  return { x: [-0.5, ...x, histogram.length - 0.5], y: [0, ...y, 0] };
 }
 
 export interface LengthHistogramOptions {
