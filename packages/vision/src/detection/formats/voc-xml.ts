@@ -114,7 +114,8 @@ export async function readVocDetections(root: string, options: ReadVocOptions = 
           field: o.field,
         });
     }
-    const objs = r.objects.filter((o) => classOf.has(o.name));
+    const finite = (o: VocObject) => [o.box.x1, o.box.y1, o.box.x2, o.box.y2].every(Number.isFinite); // else logged
+    const objs = r.objects.filter((o) => classOf.has(o.name) && finite(o));
     set.images.push({
       file: r.filename,
       width,
