@@ -22,14 +22,14 @@ export function boxArea(boxes: tf.Tensor2D): tf.Tensor1D {
 /** The IoU matrix [N, M] of corner boxes a [N, 4] and b [M, 4], without input checks. */
 export function boxIouUnchecked(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
-    const areaA = boxArea(a).expandDims(1); // [N, 1]
-    const areaB = boxArea(b).expandDims(0); // [1, M]
-    const a3 = a.expandDims(1); // [N, 1, 4]
-    const b3 = b.expandDims(0); // [1, M, 4]
-    const lt = tf.maximum(a3.slice([0, 0, 0], [-1, -1, 2]), b3.slice([0, 0, 0], [-1, -1, 2]));
-    const rb = tf.minimum(a3.slice([0, 0, 2], [-1, -1, 2]), b3.slice([0, 0, 2], [-1, -1, 2]));
-    const wh = tf.relu(tf.sub(rb, lt)); // [N, M, 2]
-    const inter = tf.prod(wh, 2);
+    type Four = [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+    const [ax1, ay1, ax2, ay2] = tf.split(a, 4, 1) as Four; // each [N, 1]
+    const [bx1, by1, bx2, by2] = tf.split(b.transpose(), 4, 0) as Four; // each [1, M]
+    const areaA = tf.mul(tf.sub(ax2, ax1), tf.sub(ay2, ay1));
+    const areaB = tf.mul(tf.sub(bx2, bx1), tf.sub(by2, by1));
+    const interW = tf.relu(tf.sub(tf.minimum(ax2, bx2), tf.maximum(ax1, bx1)));
+    const interH = tf.relu(tf.sub(tf.minimum(ay2, by2), tf.maximum(ay1, by1)));
+    const inter = tf.mul(interW, interH);
     return tf.div(inter, tf.sub(tf.add(areaA, areaB), inter)) as tf.Tensor2D;
   });
 }

@@ -53,6 +53,16 @@ describe('anchor labelling (d2l §14.4.3)', () => {
     ], 2e-5);
   });
 
+  it('keeps the images of a batch apart (the second lists the boxes in reverse order)', () => {
+    const t = multiboxTarget(tf.tensor3d([anchors]), tf.tensor3d([groundTruth, [...groundTruth].reverse()]));
+    assert.deepEqual(t.classLabels.arraySync(), [
+      [0, 1, 2, 0, 2],
+      [0, 1, 2, 0, 2],
+    ]);
+    const [a, b] = tf.unstack(t.bboxOffset);
+    assertClose(b as tf.Tensor, Array.from((a as tf.Tensor).dataSync()), 1e-6);
+  });
+
   it('skips padding rows (class −1) and handles images without boxes', () => {
     const padded = tf.tensor3d([
       [...groundTruth, [-1, -1, -1, -1, -1]],

@@ -44,12 +44,18 @@ function parseThreshold(options: MultiboxTargetOptions): number {
 }
 
 /**
- * d2l's greedy pass over an IoU matrix [A, G] (row-major): take the largest entry, give that
- * anchor that box, discard its row and column; G times.
+ * d2l's greedy pass over one image's IoU matrix [A, G] (row-major; padding columns hold −1): take
+ * the largest entry, give that anchor that box, discard its row and column; once per real box.
  */
-function greedyAssign(iou: Float32Array, numAnchors: number, numGt: number, map: Int32Array): void {
+function greedyAssign(
+  iou: Float32Array,
+  numAnchors: number,
+  numGt: number,
+  numReal: number,
+  map: Int32Array,
+): void {
   const jac = Float32Array.from(iou, (v) => (Number.isNaN(v) ? -1 : v));
-  for (let step = 0; step < Math.min(numGt, numAnchors); step++) {
+  for (let step = 0; step < Math.min(numReal, numAnchors); step++) {
     let best = 0;
     for (let k = 1; k < jac.length; k++) if ((jac[k] as number) > (jac[best] as number)) best = k;
     const anc = Math.floor(best / numGt);
@@ -58,6 +64,52 @@ function greedyAssign(iou: Float32Array, numAnchors: number, numGt: number, map:
     for (let i = 0; i < numAnchors; i++) jac[i * numGt + box] = -1;
     jac.fill(-1, anc * numGt, (anc + 1) * numGt);
   }
+}
+
+/**
+ * Assignment for a batch: anchors [A, 4], boxes [B, G, 4] and `real` [B, G] (false for padding)
+ * → int32 [B, A] box indices (−1 for none). The IoU and d2l's first pass (best box at IoU ≥
+ * threshold) are tensor ops over the whole batch; the greedy pass runs per image on typed arrays.
+ */
+function assignBatch(
+  anchors: tf.Tensor2D,
+  boxes: tf.Tensor3D,
+  real: tf.Tensor2D,
+  iouThreshold: number,
+): tf.Tensor2D {
+  const [batch, numGt] = [boxes.shape[0], boxes.shape[1]];
+  const numAnchors = anchors.shape[0];
+  if (numGt === 0 || numAnchors === 0) return tf.fill([batch, numAnchors], -1, 'int32');
+  const [jaccard, first, counts] = tf.tidy(() => {
+    const iou = boxIouUnchecked(anchors, boxes.reshape([-1, 4]) as tf.Tensor2D).reshape([
+      numAnchors,
+      batch,
+      numGt,
+    ]);
+    const j = tf.where(real.expandDims(0), iou, tf.fill(iou.shape, -1)).transpose([1, 0, 2]); // [B, A, G]
+    const f = tf.where(
+      tf.greaterEqual(tf.max(j, 2), iouThreshold),
+      tf.argMax(j, 2).toInt(),
+      tf.fill([batch, numAnchors], -1, 'int32'),
+    );
+    return [j, f, tf.sum(tf.cast(real, 'int32'), 1)];
+  });
+  const map = first.dataSync() as Int32Array;
+  const iou = jaccard.dataSync() as Float32Array;
+  const real1 = counts.dataSync();
+  for (let b = 0; b < batch; b++) {
+    const size = numAnchors * numGt;
+    const slice = iou.subarray(b * size, (b + 1) * size);
+    greedyAssign(
+      slice,
+      numAnchors,
+      numGt,
+      real1[b] as number,
+      map.subarray(b * numAnchors, (b + 1) * numAnchors),
+    );
+  }
+  tf.dispose([jaccard, first, counts]);
+  return tf.tensor2d(map, [batch, numAnchors], 'int32');
 }
 
 /**
@@ -72,50 +124,10 @@ export function assignAnchorToBbox(
   const iouThreshold = parseThreshold(options);
   checkCornerBoxes(groundTruth, 'assignAnchorToBbox groundTruth');
   checkCornerBoxes(anchors, 'assignAnchorToBbox anchors');
-  const [numAnchors, numGt] = [anchors.shape[0], groundTruth.shape[0]];
-  if (numGt === 0 || numAnchors === 0) return tf.fill([numAnchors], -1, 'int32');
-  const jaccard = boxIouUnchecked(anchors, groundTruth);
-  const first = tf.tidy(() => {
-    const best = tf.argMax(jaccard, 1).toInt();
-    return tf.where(
-      tf.greaterEqual(tf.max(jaccard, 1), iouThreshold),
-      best,
-      tf.fill([numAnchors], -1, 'int32'),
-    );
+  return tf.tidy(() => {
+    const real = tf.ones([1, groundTruth.shape[0]], 'bool') as tf.Tensor2D;
+    return assignBatch(anchors, groundTruth.expandDims(0) as tf.Tensor3D, real, iouThreshold).reshape([-1]);
   });
-  const map = first.dataSync() as Int32Array;
-  greedyAssign(jaccard.dataSync() as Float32Array, numAnchors, numGt, map);
-  tf.dispose([jaccard, first]);
-  return tf.tensor1d(map, 'int32');
-}
-
-/** One image: labels [G, 5] (class, x1, y1, x2, y2) → offsets [A·4], mask [A·4], classes [A]. */
-function targetOne(anchors: tf.Tensor2D, label: tf.Tensor2D, options: MultiboxTargetOptions): tf.Tensor[] {
-  const rows = label.dataSync();
-  const keep = Array.from({ length: label.shape[0] }, (_, i) => i).filter(
-    (i) => (rows[i * 5] as number) >= 0,
-  );
-  const gt = tf.gather(label, keep); // padding rows (class < 0) dropped
-  const boxes = gt.slice([0, 1], [-1, 4]) as tf.Tensor2D;
-  const map = assignAnchorToBbox(boxes, anchors, options);
-  const out = tf.tidy(() => {
-    const numAnchors = anchors.shape[0];
-    const has = tf.greaterEqual(map, 0);
-    const safe = tf.maximum(map, tf.scalar(0, 'int32'));
-    const mask = tf.tile(tf.cast(has, 'float32').expandDims(1), [1, 4]);
-    if (keep.length === 0) {
-      return [tf.zeros([numAnchors * 4]), mask.reshape([-1]), tf.zeros([numAnchors], 'int32')];
-    }
-    const cls = tf.add(
-      tf.gather(gt.slice([0, 0], [-1, 1]).reshape([-1]), safe).toInt(),
-      tf.scalar(1, 'int32'),
-    );
-    const classes = tf.where(has, cls, tf.zeros([numAnchors], 'int32'));
-    const offset = tf.mul(offsetBoxes(anchors, tf.gather(boxes, safe)), mask);
-    return [offset.reshape([-1]), mask.reshape([-1]), classes];
-  });
-  tf.dispose([gt, boxes, map]);
-  return out;
 }
 
 /**
@@ -127,15 +139,41 @@ export function multiboxTarget(
   labels: tf.Tensor3D,
   options: MultiboxTargetOptions = {},
 ): MultiboxTargets {
-  parseThreshold(options);
+  const iouThreshold = parseThreshold(options);
   checkShape(labels, 'multiboxTarget labels', 3, 5);
   if (anchors.rank === 3) checkShape(anchors, 'multiboxTarget anchors', 3, 4);
+  const [batch, numGt] = [labels.shape[0], labels.shape[1]];
   return tf.tidy(() => {
     const anc = anchors.reshape([-1, 4]) as tf.Tensor2D;
-    const perImage = tf.unstack(labels).map((label) => targetOne(anc, label as tf.Tensor2D, options));
-    const [bboxOffset, bboxMask, classLabels] = [0, 1, 2].map(
-      (j) => tf.stack(perImage.map((o) => o[j] as tf.Tensor)) as tf.Tensor2D,
-    ) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    checkCornerBoxes(anc, 'multiboxTarget anchors');
+    const numAnchors = anc.shape[0];
+    const cls = labels.slice([0, 0, 0], [-1, -1, 1]).reshape([batch, numGt]) as tf.Tensor2D;
+    const real = tf.greaterEqual(cls, 0) as tf.Tensor2D; // padding rows (class < 0) are skipped
+    const boxes = labels.slice([0, 0, 1], [-1, -1, 4]) as tf.Tensor3D;
+    const realBoxes = tf.where(real.expandDims(2), boxes, tf.zerosLike(boxes));
+    checkCornerBoxes(
+      realBoxes.reshape([-1, 4]) as tf.Tensor2D,
+      'multiboxTarget labels (rows of all images in turn)',
+    );
+    const map = assignBatch(anc, boxes, real, iouThreshold); // [B, A]
+    const has = tf.greaterEqual(map, 0);
+    const mask = tf.tile(tf.cast(has, 'float32').expandDims(2), [1, 1, 4]); // [B, A, 4]
+    const offsetInImage = tf.mul(tf.range(0, batch, 1, 'int32'), tf.scalar(numGt, 'int32')).expandDims(1);
+    const flatIdx = tf.add(tf.maximum(map, tf.scalar(0, 'int32')), offsetInImage).reshape([-1]);
+    const assigned =
+      numGt === 0 ? tf.zeros([batch * numAnchors, 5]) : tf.gather(labels.reshape([-1, 5]), flatIdx);
+    const classLabels = tf.where(
+      has,
+      tf.add(assigned.slice([0, 0], [-1, 1]).reshape([batch, numAnchors]).toInt(), tf.scalar(1, 'int32')),
+      tf.zeros([batch, numAnchors], 'int32'),
+    ) as tf.Tensor2D;
+    const tiled = tf.tile(anc, [batch, 1]) as tf.Tensor2D;
+    const offsets =
+      numGt === 0
+        ? tf.zeros([batch * numAnchors, 4])
+        : offsetBoxes(tiled, assigned.slice([0, 1], [-1, 4]) as tf.Tensor2D);
+    const bboxMask = mask.reshape([batch, numAnchors * 4]) as tf.Tensor2D;
+    const bboxOffset = tf.mul(offsets.reshape([batch, numAnchors * 4]), bboxMask) as tf.Tensor2D;
     return { bboxOffset, bboxMask, classLabels };
   });
 }

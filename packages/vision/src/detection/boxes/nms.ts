@@ -7,14 +7,15 @@
  *   const keep = await nms(boxes, tf.tensor1d([0.9, 0.8, 0.7]), 0.5);
  *   keep.print(); // [0, 2]: box 1 overlaps box 0 with IoU 0.95
  *
- * The IoU of the sorted boxes is computed as tensor ops in blocks of rows (at most ~4M values at
- * a time) and read back; the greedy pass then runs over those typed arrays.
+ * The IoU of the sorted boxes is computed as tensor ops in blocks of rows (at most ~1M values at
+ * a time; only rows not yet suppressed, only against lower-scored boxes) and read back; the
+ * greedy pass then runs over those typed arrays.
  */
 import { tf } from '@dlpipe/tensor';
 import { boxIouUnchecked } from './box-iou.js';
 import { checkCornerBoxes, checkScores, checkShape, DetectionError } from './errors.js';
 
-const BLOCK_VALUES = 1 << 22;
+const BLOCK_VALUES = 1 << 20;
 
 function checkThreshold(iouThreshold: number, fn: string): void {
   if (!Number.isFinite(iouThreshold)) {
@@ -40,6 +41,18 @@ function scoreOrder(scores: ArrayLike<number>): Int32Array {
   return order.sort((i, j) => (scores[j] as number) - (scores[i] as number) || i - j);
 }
 
+/** IoU [rows.length, n − from] of the sorted boxes `rows` against sorted boxes from `from` on. */
+async function blockIou(sorted: tf.Tensor2D, rows: number[], from: number): Promise<Float32Array> {
+  if (rows.length === 0) return new Float32Array(0);
+  const t = tf.tidy(() => {
+    const picked = tf.gather(sorted, tf.tensor1d(rows, 'int32')) as tf.Tensor2D;
+    return boxIouUnchecked(picked, sorted.slice([from, 0], [-1, 4]) as tf.Tensor2D);
+  });
+  const values = (await t.data()) as Float32Array;
+  t.dispose();
+  return values;
+}
+
 /**
  * The greedy pass: `classes` (optional) restricts suppression to boxes of the same class.
  * Returns the kept original indices, highest score first.
@@ -57,27 +70,24 @@ async function greedyNms(
   orderT.dispose();
   const suppressed = new Uint8Array(n);
   const kept: number[] = [];
-  const block = Math.max(1, Math.floor(BLOCK_VALUES / Math.max(n, 1)));
   try {
-    for (let r0 = 0; r0 < n; r0 += block) {
-      const rows = Math.min(block, n - r0);
-      const iouT = tf.tidy(() => boxIouUnchecked(sorted.slice([r0, 0], [rows, 4]), sorted));
-      const iou = (await iouT.data()) as Float32Array;
-      iouT.dispose();
-      for (let i = r0; i < r0 + rows; i++) {
-        if (suppressed[i]) continue;
+    for (let r0 = 0; r0 < n; ) {
+      // The next block of rows still standing, against the boxes from r0 on (upper triangle).
+      const cols = n - r0;
+      const rows: number[] = [];
+      let r1 = r0;
+      for (; r1 < n && rows.length * cols < BLOCK_VALUES; r1++) if (!suppressed[r1]) rows.push(r1);
+      const iou = await blockIou(sorted, rows, r0);
+      rows.forEach((i, b) => {
+        if (suppressed[i]) return;
         kept.push(order[i] as number);
-        const row = (i - r0) * n;
         const cls = classes?.[order[i] as number];
         for (let j = i + 1; j < n; j++) {
-          if (
-            (iou[row + j] as number) > iouThreshold &&
-            (cls === undefined || classes?.[order[j] as number] === cls)
-          ) {
-            suppressed[j] = 1;
-          }
+          const over = (iou[b * cols + j - r0] as number) > iouThreshold;
+          if (over && (cls === undefined || classes?.[order[j] as number] === cls)) suppressed[j] = 1;
         }
-      }
+      });
+      r0 = r1;
     }
   } finally {
     sorted.dispose();

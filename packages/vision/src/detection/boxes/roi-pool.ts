@@ -9,9 +9,9 @@
  *   roiPool(X, rois, { outputSize: [2, 2], spatialScale: 0.1 }).reshape([2, 2, 2]).print();
  *   // [[[5, 6], [9, 10]], [[9, 11], [13, 15]]], as d2l prints
  *
- * Rows are gathered and max-reduced per bin, then columns (tensor ops, no per-box loop); the
- * gradient flows to the argmax of each bin (to every tied maximum, where torchvision picks the
- * first).
+ * Each bin's pixels are gathered at once (a window of at most Mh × Mw pixels per bin, the largest
+ * bin's size, padded with −∞) and max-reduced: tensor ops, no per-box loop. The gradient flows to
+ * the argmax of each bin (to every tied maximum, where torchvision picks the first).
  */
 import { OptionsError, zodMessage } from '@dlpipe/core';
 import { tf } from '@dlpipe/tensor';
@@ -74,25 +74,18 @@ export function roiPool(features: tf.Tensor4D, rois: tf.Tensor2D, options: RoiPo
       .map((t, i) => (i === 0 ? t : cRound(tf.mul(t, spatialScale)))) as tf.Tensor1D[];
     const rowsB = binBounds(y1 as tf.Tensor1D, y2 as tf.Tensor1D, ph, height);
     const colsB = binBounds(x1 as tf.Tensor1D, x2 as tf.Tensor1D, pw, width);
-    // Rows: gather [K, ph, Mh, W, C] from all images' rows, max over each bin's rows.
+    // Each bin's pixels, [K, ph, Mh, pw, Mw] indices into all images' pixels, max over Mh and Mw.
     const rowsP = binPixels(rowsB.lo, rowsB.hi, height);
-    const rowIdx = tf.add(
-      rowsP.idx,
-      tf.mul(tf.cast(bIdx as tf.Tensor1D, 'int32'), tf.scalar(height, 'int32')).reshape([-1, 1, 1]),
-    );
-    const rowsG = tf.gather(features.reshape([batch * height, width, channels]), rowIdx);
-    const rowMax = tf.max(tf.add(rowsG, rowsP.penalty.reshape([k, ph, rowsP.m, 1, 1])), 2); // [K, ph, W, C]
-    // Columns: the same along W on [K·W, ph, C].
     const colsP = binPixels(colsB.lo, colsB.hi, width);
-    const colIdx = tf.add(
-      colsP.idx,
-      tf.mul(tf.range(0, k, 1, 'int32'), tf.scalar(width, 'int32')).reshape([-1, 1, 1]),
+    const image = tf.mul(tf.cast(bIdx as tf.Tensor1D, 'int32'), tf.scalar(height * width, 'int32'));
+    const rowPart = tf.add(tf.mul(rowsP.idx, tf.scalar(width, 'int32')), image.reshape([-1, 1, 1]));
+    const pixel = tf.add(rowPart.reshape([k, ph, rowsP.m, 1, 1]), colsP.idx.reshape([k, 1, 1, pw, colsP.m]));
+    const values = tf.gather(features.reshape([batch * height * width, channels]), pixel); // [K, ph, Mh, pw, Mw, C]
+    const penalty = tf.add(
+      rowsP.penalty.reshape([k, ph, rowsP.m, 1, 1, 1]),
+      colsP.penalty.reshape([k, 1, 1, pw, colsP.m, 1]),
     );
-    const t = rowMax.transpose([0, 2, 1, 3]).reshape([k * width, ph, channels]);
-    const colsG = tf.gather(t, colIdx); // [K, pw, Mw, ph, C]
-    const pooled = tf
-      .max(tf.add(colsG, colsP.penalty.reshape([k, pw, colsP.m, 1, 1])), 2)
-      .transpose([0, 2, 1, 3]);
+    const pooled = tf.max(tf.add(values, penalty), [2, 4]); // [K, ph, pw, C]
     const emptyRow = tf.lessEqual(rowsB.hi, rowsB.lo).reshape([k, ph, 1, 1]);
     const emptyCol = tf.lessEqual(colsB.hi, colsB.lo).reshape([k, 1, pw, 1]);
     const empty = tf.broadcastTo(tf.logicalOr(emptyRow, emptyCol), [k, ph, pw, channels]);
