@@ -50,7 +50,7 @@ function axisWeights(coord: tf.Tensor3D, real: tf.Tensor3D, size: number): tf.Te
     const low = tf.where(atEdge, tf.fill(low0.shape, size - 1), low0);
     const high = tf.where(atEdge, low, tf.add(low0, 1));
     const l = tf.where(atEdge, tf.zerosLike(c), tf.sub(c, low0));
-    const w = tf.mul(tf.cast(tf.logicalAnd(inside, real), 'float32'), 1);
+    const w = tf.cast(tf.logicalAnd(inside, real), 'float32');
     const hot = (i: tf.Tensor) => tf.oneHot(tf.cast(i, 'int32'), size).toFloat(); // [K, P, G, size]
     const per = tf.add(
       tf.mul(hot(low), tf.mul(w, tf.sub(1, l)).expandDims(3)),
@@ -90,26 +90,25 @@ export function roiAlign(features: tf.Tensor4D, rois: tf.Tensor2D, options: RoiA
   if (k === 0) return tf.zeros([0, ph, pw, channels]);
   return tf.tidy(() => {
     const box = tf.tensor2d(data, [k, 5]); // a copy: no gradient flows into the boxes
+    type Five = [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
     const [bIdx, x1, y1, x2, y2] = tf
       .unstack(box, 1)
-      .map((t, i) => (i === 0 ? t : tf.sub(tf.mul(t, spatialScale), aligned ? 0.5 : 0)));
-    const span = (a: tf.Tensor, b: tf.Tensor) => (aligned ? tf.sub(b, a) : tf.maximum(tf.sub(b, a), 1));
-    const [roiW, roiH] = [span(x1 as tf.Tensor, x2 as tf.Tensor), span(y1 as tf.Tensor, y2 as tf.Tensor)];
-    const [binH, binW] = [tf.div(roiH, ph), tf.div(roiW, pw)] as tf.Tensor1D[];
+      .map((t, i) => (i === 0 ? t : tf.sub(tf.mul(t, spatialScale), aligned ? 0.5 : 0))) as Five;
+    const span = (a: tf.Tensor1D, b: tf.Tensor1D): tf.Tensor1D =>
+      aligned ? tf.sub(b, a) : tf.maximum(tf.sub(b, a), 1);
+    const [roiW, roiH] = [span(x1, x2), span(y1, y2)];
+    const [binH, binW] = [tf.div<tf.Tensor1D>(roiH, ph), tf.div<tf.Tensor1D>(roiW, pw)];
     const grid = (roi: tf.Tensor, pooled: number) =>
       (samplingRatio > 0 ? tf.fill([k], samplingRatio) : tf.ceil(tf.div(roi, pooled))) as tf.Tensor1D;
     const [gridH, gridW] = [grid(roiH, ph), grid(roiW, pw)];
     const [maxGh, maxGw] = tf.stack([tf.max(gridH), tf.max(gridW)]).dataSync();
-    const ys = axisSamples(y1 as tf.Tensor1D, binH as tf.Tensor1D, gridH, ph, Math.max(1, maxGh as number));
-    const xs = axisSamples(x1 as tf.Tensor1D, binW as tf.Tensor1D, gridW, pw, Math.max(1, maxGw as number));
+    const ys = axisSamples(y1, binH, gridH, ph, Math.max(1, maxGh as number));
+    const xs = axisSamples(x1, binW, gridW, pw, Math.max(1, maxGw as number));
     const count = tf.maximum(tf.mul(gridH, gridW), 1).reshape([-1, 1, 1]);
     const wy = tf.div(axisWeights(ys.coord, ys.real, height), count); // [K, ph, H]
     const wx = axisWeights(xs.coord, xs.real, width); // [K, pw, W]
     // Rows: one matMul over all images, with each RoI's weights placed in its image's block.
-    const inImage = tf
-      .oneHot(tf.cast(bIdx as tf.Tensor1D, 'int32'), batch)
-      .toFloat()
-      .reshape([k, 1, batch, 1]);
+    const inImage = tf.oneHot(tf.cast(bIdx, 'int32'), batch).toFloat().reshape([k, 1, batch, 1]);
     const wyAll = tf.mul(wy.expandDims(2), inImage).reshape([k * ph, batch * height]);
     const rowsOut = tf.matMul(wyAll, features.reshape([batch * height, width * channels]));
     const t = rowsOut
