@@ -5,6 +5,7 @@
  *   writeFigure(plotTrainingCurves(history, { x: 'epoch' }), 'runs/mlp/curves');  // .png + .svg
  */
 export type { PlotAxes, PlotBox } from './axes.js';
+export { type Bar, type BarChartOptions, barChart } from './bar-chart.js';
 export {
   type ConfusionMatrixLayout,
   type ConfusionMatrixPlotOptions,
