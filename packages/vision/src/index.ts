@@ -19,6 +19,7 @@ export * from './detection/eval/index.js';
 export * from './detection/formats/index.js';
 export * from './detection/synth/index.js';
 export * from './errors.js';
+export * from './features/embed-images.js';
 export * from './finetune/compare-finetune.js';
 export * from './finetune/comparison-plot.js';
 export * from './finetune/finetune.js';

@@ -77,12 +77,19 @@ export interface ReplaceHeadOptions {
   freeze?: boolean;
 }
 
+/** The layer of pooled features: the last GlobalAveragePooling2D, else the first Flatten (nsfwjs: 1280). */
+export function defaultFeatureLayer(base: tf.LayersModel): tf.layers.Layer | undefined {
+  return (
+    base.layers.filter((l) => l.getClassName() === 'GlobalAveragePooling2D').at(-1) ??
+    base.layers.find((l) => l.getClassName() === 'Flatten')
+  );
+}
+
 /** The backbone up to its pooled features with a new dense head (logits). */
 export function replaceHead(base: tf.LayersModel, o: ReplaceHeadOptions): tf.LayersModel {
   const layer = o.featureLayer
     ? base.layers.find((l) => l.name === o.featureLayer)
-    : (base.layers.filter((l) => l.getClassName() === 'GlobalAveragePooling2D').at(-1) ??
-      base.layers.find((l) => l.getClassName() === 'Flatten'));
+    : defaultFeatureLayer(base);
   if (!layer) {
     const names = base.layers.slice(-6).map((l) => l.name);
     throw new PretrainedModelError(
