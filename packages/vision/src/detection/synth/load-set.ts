@@ -171,11 +171,18 @@ export interface DetectionDataSourceOptions {
   maxObjects?: number;
 }
 
+/** A `DataSource<XYBatch>` whose batches come synchronously, with its label rows per image. */
+export interface DetectionDataSource extends DataSource<XYBatch> {
+  readonly length: number;
+  readonly maxObjects: number;
+  batches(epoch: number, rng: Rng): Generator<XYBatch>;
+}
+
 /** Mini-batches `{ x: [B, H, W, 3] in [0, 1], y: [B, maxObjects, 5] }`, pixels kept as bytes between batches. */
 export async function detectionDataSource(
   set: LoadedDetectionSet,
   o: DetectionDataSourceOptions,
-): Promise<DataSource<XYBatch> & { maxObjects: number }> {
+): Promise<DetectionDataSource> {
   if (!(Number.isInteger(o.batchSize) && o.batchSize >= 1)) {
     throw new DatasetError('(options)', `batchSize must be a positive integer, received ${o.batchSize}`);
   }
@@ -216,7 +223,7 @@ export interface LoadDataBananasOptions {
 export async function loadDataBananas(
   batchSize: number,
   o: LoadDataBananasOptions = {},
-): Promise<{ train: DataSource<XYBatch>; val: DataSource<XYBatch>; classNames: string[] }> {
+): Promise<{ train: DetectionDataSource; val: DetectionDataSource; classNames: string[] }> {
   const dir = o.dir ?? join(defaultCacheDir(), 'datasets');
   const setDir = join(dir, 'bananas');
   if (!existsSync(join(setDir, 'annotations', 'val.json'))) {
