@@ -71,7 +71,10 @@ describe('generateDetectionSet', () => {
   });
 
   it('gives byte-identical files for the same seed and different ones for another seed', async () => {
-    await tiny('b', { name: pngSpec() });
+    const calls: number[][] = [];
+    await tiny('b', { name: pngSpec(), progress: (done, total) => calls.push([done, total]) });
+    assert.deepEqual(calls.at(-1), [8, 8]);
+    assert.equal(calls.length, 8);
     const b = files(join(tmp, 'b', 'emoji-10'));
     assert.deepEqual([...b.keys()].sort(), [...a.keys()].sort());
     for (const [f, bytes] of a)
