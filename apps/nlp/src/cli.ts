@@ -24,6 +24,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     'train a sentiment classifier (TextCNN, BiRNN) or label texts with one',
     async () => (await import('./commands/classify.js')).classify,
   ),
+  pairs: lazy(
+    'build en–fr / en–zh sentence pairs from gettext catalogs',
+    async () => (await import('./commands/pairs.js')).pairs,
+  ),
   bleu: lazy(
     'corpus BLEU of a hypothesis file against reference files (sacreBLEU-compatible)',
     async () => (await import('./commands/bleu.js')).bleu,

@@ -19,7 +19,7 @@ import { type CleanPairOptions, cleanPair, DROP_REASONS, type DropReason } from 
 import { dedupPairs, type PairRecord } from './dedup-pairs.js';
 import { type LengthStats, lengthStats, plotLengthHistogram } from './length-histogram.js';
 import { type MoCatalog, MoFormatError, readMo } from './mo-file.js';
-import { countTokens, preprocessNmt, segmentChinese } from './pair-tokens.js';
+import { pairTokenCount, preprocessNmt, segmentChinese } from './pair-tokens.js';
 import { writePairsSplits } from './pairs-tsv.js';
 import {
   DEFAULT_SPLIT_RATIOS,
@@ -131,7 +131,7 @@ function pairsOf(
       continue;
     }
     const { srcTok, tgtTok } = tokensOf(c.src, c.tgt, o);
-    const lens = [countTokens(srcTok), countTokens(tgtTok)];
+    const lens = [pairTokenCount(srcTok), pairTokenCount(tgtTok)];
     if (Math.min(...lens) < o.minLen) dropped['too-short']++;
     else if (Math.max(...lens) > o.maxLen) dropped['too-long']++;
     else out.push({ src: c.src, tgt: c.tgt, srcTok, tgtTok, package: file.package });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cleanPair, replaceSpecifiers, stripMarkup } from './clean-pair.js';
-import { countTokens, preprocessNmt, segmentChinese } from './pair-tokens.js';
+import { pairTokenCount, preprocessNmt, segmentChinese } from './pair-tokens.js';
 
 const kept = (src: string, tgt: string, o = {}) => {
   const r = cleanPair(src, tgt, o);
@@ -114,7 +114,7 @@ describe('pair tokens', () => {
   it('segmentChinese cuts with jieba and keeps the placeholder whole', () => {
     assert.equal(segmentChinese('无法打开文件 <arg>'), '无法 打开 文件 <arg>');
     assert.equal(segmentChinese('<arg>：我来到北京清华大学'), '<arg> ： 我 来到 北京 清华大学');
-    assert.equal(countTokens('无法 打开 文件 <arg>'), 4);
-    assert.equal(countTokens(''), 0);
+    assert.equal(pairTokenCount('无法 打开 文件 <arg>'), 4);
+    assert.equal(pairTokenCount(''), 0);
   });
 });

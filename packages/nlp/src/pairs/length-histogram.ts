@@ -8,7 +8,7 @@
  */
 import { lineChart } from '@dlpipe/plot';
 import type { PairRecord } from './dedup-pairs.js';
-import { countTokens } from './pair-tokens.js';
+import { pairTokenCount } from './pair-tokens.js';
 
 /** Token counts of one side. */
 export interface LengthSummary {
@@ -36,8 +36,8 @@ function summarize(lengths: number[]): LengthSummary {
 /** Token-length statistics of the source and target columns. */
 export function lengthStats(records: readonly PairRecord[]): LengthStats {
   return {
-    src: summarize(records.map((r) => countTokens(r.srcTok))),
-    tgt: summarize(records.map((r) => countTokens(r.tgtTok))),
+    src: summarize(records.map((r) => pairTokenCount(r.srcTok))),
+    tgt: summarize(records.map((r) => pairTokenCount(r.tgtTok))),
   };
 }
 

@@ -35,6 +35,6 @@ export function segmentChinese(text: string, placeholder = '<arg>', lowercase = 
 }
 
 /** The number of space-separated tokens. */
-export function countTokens(tokens: string): number {
+export function pairTokenCount(tokens: string): number {
   return tokens === '' ? 0 : tokens.split(' ').length;
 }

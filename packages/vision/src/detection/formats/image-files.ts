@@ -10,9 +10,20 @@ import { dirname, join, relative } from 'node:path';
 import sharp from 'sharp';
 import { ImageDecodeError } from '../../errors.js';
 
-export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif', '.bmp'];
+/** Image files an annotation set may point to. */
+export const DETECTION_IMAGE_EXTENSIONS = [
+  '.jpg',
+  '.jpeg',
+  '.png',
+  '.webp',
+  '.gif',
+  '.tif',
+  '.tiff',
+  '.avif',
+  '.bmp',
+];
 
-const isImage = (name: string) => IMAGE_EXTENSIONS.some((e) => name.toLowerCase().endsWith(e));
+const isImage = (name: string) => DETECTION_IMAGE_EXTENSIONS.some((e) => name.toLowerCase().endsWith(e));
 
 /** Image files under `dir` (recursive), relative to it with '/' separators, sorted. */
 export function listImages(dir: string): string[] {
