@@ -29,7 +29,12 @@ export const CHROMIUM_FLAGS: readonly string[] = [
   '--disable-extensions',
   '--metrics-recording-only',
   '--no-default-browser-check',
+  // a crawler never goes back: cached earlier pages only grow the renderers' memory
+  '--disable-features=BackForwardCache',
 ];
+
+/** Navigations a page serves before it is closed and a fresh one opened (renderer memory stays bounded). */
+export const DEFAULT_PAGE_USES = 100;
 
 /** Options of `BrowserPool.launch`. */
 export interface BrowserPoolOptions {
@@ -49,6 +54,8 @@ export interface BrowserPoolOptions {
   maxRestartsPerMinute?: number;
   /** Where notes go (restarts). */
   log?: (message: string) => void;
+  /** Requests a page serves before it is replaced by a fresh one. Default 100 (as Crawlee retires pages). */
+  maxPageUses?: number;
 }
 
 /** A page lent to one request. */
@@ -57,6 +64,8 @@ export interface PageLease {
   guard: PageGuard;
   /** The browser generation the page belongs to. */
   generation: number;
+  /** Requests this page has been lent for. */
+  uses: number;
 }
 
 export class BrowserPool {
@@ -128,7 +137,10 @@ export class BrowserPool {
       if (this.closed) throw new CrawlError('the browser pool is closed');
       if (!this.context) await this.relaunch('the browser exited');
       const lease = this.idle.pop();
-      if (lease && lease.generation === this.generation && !lease.page.isClosed()) return lease;
+      if (lease && lease.generation === this.generation && !lease.page.isClosed()) {
+        lease.uses++;
+        return lease;
+      }
       if (lease) {
         this.open--;
         continue;
@@ -152,13 +164,14 @@ export class BrowserPool {
     const generation = this.generation;
     const page = await ctx.newPage();
     const guard = await PageGuard.attach(page);
-    return { page, guard, generation };
+    return { page, guard, generation, uses: 1 };
   }
 
   /** Gives a page back; an unhealthy one (timed out, crashed, left mid-navigation) is closed. */
   release(lease: PageLease, healthy: boolean): void {
     const current = lease.generation === this.generation;
-    if (healthy && current && !lease.page.isClosed() && !this.closed) {
+    const worn = lease.uses >= (this.options.maxPageUses ?? DEFAULT_PAGE_USES);
+    if (healthy && !worn && current && !lease.page.isClosed() && !this.closed) {
       this.idle.push(lease);
     } else {
       if (current) this.open--; // pages of a dead browser were already written off by relaunch
