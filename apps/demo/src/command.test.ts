@@ -19,34 +19,26 @@ async function dispatch(argv: string[]): Promise<{ code: number; out: string[]; 
 }
 
 describe('pnpm demo', () => {
-  it('parses the flags as before: defaults, a comma list of steps, kebab-case flags', () => {
+  it('parses the flags: defaults, a comma list of steps, kebab-case flags', () => {
     const d = demo.parse([]);
-    assert.deepEqual(d.steps, ['crawl', 'label', 'train']);
-    assert.equal(d.model, 'lenet');
-    assert.equal(d.epochs, undefined);
-    assert.deepEqual([d.batch, d.lr, d.hidden, d.limit, d.seed, d.out], [256, 0.1, 256, 0, 42, 'runs/demo']);
-    const o = demo.parse([
-      '--steps',
-      'crawl, train',
-      '--epochs',
-      '1',
-      '--checkpoint-every',
-      '5',
-      '-v',
-      '--resume',
-    ]);
-    assert.deepEqual(o.steps, ['crawl', 'train']);
-    assert.deepEqual([o.epochs, o.checkpointEvery, o.verbose, o.resume], [1, 5, true, true]);
+    assert.deepEqual(d.steps, ['crawl', 'label', 'train', 'report']);
+    assert.deepEqual(
+      [d.out, d.seed, d.products, d.features, d.compareFeatures, d.threshold, d.model, d.trainSteps, d.lr],
+      ['runs/demo', 42, 1500, 'pixels', false, 0.9, 'lenet-bn', 600, 0.01],
+    );
+    const o = demo.parse(['--steps', 'label, train', '--train-steps', '100', '--compare-features', '-v']);
+    assert.deepEqual(o.steps, ['label', 'train']);
+    assert.deepEqual([o.trainSteps, o.compareFeatures, o.verbose], [100, true, true]);
   });
 
   it('rejects bad values with the flag and what was typed', () => {
     assert.throws(
-      () => demo.parse(['--epochs', 'zero']),
-      (e) => e instanceof OptionsError && /--epochs 'zero'/.test(e.message),
+      () => demo.parse(['--products', 'zero']),
+      (e) => e instanceof OptionsError && /--products 'zero'/.test(e.message),
     );
     assert.throws(
       () => demo.parse(['--steps', 'crawl,foo']),
-      /--steps 'crawl,foo': .*"crawl"\|"label"\|"train"/,
+      /--steps 'crawl,foo': .*"crawl"\|"label"\|"train"\|"report"/,
     );
     assert.throws(() => demo.parse(['--model', 'resnet']), /--model 'resnet'/);
     assert.throws(() => demo.parse(['--steps', '']), OptionsError);
@@ -60,28 +52,26 @@ describe('pnpm demo', () => {
     const help = r.out.join('\n');
     assert.equal(help, demo.help('demo', ''));
     assert.match(help, /^usage: pnpm demo \[options\]\n/);
+    assert.match(help, /--features pixels\|mobilenetv2\n +\S/);
     for (const flag of [
       'steps',
-      'model',
-      'dataset',
-      'epochs',
-      'batch',
-      'lr',
-      'hidden',
-      'limit',
       'out',
       'seed',
+      'products',
+      'threshold',
+      'model',
+      'train-steps',
+      'lr',
     ]) {
       assert.match(help, new RegExp(`--${flag} \\S+ +\\S`), flag);
     }
-    assert.match(help, /--resume +\S/);
-    assert.match(help, /--checkpoint-every N +\S/);
+    assert.match(help, /--compare-features +\S/);
     assert.match(help, /-v, --verbose/);
-    assert.match(help, /--steps LIST .*\(default: crawl,label,train\)/);
+    assert.match(help, /--steps LIST .*\(default: crawl,label,train,report\)/);
   });
 
   it('bad usage is one line on stderr with the fix, exit 2', async () => {
-    for (const argv of [['--epochs', 'zero'], ['--bogus'], ['train'], ['--steps', 'crawl,foo']]) {
+    for (const argv of [['--products', 'zero'], ['--bogus'], ['train'], ['--steps', 'crawl,foo']]) {
       const r = await dispatch(argv);
       assert.equal(r.code, 2, argv.join(' '));
       assert.deepEqual(r.out, []);

@@ -1,66 +1,57 @@
 /**
- * `pnpm demo`, one command: dlpipe's main job on embedded defaults — crawl a local site,
- * self-train with 5% of the labels, train d2l's LeNet on Fashion-MNIST — each step writing under
- * `--out`. A step that fails says why; the others still run, and the exit code tells. The steps
- * load only when the command runs, so `--help` and bad flags answer at once.
+ * `pnpm demo`, one command: dlpipe's main job on embedded defaults — one pipeline where each step
+ * consumes the previous step's output under `--out`: crawl a local clothing shop, label its
+ * products semi-supervised from the few categories the pages show, train a CNN on the labels +
+ * pseudo-labels, and report what each step contributed. A failed step stops the ones after it
+ * (they would have no input); the steps load only when the command runs, so `--help` and bad
+ * flags answer at once.
  *
- *   pnpm demo --steps crawl,label --out runs/demo
+ *   pnpm demo --steps train,report --out runs/demo
  */
-import { join } from 'node:path';
-import { checkInputDir, defineCommand, describeError, ensureDir } from '@dlpipe/core';
+import { defineCommand, describeError, ensureDir } from '@dlpipe/core';
 import { type DemoOptions, demoFlags } from './options.js';
 
-/** Bad paths are found before any step runs, so nothing is half done. */
-function checkPaths(o: DemoOptions): void {
-  const usesDataset = o.steps.some((s) => s !== 'crawl');
-  if (usesDataset && o.dataset !== 'fashion-mnist' && o.dataset !== 'mnist') {
-    checkInputDir(o.dataset, 'dataset folder of idx files');
-  }
-  ensureDir(o.out, 'output folder');
-}
-
-/** Runs the steps in order; the exit status is 0, or the failed steps' common status (else 1). */
+/** Runs the steps in order; the exit status is 0, or the failed step's. */
 async function runSteps(o: DemoOptions): Promise<number> {
-  checkPaths(o);
+  ensureDir(o.out, 'output folder');
   const [{ STEPS }, { formatBackend, initBackend }] = await Promise.all([
     import('./steps.js'),
     import('@dlpipe/tensor'),
   ]);
-  if (o.verbose || o.steps.some((s) => s !== 'crawl')) {
-    const backend = await initBackend(); // the crawl needs no tensors
+  if (o.verbose || o.steps.some((s) => s === 'label' || s === 'train')) {
+    const backend = await initBackend(); // the crawl and the report need no tensors
     if (o.verbose) console.error(formatBackend(backend));
   }
-  const failed: number[] = [];
   for (const name of o.steps) {
-    const step = STEPS[name];
     console.log(`== ${name}`);
     try {
-      console.log(await step.run(o, join(o.out, step.dir)));
+      console.log(await STEPS[name](o));
     } catch (err) {
       const { line, exitCode } = describeError(err);
-      failed.push(exitCode);
       console.error(`dlpipe-demo: step '${name}' failed: ${line}`);
       if (process.env.DLPIPE_DEBUG && err instanceof Error) console.error(err.stack);
+      return exitCode;
     }
   }
-  if (failed.length === 0) return 0;
-  return failed.every((c) => c === failed[0]) ? failed[0]! : 1;
+  return 0;
 }
 
 export const demo = defineCommand({
-  summary: "dlpipe's main job on embedded defaults",
-  description: `The main job on embedded defaults, each step writing under --out:
-  crawl  serve the small shop site in data/scrape on 127.0.0.1, crawl it in headless Chromium,
-         export the dataset (JSONL, CSV, Feather) and the image manifest      → scrape/
-  label  self-train a classifier with 5% of the labels, holdout accuracy of
-         labeled-only vs self-trained                                          → label/
-  train  train d2l's LeNet (or MLP) on Fashion-MNIST for --epochs, then metrics.json,
-         curves.png, confusion-matrix.png and misclassified.png                → train/`,
+  summary: "dlpipe's main job on embedded defaults: scrape → label → train",
+  description: `One pipeline, each step reading the previous step's output under --out:
+  crawl   serve a clothing shop on 127.0.0.1 (Fashion-MNIST test images as product photos, the
+          category shown on 5% of the pages), crawl it in headless Chromium (robots.txt,
+          retries), save the photos hashed, export the dataset and image manifest    → scrape/
+  label   self-train a classifier from the scraped categories on the photos' features;
+          pseudo-labels with confidences into the label store, a review queue         → label/
+  train   train a CNN on labeled-only, labeled + pseudo-labels, and all true labels;
+          test accuracy on held-out products                                          → train/
+  report  report.json, report.html and accuracy.png: what each step contributed`,
   flags: demoFlags,
   examples: [
     'pnpm demo',
-    'pnpm demo --steps crawl,label',
-    'pnpm demo --steps train --model mlp --epochs 2 --limit 3000 --out runs/mlp',
+    'pnpm demo --steps label,train,report --compare-features',
+    'pnpm demo --products 500 --train-steps 200 --out runs/small',
   ],
   run: runSteps,
 });

@@ -2,11 +2,11 @@
  * The flags of `pnpm demo`, declared once: the parser, the `--help` text and `DemoOptions` come
  * from these zod fields (see @dlpipe/core's `defineCommand`).
  *
- *   pnpm demo --steps train --model mlp --epochs 2 --limit 3000 --out runs/demo
+ *   pnpm demo --steps label,train,report --features mobilenetv2 --out runs/demo
  */
 import { z } from 'zod';
 
-export const DEMO_STEPS = ['crawl', 'label', 'train'] as const;
+export const DEMO_STEPS = ['crawl', 'label', 'train', 'report'] as const;
 export type DemoStep = (typeof DEMO_STEPS)[number];
 
 export const demoFlags = {
@@ -17,52 +17,51 @@ export const demoFlags = {
     .pipe(z.array(z.enum(DEMO_STEPS)).min(1))
     .meta({
       placeholder: 'LIST',
-      description: `steps to run, in order, comma-separated (${DEMO_STEPS.join('|')})`,
+      description: `steps to run, in order, comma-separated (${DEMO_STEPS.join('|')}); each reads the earlier steps' output from --out`,
     }),
-  model: z
-    .enum(['lenet', 'mlp'])
-    .default('lenet')
-    .meta({ description: "the train step's model: d2l's LeNet or MLP" }),
-  dataset: z.string().default('fashion-mnist').meta({
-    placeholder: 'NAME|DIR',
-    description: 'fashion-mnist, mnist or a folder of MNIST-format idx files',
-  }),
-  epochs: z.coerce
+  out: z
+    .string()
+    .default('runs/demo')
+    .meta({ placeholder: 'DIR', description: 'where the steps write and read' }),
+  seed: z.coerce
     .number()
     .int()
-    .positive()
-    .optional()
-    .meta({ description: "epochs of the train step (default: d2l's 10 for LeNet, 1 for the MLP)" }),
-  batch: z.coerce
+    .default(42)
+    .meta({ description: 'seed of the shop, the split and every step' }),
+  products: z.coerce
     .number()
     .int()
-    .positive()
-    .default(256)
-    .meta({ description: 'batch size of the train step' }),
-  lr: z.coerce
-    .number()
-    .positive()
-    .default(0.1)
-    .meta({ description: "the MLP's SGD learning rate (LeNet: the zoo's defaults, Adam at 0.005)" }),
-  hidden: z.coerce.number().int().positive().default(256).meta({ description: 'hidden units of the MLP' }),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .default(0)
-    .meta({ description: 'train on the first N images only (0: all)' }),
-  out: z.string().default('runs/demo').meta({ placeholder: 'DIR', description: 'where the steps write' }),
-  seed: z.coerce.number().int().default(42).meta({ description: 'seed of every step' }),
-  resume: z
+    .min(100)
+    .max(10_000)
+    .default(1500)
+    .meta({
+      description: 'products in the shop (Fashion-MNIST test images as photos; 5% show their category)',
+    }),
+  features: z
+    .enum(['pixels', 'mobilenetv2'])
+    .default('pixels')
+    .meta({ description: "the label step's features: grayscale pixels or nsfwjs's pretrained MobileNetV2" }),
+  compareFeatures: z
     .boolean()
     .default(false)
-    .meta({ description: "the train step continues from its run's latest checkpoint" }),
-  checkpointEvery: z.coerce
+    .meta({ description: 'the label step also self-trains on the other features and reports both' }),
+  threshold: z.coerce
+    .number()
+    .min(0)
+    .lt(1)
+    .default(0.9)
+    .meta({ description: "self-training's threshold on the top probability for a pseudo-label" }),
+  model: z
+    .enum(['lenet-bn', 'lenet', 'mlp'])
+    .default('lenet-bn')
+    .meta({ description: "the train step's CNN (from the zoo, 28×28 gray inputs)" }),
+  trainSteps: z.coerce
     .number()
     .int()
-    .min(0)
-    .default(0)
-    .meta({ description: 'the train step checkpoints every N optimizer steps (0: at epoch ends only)' }),
+    .positive()
+    .default(600)
+    .meta({ description: 'optimizer steps of each training run (the same for all three label sets)' }),
+  lr: z.coerce.number().positive().default(0.01).meta({ description: "the train step's Adam learning rate" }),
   verbose: z.boolean().default(false).meta({ short: 'v', description: 'print the backend chosen' }),
 };
 

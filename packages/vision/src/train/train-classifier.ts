@@ -14,6 +14,7 @@ import {
   type DataSource,
   fit,
   type HistoryRecord,
+  type LrSchedule,
   layersTask,
   type OptimizerOptions,
   saveModel,
@@ -38,6 +39,8 @@ export interface TrainClassifierOptions {
   epochs?: number;
   /** Optimizer and learning rate. Default: the zoo model's (LeNet: Adam at 0.005), or plain SGD at 0.1 for a built model. */
   optimizer?: OptimizerOptions;
+  /** A learning-rate schedule over the steps (e.g. `cosineLr`). Default: the optimizer's constant rate. */
+  schedule?: LrSchedule;
   runDir: string;
   seed?: number;
   resume?: boolean;
@@ -79,6 +82,7 @@ export async function trainClassifier(o: TrainClassifierOptions): Promise<TrainC
   const result = await fit(layersTask(net), o.train, {
     epochs,
     optimizer,
+    ...(o.schedule ? { schedule: o.schedule } : {}),
     metrics: ['accuracy'],
     validation: tensorDataSource(o.test, { batchSize: 256 }),
     runDir: o.runDir,
