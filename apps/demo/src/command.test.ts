@@ -53,16 +53,7 @@ describe('pnpm demo', () => {
     assert.equal(help, demo.help('demo', ''));
     assert.match(help, /^usage: pnpm demo \[options\]\n/);
     assert.match(help, /--features pixels\|mobilenetv2\n +\S/);
-    for (const flag of [
-      'steps',
-      'out',
-      'seed',
-      'products',
-      'threshold',
-      'model',
-      'train-steps',
-      'lr',
-    ]) {
+    for (const flag of ['steps', 'out', 'seed', 'products', 'threshold', 'model', 'train-steps', 'lr']) {
       assert.match(help, new RegExp(`--${flag} \\S+ +\\S`), flag);
     }
     assert.match(help, /--compare-features +\S/);

@@ -28,15 +28,9 @@ export const demoFlags = {
     .int()
     .default(42)
     .meta({ description: 'seed of the shop, the split and every step' }),
-  products: z.coerce
-    .number()
-    .int()
-    .min(100)
-    .max(10_000)
-    .default(1500)
-    .meta({
-      description: 'products in the shop (Fashion-MNIST test images as photos; 5% show their category)',
-    }),
+  products: z.coerce.number().int().min(100).max(10_000).default(1500).meta({
+    description: 'products in the shop (Fashion-MNIST test images as photos; 5% show their category)',
+  }),
   features: z
     .enum(['pixels', 'mobilenetv2'])
     .default('pixels')

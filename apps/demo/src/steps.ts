@@ -38,7 +38,8 @@ export async function runTrain(o: DemoOptions): Promise<string> {
   const r = await trainShop(o.out, { seed: o.seed, model: o.model, steps: o.trainSteps, lr: o.lr });
   const a = r.test_accuracy;
   return (
-    `${r.model}, ${r.steps} steps each, test accuracy on ${r.test_images} held-out products: ` +
+    `${r.model}, ${r.steps} steps each (${r.pseudo_labels_used} pseudo-labels the labeled-only CNN agreed with), ` +
+    `test accuracy on ${r.test_images} held-out products: ` +
     `labeled-only ${pct(a.labeled_only)}, self-trained ${pct(a.self_trained)}, fully supervised ${pct(a.fully_supervised)} ` +
     `(${r.seconds.toFixed(1)} s)`
   );

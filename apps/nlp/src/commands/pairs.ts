@@ -76,7 +76,6 @@ util-linux-locales e2fsprogs-l10n gawk nano cpio wget make gnupg-l10n.`,
         `--min-len ${o.minLen} is more than --max-len ${o.maxLen}; give --min-len <= --max-len.`,
       );
     }
-    ensureDir(o.out, 'pairs folder (--out)');
     const build = buildPairs({
       lang: o.lang,
       ...(o.localeDir ? { localeDirs: o.localeDir } : {}),
@@ -87,6 +86,7 @@ util-linux-locales e2fsprogs-l10n gawk nano cpio wget make gnupg-l10n.`,
       lowercase: !o.keepCase,
       seed: o.seed,
     });
+    ensureDir(o.out, 'pairs folder (--out)');
     const files = writePairsBuild(build, o.out);
     const s = build.stats;
     const dropped = Object.entries(s.dropped)
