@@ -37,7 +37,7 @@ export async function writeReviewSheet(
   try {
     await writeImageGrid(batch, png, {
       columns: 8,
-      captions: queue.map((r) => `${r.label} ${(r.confidence ?? 0).toFixed(2)}`),
+      captions: queue.map((r) => `${r.label} ${(r.confidence ?? 0).toFixed(3)}`),
     });
   } finally {
     batch.dispose();
