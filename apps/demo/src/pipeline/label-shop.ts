@@ -11,7 +11,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDir, writeFileAtomic } from '@dlpipe/core';
+import { ensureDir } from '@dlpipe/core';
 import {
   accuracy,
   type LabelRecord,
@@ -24,6 +24,7 @@ import {
   writeRoundsFigure,
 } from '@dlpipe/label';
 import { type EmbeddingBackbone, embedImages } from '@dlpipe/vision';
+import { writeCsvRows } from './csv-rows.js';
 import { writeReviewSheet } from './review-sheet.js';
 import { isHeldOut, readScrapedItems, readTruth, type ScrapedItem } from './scraped-items.js';
 import { type CrawlOutput, readStepFile, writeStepFile } from './step-files.js';
@@ -149,14 +150,6 @@ async function selfTrain(
   };
 }
 
-function csvRow(values: Array<string | number | null>): string {
-  return values
-    .map((v) =>
-      v === null ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v),
-    )
-    .join(',');
-}
-
 export async function labelShop(out: string, options: LabelShopOptions = {}): Promise<LabelOutput> {
   const started = performance.now();
   const crawl = readStepFile<CrawlOutput>(out, 'crawl');
@@ -215,20 +208,23 @@ export async function labelShop(out: string, options: LabelShopOptions = {}): Pr
   const rows = split.pool.map((i, k) => ({ item: split.items[i]!, k }));
   const labeledRows = rows.filter(({ k }) => st.transduction[k]! >= 0);
   const labelsCsv = join(dir, 'labels.csv');
-  await writeFileAtomic(
+  await writeCsvRows(
     labelsCsv,
-    `${['sku,file,label,source,confidence,iteration', ...labeledRows.map(({ item, k }) => csvRow([item.sku, item.file, categories[st.transduction[k]!]!, y[k]! >= 0 ? 'imported' : 'pseudo', y[k]! >= 0 ? null : Number(st.labelConfidence[k]!.toFixed(6)), st.labeledIter[k]!]))].join('\n')}\n`,
+    ['sku', 'file', 'label', 'source', 'confidence', 'iteration'],
+    labeledRows.map(({ item, k }) => [
+      item.sku,
+      item.file,
+      categories[st.transduction[k]!]!,
+      y[k]! >= 0 ? 'imported' : 'pseudo',
+      y[k]! >= 0 ? null : Number(st.labelConfidence[k]!.toFixed(6)),
+      st.labeledIter[k]!,
+    ]),
   );
   const poolCsv = join(dir, 'pool-items.csv');
-  await writeFileAtomic(
-    poolCsv,
-    `${['sku,file', ...split.pool.map((i) => csvRow([split.items[i]!.sku, split.items[i]!.file]))].join('\n')}\n`,
-  );
+  const skuFile = (i: number) => [split.items[i]!.sku, split.items[i]!.file];
+  await writeCsvRows(poolCsv, ['sku', 'file'], split.pool.map(skuFile));
   const testCsv = join(dir, 'test-items.csv');
-  await writeFileAtomic(
-    testCsv,
-    `${['sku,file', ...split.test.map((i) => csvRow([split.items[i]!.sku, split.items[i]!.file]))].join('\n')}\n`,
-  );
+  await writeCsvRows(testCsv, ['sku', 'file'], split.test.map(skuFile));
   const storeFile = join(dir, 'labels.sqlite');
   for (const suffix of ['', '-wal', '-shm']) rmSync(storeFile + suffix, { force: true });
   const store = openLabelStore(storeFile);

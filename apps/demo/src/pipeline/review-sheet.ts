@@ -6,29 +6,32 @@
  *   await writeReviewSheet('runs/demo/label', queue.map((r) => ({ ...r, file })));
  */
 import { join } from 'node:path';
-import { writeFileAtomic } from '@dlpipe/core';
 import type { LabelRecord } from '@dlpipe/label';
 import { tf } from '@dlpipe/tensor';
 import { readImage, writeImageGrid } from '@dlpipe/vision';
+import { writeCsvRows } from './csv-rows.js';
 
 export interface ReviewEntry extends LabelRecord {
   file: string;
 }
-
-const cell = (v: string | number | null) =>
-  v === null ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v);
 
 export async function writeReviewSheet(
   dir: string,
   queue: ReviewEntry[],
 ): Promise<{ csv: string; files: string[] }> {
   const csv = join(dir, 'review.csv');
-  const lines = queue.map((r) =>
-    [r.itemId, r.file, r.label, r.confidence === null ? null : r.confidence.toFixed(4), r.iteration]
-      .map(cell)
-      .join(','),
+  await writeCsvRows(
+    csv,
+    ['sku', 'file', 'label', 'confidence', 'iteration'],
+    queue.map((r) => [
+      r.itemId,
+      r.file,
+      r.label,
+      r.confidence === null ? null : r.confidence.toFixed(4),
+      r.iteration,
+    ]),
   );
-  await writeFileAtomic(csv, `${['sku,file,label,confidence,iteration', ...lines].join('\n')}\n`);
+
   if (queue.length === 0) return { csv, files: [csv] };
   const images = await Promise.all(queue.map((r) => readImage(r.file, { channels: 3 })));
   const batch = tf.stack(images) as tf.Tensor4D;

@@ -8,11 +8,11 @@
  *   const r = await trainShop('runs/demo', { seed: 42 });
  *   r.test_accuracy;  // { labeled_only: 0.62, self_trained: 0.74, fully_supervised: 0.80 }
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDir } from '@dlpipe/core';
 import { cosineLr, tensorDataSource, tf } from '@dlpipe/tensor';
 import { decodeImage, trainClassifier } from '@dlpipe/vision';
+import { readCsvRows } from './csv-rows.js';
 import type { LabelOutput } from './label-shop.js';
 import { readTruth } from './scraped-items.js';
 import { type CrawlOutput, DemoInputError, readStepFile, writeStepFile } from './step-files.js';
@@ -69,41 +69,29 @@ export interface TrainOutput {
   seconds: number;
 }
 
-/** Rows of a CSV written by the label step (no quoted newlines there). */
-function readCsvRows(file: string): Array<Record<string, string>> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new DemoInputError(`cannot read ${file} (${(err as Error).message}): run the 'label' step again`);
+/** Decoded photos by file: every photo is decoded once, however many runs and repeats use it. */
+export type PhotoCache = Map<string, Float32Array>;
+
+/** One photo as 28×28 in [0, 1]: inverted so the studio background is 0 (as in Fashion-MNIST) and stretched to its full range (the dyes differ in brightness). */
+async function decodePhoto(file: string): Promise<Float32Array> {
+  const img = await decodeImage(file, { channels: 1, resize: { width: 28, height: 28 } });
+  let [lo, hi] = [255, 0];
+  for (let j = 0; j < 784; j++) {
+    lo = Math.min(lo, img.data[j]!);
+    hi = Math.max(hi, img.data[j]!);
   }
-  const [head, ...lines] = text.split('\n').filter((l) => l !== '');
-  const cols = (head ?? '').split(',');
-  return lines.map((l) => {
-    const cells = l
-      .match(/("([^"]|"")*"|[^,]*)(,|$)/g)!
-      .map((c) => c.replace(/,$/, '').replace(/^"|"$/g, '').replace(/""/g, '"'));
-    return Object.fromEntries(cols.map((c, i) => [c, cells[i] ?? '']));
-  });
+  const out = new Float32Array(784);
+  for (let j = 0; j < 784; j++) out[j] = (hi - img.data[j]!) / Math.max(1, hi - lo);
+  return out;
 }
 
-/**
- * Photos as [N, 28, 28, 1] in [0, 1]: inverted so the studio background is 0 (as in
- * Fashion-MNIST), and each stretched to its full range (the dyes differ in brightness).
- */
-export async function loadPhotos(files: string[]): Promise<tf.Tensor4D> {
+/** Photos as [N, 28, 28, 1] (see `decodePhoto`), decoding only those not in `cache`. */
+export async function loadPhotos(files: string[], cache: PhotoCache = new Map()): Promise<tf.Tensor4D> {
+  const missing = [...new Set(files)].filter((f) => !cache.has(f));
+  const decoded = await Promise.all(missing.map(decodePhoto));
+  for (const [i, f] of missing.entries()) cache.set(f, decoded[i]!);
   const data = new Float32Array(files.length * 784);
-  await Promise.all(
-    files.map(async (f, i) => {
-      const img = await decodeImage(f, { channels: 1, resize: { width: 28, height: 28 } });
-      let [lo, hi] = [255, 0];
-      for (let j = 0; j < 784; j++) {
-        lo = Math.min(lo, img.data[j]!);
-        hi = Math.max(hi, img.data[j]!);
-      }
-      for (let j = 0; j < 784; j++) data[i * 784 + j] = (hi - img.data[j]!) / Math.max(1, hi - lo);
-    }),
-  );
+  for (const [i, f] of files.entries()) data.set(cache.get(f)!, i * 784);
   return tf.tensor4d(data, [files.length, 28, 28, 1]);
 }
 
@@ -133,10 +121,14 @@ export async function trainShop(out: string, options: TrainShopOptions = {}): Pr
       throw new DemoInputError(`no true category for ${sku} in ${crawl.truth}: run the 'crawl' step again`);
     return c;
   };
-  const labels = readCsvRows(label.labels);
-  const testRows = readCsvRows(label.test_items);
+  const labels = await readCsvRows(label.labels, 'label');
+  const testRows = await readCsvRows(label.test_items, 'label');
+  const photos: PhotoCache = new Map();
   const test = {
-    x: await loadPhotos(testRows.map((r) => r.file!)),
+    x: await loadPhotos(
+      testRows.map((r) => r.file!),
+      photos,
+    ),
     y: tf.tensor1d(
       testRows.map((r) => trueClass(r.sku!)),
       'int32',
@@ -152,7 +144,10 @@ export async function trainShop(out: string, options: TrainShopOptions = {}): Pr
         y: classOf.get(r.label!)!,
       })),
     ),
-    fully_supervised: readCsvRows(label.pool_items).map((r) => ({ file: r.file!, y: trueClass(r.sku!) })),
+    fully_supervised: (await readCsvRows(label.pool_items, 'label')).map((r) => ({
+      file: r.file!,
+      y: trueClass(r.sku!),
+    })),
   };
   const variants = {} as Record<TrainVariant, VariantResult>;
   try {
@@ -161,7 +156,7 @@ export async function trainShop(out: string, options: TrainShopOptions = {}): Pr
       // Every run makes `steps` optimizer steps in EPOCHS epochs: a small set is repeated within
       // an epoch (reshuffled as one), so validation runs as often for each.
       const repeat = Math.max(1, Math.round((o.steps * o.batchSize) / EPOCHS / set.length));
-      const x = await loadPhotos(Array.from({ length: repeat }, () => set.map((s) => s.file)).flat());
+      const x = await loadPhotos(Array.from({ length: repeat }, () => set.map((s) => s.file)).flat(), photos);
       const y = tf.tensor1d(Array.from({ length: repeat }, () => set.map((s) => s.y)).flat(), 'int32');
       const epochs = Math.max(1, Math.round(o.steps / Math.ceil((set.length * repeat) / o.batchSize)));
       const runDir = join(dir, v);
@@ -184,7 +179,7 @@ export async function trainShop(out: string, options: TrainShopOptions = {}): Pr
           extra: { variant: v, trainImages: set.length },
         });
         if (v === 'labeled_only' && o.agreement) {
-          sets.self_trained = await agreedSet(r.net, labels, classOf, o.labeledRepeat);
+          sets.self_trained = await agreedSet(r.net, labels, classOf, o.labeledRepeat, photos);
         }
         r.net.dispose();
         variants[v] = {
@@ -229,9 +224,13 @@ async function agreedSet(
   labels: Array<Record<string, string>>,
   classOf: Map<string, number>,
   labeledRepeat: number,
+  photos: PhotoCache,
 ): Promise<Array<{ file: string; y: number }>> {
   const pseudo = labels.filter((r) => r.source === 'pseudo');
-  const x = await loadPhotos(pseudo.map((r) => r.file!));
+  const x = await loadPhotos(
+    pseudo.map((r) => r.file!),
+    photos,
+  );
   const predicted = tf.tidy(() => (net.predict(x) as tf.Tensor).argMax(-1));
   const classes = await predicted.data();
   tf.dispose([x, predicted]);
