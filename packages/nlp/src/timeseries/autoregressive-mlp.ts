@@ -9,7 +9,7 @@
  *   const { losses } = await trainAutoregressive(net, features, labels, { nTrain: 600 });
  */
 import { setSeed } from '@dlpipe/core';
-import { type Callback, fit, layersTask, tensorDataSource, tf } from '@dlpipe/tensor';
+import { type Callback, createOptimizer, fit, layersTask, tensorDataSource, tf } from '@dlpipe/tensor';
 import { z } from 'zod';
 import { parseSeriesOptions, TimeSeriesError } from './timeseries-error.js';
 
@@ -107,11 +107,12 @@ export async function trainAutoregressive(
   const n = Math.min(o.nTrain, features.length);
   const x = tf.tensor2d(features.slice(0, n) as number[][], [n, tau]);
   const y = tf.tensor2d(labels.slice(0, n), [n, 1]);
+  const optimizer = createOptimizer({ name: 'adam', lr: o.lr }); // ours, so its moments are freed after
   try {
     const train = tensorDataSource({ x, y }, { batchSize: o.batchSize, shuffle: o.shuffle });
     const r = await fit(layersTask(net, { loss: 'mse' }), train, {
       epochs: o.numEpochs,
-      optimizer: { name: 'adam', lr: o.lr },
+      optimizer,
       progress: false,
       ...(o.seed !== undefined && { seed: o.seed }),
       ...(o.maxSteps !== undefined && { maxSteps: o.maxSteps }),
@@ -121,5 +122,6 @@ export async function trainAutoregressive(
     return { losses, steps: r.steps };
   } finally {
     tf.dispose([x, y]);
+    optimizer.dispose();
   }
 }
