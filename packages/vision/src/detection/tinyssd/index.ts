@@ -1,4 +1,6 @@
 /**
- * d2l §14.7 TinySSD: model, loss, training metrics.
+ * d2l §14.7 TinySSD: model, loss, training metrics. Importing it registers the 'tinyssd' detector.
  */
-export {};
+export * from './loss.js';
+export * from './net.js';
+export * from './tiny-ssd.js';
