@@ -13,3 +13,5 @@ export * from './length-penalty.js';
 export * from './masked-ce-loss.js';
 export * from './row-state.js';
 export * from './stacked-gru.js';
+export * from './seq2seq-data.js';
+export * from './seq2seq-pairs.js';
