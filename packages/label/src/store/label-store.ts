@@ -7,7 +7,11 @@
  *   const store = openLabelStore('runs/labels.sqlite');
  *   store.add([{ itemId: '17', label: 'cat', source: 'pseudo', confidence: 0.81, iteration: 2 }]);
  *   store.reviewQueue({ limit: 20 });  store.current();  store.stats();
+ *
+ * Besides a label per item, a store keeps box annotations per image (box-labels.ts): pseudo-boxes
+ * from a pretrained detector, imported and human ones, each pending, accepted or rejected.
  */
+import type { BoxAddResult, BoxQuery, BoxRecord, BoxStats, BoxStatus, NewBox } from './box-labels.js';
 
 export type LabelSource = 'human' | 'pseudo' | 'imported';
 export const LABEL_SOURCES: readonly LabelSource[] = ['human', 'pseudo', 'imported'];
@@ -72,6 +76,13 @@ export interface LabelStore {
    * and the files written meanwhile are all or nothing (on a throw or a kill, nothing is kept).
    */
   transaction<T>(work: () => Promise<T>): Promise<T>;
+  /** Adds box annotations; a box already stored (same image, class, corners, source, model) is skipped. */
+  addBoxes(boxes: NewBox[]): BoxAddResult;
+  /** The boxes `query` asks for (default: all), in the order they were added. */
+  boxes(query?: BoxQuery): BoxRecord[];
+  /** Sets the review status of the boxes with these ids; returns how many exist. */
+  setBoxStatus(ids: number[], status: BoxStatus): number;
+  boxStats(): BoxStats;
   close(): void;
 }
 

@@ -5,6 +5,20 @@
  */
 import { LabelStoreError } from '../errors.js';
 import {
+  BOX_STATUSES,
+  type BoxAddResult,
+  type BoxQuery,
+  type BoxRecord,
+  type BoxStats,
+  type BoxStatus,
+  boxDefaults,
+  checkBox,
+  computeBoxStats,
+  matchesBox,
+  type NewBox,
+  sameBox,
+} from './box-labels.js';
+import {
   type AddResult,
   computeStats,
   LABEL_SOURCES,
@@ -37,6 +51,7 @@ export function checkLabel(l: NewLabel, i: number): void {
 export class MemoryLabelStore implements LabelStore {
   private rows: Row[] = [];
   private seq = 0;
+  private boxRows: BoxRecord[] = [];
 
   add(labels: NewLabel[]): AddResult {
     labels.forEach(checkLabel);
@@ -101,14 +116,47 @@ export class MemoryLabelStore implements LabelStore {
   }
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
-    const [n, seq] = [this.rows.length, this.seq];
+    const [n, seq, boxes] = [this.rows.length, this.seq, this.boxRows.map((b) => ({ ...b }))];
     try {
       return await work();
     } catch (err) {
       this.rows.length = n;
       this.seq = seq;
+      this.boxRows = boxes;
       throw err;
     }
+  }
+
+  addBoxes(boxes: NewBox[]): BoxAddResult {
+    boxes.forEach(checkBox);
+    const r: BoxAddResult = { added: 0, skipped: 0 };
+    for (const nb of boxes) {
+      const b = boxDefaults(nb);
+      if (this.boxRows.some((old) => sameBox(old, b))) {
+        r.skipped++;
+        continue;
+      }
+      this.boxRows.push({ ...b, id: this.boxRows.length + 1 });
+      r.added++;
+    }
+    return r;
+  }
+
+  boxes(query: BoxQuery = {}): BoxRecord[] {
+    return this.boxRows.filter((b) => matchesBox(b, query)).map((b) => ({ ...b }));
+  }
+
+  setBoxStatus(ids: number[], status: BoxStatus): number {
+    if (!BOX_STATUSES.includes(status))
+      throw new LabelStoreError(`box status '${status}' is not one of ${BOX_STATUSES.join(', ')}`);
+    const wanted = new Set(ids);
+    const hit = this.boxRows.filter((b) => wanted.has(b.id));
+    for (const b of hit) b.status = status;
+    return hit.length;
+  }
+
+  boxStats(): BoxStats {
+    return computeBoxStats(this.boxRows);
   }
 
   close(): void {}

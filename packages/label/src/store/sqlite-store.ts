@@ -11,6 +11,15 @@ import { checkInputFile, DlpipeError, ensureDir, PathError } from '@dlpipe/core'
 import Database from 'better-sqlite3';
 import { LabelStoreError } from '../errors.js';
 import {
+  type BoxAddResult,
+  type BoxQuery,
+  type BoxRecord,
+  type BoxStats,
+  type BoxStatus,
+  computeBoxStats,
+  type NewBox,
+} from './box-labels.js';
+import {
   type AddResult,
   computeStats,
   type LabelRecord,
@@ -21,6 +30,7 @@ import {
   samePseudoLabel,
 } from './label-store.js';
 import { checkLabel } from './memory-store.js';
+import { labelStoreVersion, migrateLabelStore, SqliteBoxes } from './sqlite-boxes.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS labels (
@@ -86,6 +96,7 @@ function openDatabase(path: string, o: LabelStoreOptions): Database.Database {
 
 export class SqliteLabelStore implements LabelStore {
   private readonly db: Database.Database;
+  private readonly boxTable: SqliteBoxes;
 
   constructor(
     readonly path: string,
@@ -97,6 +108,7 @@ export class SqliteLabelStore implements LabelStore {
       if (!options.readonly) {
         db.pragma('journal_mode = WAL');
         db.exec(SCHEMA);
+        migrateLabelStore(db, path);
       }
       const found = db
         .prepare<[], { name: string }>(
@@ -108,7 +120,9 @@ export class SqliteLabelStore implements LabelStore {
           `${path}: not a label store (it has no labels table); pass the file written by pnpm label self-train or import`,
         );
       }
+      labelStoreVersion(db, path);
       this.db = db;
+      this.boxTable = new SqliteBoxes(db);
     } catch (err) {
       db?.close();
       if (err instanceof DlpipeError) throw err;
@@ -192,6 +206,22 @@ export class SqliteLabelStore implements LabelStore {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       throw err;
     }
+  }
+
+  addBoxes(boxes: NewBox[]): BoxAddResult {
+    return this.boxTable.add(boxes);
+  }
+
+  boxes(query: BoxQuery = {}): BoxRecord[] {
+    return this.boxTable.list(query);
+  }
+
+  setBoxStatus(ids: number[], status: BoxStatus): number {
+    return this.boxTable.setStatus(ids, status);
+  }
+
+  boxStats(): BoxStats {
+    return computeBoxStats(this.boxes());
   }
 
   close(): void {

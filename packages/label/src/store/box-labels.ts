@@ -1,0 +1,147 @@
+/**
+ * Box annotations in the label store: per image (the item), a class name and corners in pixels,
+ * where the box came from (a pretrained detector's pseudo-box, an import, a person), its review
+ * status (pending → accepted / rejected) and the model that proposed it. Both stores keep them
+ * behind `LabelStore`; `boxSetOf` groups the chosen boxes by image for a detection set.
+ *
+ *   store.addBoxes([{ itemId: 'img/dog.jpg', label: 'dog', x1: 125, y1: 208, x2: 313, y2: 542,
+ *     score: 0.43, source: 'pseudo', model: 'centernet' }]);
+ *   store.setBoxStatus([1, 2], 'accepted');
+ *   const { classNames, images } = boxSetOf(store.boxes({ status: 'accepted' }));
+ */
+import { LabelStoreError } from '../errors.js';
+import type { LabelSource } from './label-store.js';
+
+export type BoxStatus = 'pending' | 'accepted' | 'rejected';
+export const BOX_STATUSES: readonly BoxStatus[] = ['pending', 'accepted', 'rejected'];
+const SOURCES: readonly LabelSource[] = ['human', 'pseudo', 'imported'];
+
+export interface BoxRecord {
+  /** Store-wide id (from 1), for `setBoxStatus`. */
+  id: number;
+  /** The image: its path (what `pnpm label detect` records) or another id. */
+  itemId: string;
+  /** The class name. */
+  label: string;
+  /** Corners in pixels of the image, x to the right and y down from its top-left corner. */
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  /** The detector's score in [0, 1]; null for people. */
+  score: number | null;
+  source: LabelSource;
+  status: BoxStatus;
+  /** The model that proposed the box; null when none did. */
+  model: string | null;
+  /** ISO 8601 time the box was recorded. */
+  time: string;
+}
+
+/** A box to add: status defaults to 'pending' for pseudo-boxes and 'accepted' otherwise. */
+export type NewBox = Omit<BoxRecord, 'id' | 'time' | 'score' | 'status' | 'model'> &
+  Partial<Pick<BoxRecord, 'time' | 'score' | 'status' | 'model'>>;
+
+export interface BoxAddResult {
+  added: number;
+  /** Boxes already in the store (same image, class, corners, source and model): a rerun. */
+  skipped: number;
+}
+
+export interface BoxQuery {
+  itemId?: string;
+  /** One status, or 'all' (default). */
+  status?: BoxStatus | 'all';
+  source?: LabelSource;
+}
+
+export interface BoxStats {
+  boxes: number;
+  images: number;
+  byStatus: Record<BoxStatus, number>;
+  byLabel: Record<string, number>;
+}
+
+/** Throws on an empty id or class, a bad source/status, a score outside [0, 1] or a malformed box. */
+export function checkBox(b: NewBox, i: number): void {
+  const where = `box ${i}${b.itemId ? ` (item ${b.itemId})` : ''}`;
+  if (!b.itemId) throw new LabelStoreError(`${where}: itemId is empty`);
+  if (typeof b.label !== 'string' || b.label === '')
+    throw new LabelStoreError(`${where}: the class is empty`);
+  if (!SOURCES.includes(b.source))
+    throw new LabelStoreError(`${where}: source '${b.source}' is not one of ${SOURCES.join(', ')}`);
+  if (b.status !== undefined && !BOX_STATUSES.includes(b.status))
+    throw new LabelStoreError(`${where}: status '${b.status}' is not one of ${BOX_STATUSES.join(', ')}`);
+  const s = b.score;
+  if (s !== undefined && s !== null && !(s >= 0 && s <= 1))
+    throw new LabelStoreError(`${where}: score ${s} is outside [0, 1]`);
+  const c = [b.x1, b.y1, b.x2, b.y2];
+  if (!c.every(Number.isFinite) || b.x2 < b.x1 || b.y2 < b.y1 || b.x1 < 0 || b.y1 < 0) {
+    throw new LabelStoreError(
+      `${where}: corners (${c.join(', ')}) are not a box; expected finite x1 ≤ x2, y1 ≤ y2, not negative (pixels)`,
+    );
+  }
+}
+
+/** The box as stored: defaults filled in. */
+export function boxDefaults(b: NewBox): Omit<BoxRecord, 'id'> {
+  return {
+    ...b,
+    score: b.score ?? null,
+    status: b.status ?? (b.source === 'pseudo' ? 'pending' : 'accepted'),
+    model: b.model ?? null,
+    time: b.time ?? new Date().toISOString(),
+  };
+}
+
+/** Whether `a` and `b` are the same box (a rerun of the same detector adds nothing). */
+export function sameBox(a: Omit<BoxRecord, 'id'>, b: Omit<BoxRecord, 'id'>): boolean {
+  return (
+    a.itemId === b.itemId &&
+    a.label === b.label &&
+    a.source === b.source &&
+    a.model === b.model &&
+    a.x1 === b.x1 &&
+    a.y1 === b.y1 &&
+    a.x2 === b.x2 &&
+    a.y2 === b.y2
+  );
+}
+
+/** Whether a box is what `q` asks for. */
+export function matchesBox(b: BoxRecord, q: BoxQuery): boolean {
+  return (
+    (q.itemId === undefined || b.itemId === q.itemId) &&
+    (q.status === undefined || q.status === 'all' || b.status === q.status) &&
+    (q.source === undefined || b.source === q.source)
+  );
+}
+
+/** Counts by status and by class, and the images with boxes. */
+export function computeBoxStats(boxes: BoxRecord[]): BoxStats {
+  const byStatus: Record<BoxStatus, number> = { pending: 0, accepted: 0, rejected: 0 };
+  const byLabel: Record<string, number> = {};
+  for (const b of boxes) {
+    byStatus[b.status]++;
+    byLabel[b.label] = (byLabel[b.label] ?? 0) + 1;
+  }
+  return { boxes: boxes.length, images: new Set(boxes.map((b) => b.itemId)).size, byStatus, byLabel };
+}
+
+/** Boxes grouped by image, with class ids into the sorted class names: a detection set's shape. */
+export interface BoxSet {
+  classNames: string[];
+  images: { itemId: string; boxes: { x1: number; y1: number; x2: number; y2: number; classId: number }[] }[];
+}
+
+/** Groups boxes by image (in order of first appearance) with class ids into sorted class names. */
+export function boxSetOf(boxes: BoxRecord[]): BoxSet {
+  const classNames = [...new Set(boxes.map((b) => b.label))].sort();
+  const byItem = new Map<string, BoxSet['images'][number]>();
+  for (const b of boxes) {
+    const im = byItem.get(b.itemId) ?? { itemId: b.itemId, boxes: [] };
+    byItem.set(b.itemId, im);
+    im.boxes.push({ x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2, classId: classNames.indexOf(b.label) });
+  }
+  return { classNames, images: [...byItem.values()] };
+}
