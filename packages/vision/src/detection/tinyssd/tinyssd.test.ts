@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { OptionsError, setSeed } from '@dlpipe/core';
 import { fit, initBackend, tf, type XYBatch } from '@dlpipe/tensor';
+import sharp from 'sharp';
 import { boxIou } from '../boxes/box-iou.js';
 import { DetectionError } from '../boxes/errors.js';
 import { multiboxTarget } from '../boxes/multibox-target.js';
 import { createDetector, loadDetector } from '../model/detector.js';
+import { detectionFigure } from './detection-figure.js';
 import { BboxMaeMetric, bboxEval, ClassErrorMetric, calcLoss, clsEval } from './loss.js';
 import { TinySsd } from './tiny-ssd.js';
 
@@ -195,6 +197,19 @@ describe('TinySSD training', () => {
       const iou = boxIou(tf.tensor2d([best.box]), tf.tensor2d([truth[i]![0]!.slice(1)])).dataSync()[0]!;
       assert.ok(iou > 0.5, `image ${i}: best box ${best.box} has IoU ${iou} with the square`);
     });
+  });
+
+  it('draws the detection figure: one tile per image, boxes over the pixels', async () => {
+    const found = await det.detect(data.x, { scoreThreshold: 0.5 });
+    const png = await detectionFigure(data.x, found, { tile: 64, columns: 2, minScore: 0.5 });
+    if (process.env.TINYSSD_FIGURE) writeFileSync(process.env.TINYSSD_FIGURE, png);
+    const bare = await detectionFigure(data.x, found, { tile: 64, columns: 2, minScore: 1.01 });
+    const [a, b] = await Promise.all(
+      [png, bare].map((p) => sharp(p).raw().toBuffer({ resolveWithObject: true })),
+    );
+    assert.deepEqual([a!.info.width, a!.info.height], [2 * (64 + 4) + 4, 2 * (64 + 4) + 4]);
+    assert.ok(!a!.data.equals(b!.data), 'the boxes change the figure');
+    await assert.rejects(detectionFigure(data.x, found.slice(1)), /one list of detections per image/);
   });
 
   it('saves and loads to identical detections (moving statistics included)', async () => {
