@@ -1,7 +1,8 @@
 /**
  * For the tests: the PyTorch numbers of `transformer.reference.json` (written by
  * `transformer.reference.py` with bench/nlp_seq2seq_torch_transformer.py, torch 1.13) and the
- * script's weights: every weight det(shape, 200 + k), k its index among the sorted names.
+ * script's weights: det(shape, 200 + k), k the index among the sorted names (layer-norm scales
+ * 1 + det, biases 0.1 · det).
  *
  *   const model = referenceModel();           // the script's model and weights, eval numbers in ref.model
  */
@@ -40,12 +41,21 @@ export function transformerReference(): TransformerReference {
   return JSON.parse(readFileSync(new URL('./transformer.reference.json', import.meta.url), 'utf8'));
 }
 
-/** The script's weights for `named`: det(shape, 200 + k) over the sorted names. */
+/** The script's `ref_weight`: layer-norm scales 1 + det, biases 0.1 · det, the rest det. */
+function referenceWeight(name: string, shape: number[], salt: number): tf.Tensor {
+  return tf.tidy(() => {
+    const d = det(shape, salt);
+    if (name.endsWith('ln.weight')) return tf.add(d, 1);
+    return name.endsWith('bias') ? tf.mul(d, 0.1) : d;
+  });
+}
+
+/** The script's weights for `named`, salt 200 + k for the k-th of the sorted names. */
 export function referenceWeights(named: Record<string, tf.Variable>): Record<string, tf.Tensor> {
   return Object.fromEntries(
     Object.keys(named)
       .sort()
-      .map((name, k) => [name, det(named[name]!.shape, 200 + k)]),
+      .map((name, k) => [name, referenceWeight(name, named[name]!.shape, 200 + k)]),
   );
 }
 

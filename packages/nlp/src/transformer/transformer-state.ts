@@ -1,8 +1,10 @@
 /**
  * The Transformer decoder's state between `decode` calls (d2l's `[enc_outputs, enc_valid_lens,
  * [cache per block]]`): the encoder outputs, the source valid lengths and each block's inputs of
- * the steps decoded so far. It owns its tensors (kept, so no tidy frees them): `dispose()` frees
- * them, `gather(indices)` returns a new state of those batch rows (beam search's reorder).
+ * the steps decoded so far. It owns its tensors as the seq2seq states do (not kept: a tidy around
+ * the call that made it frees them unless they are returned or kept, see seq2seq/decode-step.ts):
+ * `dispose()` frees them, `gather(indices)` returns a new state of those batch rows (beam search's
+ * reorder). No two states share a tensor, so disposing one never breaks another.
  *
  *   const state = new TransformerDecoderState({ encOutputs, encValidLens, caches: [] });
  *   state.steps;                                      // 0: nothing decoded yet
@@ -25,11 +27,11 @@ export class TransformerDecoderState implements DecoderState {
   readonly encValidLens: tf.Tensor1D;
   readonly caches: readonly tf.Tensor3D[];
 
-  /** Takes ownership of `parts`' tensors (keeps them). */
+  /** Takes ownership of `parts`' tensors (clone those you keep elsewhere). */
   constructor(parts: TransformerDecoderStateParts) {
-    this.encOutputs = tf.keep(parts.encOutputs);
-    this.encValidLens = tf.keep(parts.encValidLens);
-    this.caches = parts.caches.map((c) => tf.keep(c));
+    this.encOutputs = parts.encOutputs;
+    this.encValidLens = parts.encValidLens;
+    this.caches = parts.caches;
   }
 
   get batchSize(): number {

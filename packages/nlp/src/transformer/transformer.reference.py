@@ -9,7 +9,8 @@ script also checks that in training mode it equals d2l's verbatim decoder (copie
 Weights and inputs are deterministic: `det(shape, salt)` = 0.5 * sin(0.7 * i + salt) over the
 flat index i (float64, then float32), built the same way by the tests. Every weight, in dlpipe's
 layout (kernels [in, out]), is det(shape, 200 + k) where k is its index among the model's dlpipe
-weight names sorted (JavaScript's default sort and Python's agree on these ASCII names).
+weight names sorted (JavaScript's default sort and Python's agree on these ASCII names), except
+layer-norm scales 1 + det(shape, 200 + k) and biases 0.1 · det(shape, 200 + k).
 """
 import json
 import math
@@ -32,13 +33,22 @@ def flat(t):
     return [float(f"{v:.7g}") for v in t.detach().reshape(-1).tolist()]
 
 
+def ref_weight(name, shape, salt):
+    """Layer-norm scales 1 + det, biases 0.1 · det, the rest det (so every sublayer matters)."""
+    if name.endswith("ln.weight"):
+        return 1 + det(shape, salt)
+    if name.endswith("bias"):
+        return 0.1 * det(shape, salt)
+    return det(shape, salt)
+
+
 def set_det_weights(net):
     named = T.dlpipe_named_weights(net)
     values = {}
     for k, name in enumerate(sorted(named)):
         p, transposed = named[name]
         shape = list(p.shape[::-1]) if transposed else list(p.shape)
-        values[name] = det(shape, 200 + k)
+        values[name] = ref_weight(name, shape, 200 + k)
     T.load_dlpipe_weights(net, values)
     return sorted(named)
 
