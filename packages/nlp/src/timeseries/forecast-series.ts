@@ -91,11 +91,14 @@ function scaler(x: readonly number[], n: number): { mean: number; std: number } 
   return { mean, std: std > 0 ? std : 1 };
 }
 
-/** Trains d2l's autoregressive MLP on a series and forecasts it; see the file header. */
-export async function forecastSeries(
+/** Forecast options with their defaults filled in and nTrain resolved. */
+export type CheckedForecastOptions = z.output<typeof schema> & { nTrain: number };
+
+/** The options parsed and checked against the series (lags, horizons, split), before any work. */
+export function checkForecast(
   series: TimeSeries,
   options: ForecastSeriesOptions = {},
-): Promise<ForecastReport> {
+): CheckedForecastOptions {
   const o = parseSeriesOptions('forecastSeries', schema, options);
   checkSeries(series);
   const T = series.x.length;
@@ -108,10 +111,21 @@ export async function forecastSeries(
         `pass nTrain ≤ ${T - o.tau - 1} or a longer series.`,
     );
   }
+  return { ...o, nTrain };
+}
+
+/** Trains d2l's autoregressive MLP on a series and forecasts it; see the file header. */
+export async function forecastSeries(
+  series: TimeSeries,
+  options: ForecastSeriesOptions = {},
+): Promise<ForecastReport> {
+  const o = checkForecast(series, options);
+  const { nTrain } = o;
+  const T = series.x.length;
   const { mean, std } = o.standardize ? scaler(series.x, nTrain + o.tau) : { mean: 0, std: 1 };
-  const z = series.x.map((v) => (v - mean) / std);
+  const scaled = series.x.map((v) => (v - mean) / std);
   const back = (v: number[]) => v.map((u) => u * std + mean);
-  const { features, labels } = lagFeatures(z, o.tau);
+  const { features, labels } = lagFeatures(scaled, o.tau);
   const net = autoregressiveMlp({ tau: o.tau, seed: o.seed });
   try {
     const { losses } = await trainAutoregressive(net, features, labels, {
@@ -121,10 +135,10 @@ export async function forecastSeries(
       nTrain,
       seed: o.seed,
     });
-    const oneStep = back(oneStepPredictions(net, z));
+    const oneStep = back(oneStepPredictions(net, scaled));
     const start = nTrain + o.tau;
-    const multistep = back(multistepPredictions(net, z, start));
-    const kStep = kStepPredictions(net, z, o.steps).map((f) => ({ ...f, yHat: back(f.yHat) }));
+    const multistep = back(multistepPredictions(net, scaled, start));
+    const kStep = kStepPredictions(net, scaled, o.steps).map((f) => ({ ...f, yHat: back(f.yHat) }));
     const y = series.x.slice(o.tau);
     const metrics: ForecastMetrics = {
       series: series.name ?? 'series',
