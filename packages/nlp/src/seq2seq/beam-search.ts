@@ -5,8 +5,10 @@
  * (length-penalty.ts), |y| counting its `<eos>`. At each step every hypothesis proposes its
  * extensions by every token, and each source keeps its `beamSize` best by that score; a finished
  * hypothesis (it emitted `<eos>`) proposes only itself, so it keeps its score and competes with
- * the longer ones; a hypothesis reaching `maxLen` tokens ends there. The best per source wins:
- * with a beam as wide as the number of hypotheses, that is the exhaustive search's answer.
+ * the longer ones; a hypothesis reaching `maxLen` tokens ends there. Decoding stops early once no
+ * live hypothesis can beat its source's best finished one (its log P / lp(maxLen) bounds it). The
+ * best per source wins: with a beam as wide as the number of hypotheses, that is the exhaustive
+ * search's answer.
  *
  *   const { tokens, scores } = beamSearch(model, src, srcValidLen, { beamSize: 4, alpha: 0.75, maxLen: 20, bos: 1, eos: 2 });
  *   tokens[0];     // the best hypothesis of source 0, without <eos>; scores[0] its log P / lp
@@ -127,6 +129,25 @@ function extend(beams: Beams, pick: ReturnType<typeof selectBest>, eos: number):
   return next;
 }
 
+/**
+ * Whether no live hypothesis can still beat its source's best finished one: a live hypothesis'
+ * log P only falls and its lp only grows up to lp(maxLen), so log P / lp(maxLen) bounds its score.
+ */
+function settled(beams: Beams, B: number, K: number, o: { alpha: number; maxLen: number }): boolean {
+  const lpMax = gnmtLengthPenalty(o.maxLen, o.alpha);
+  for (let b = 0; b < B; b++) {
+    let best = Number.NEGATIVE_INFINITY;
+    let bound = Number.NEGATIVE_INFINITY;
+    for (let r = b * K; r < (b + 1) * K; r++) {
+      const lp = beams.logProb[r]!;
+      if (beams.finished[r]) best = Math.max(best, lp / gnmtLengthPenalty(lengthOf(beams, r), o.alpha));
+      else bound = Math.max(bound, lp / lpMax);
+    }
+    if (bound > Number.NEGATIVE_INFINITY && bound >= best) return false;
+  }
+  return true;
+}
+
 /** Each source's beam as hypotheses, best first. */
 function ranked(beams: Beams, B: number, K: number, alpha: number): Hypothesis[][] {
   return Array.from({ length: B }, (_, b) =>
@@ -159,9 +180,7 @@ export function beamSearch(
       state,
       Int32Array.from({ length: B * K }, (_, r) => Math.floor(r / K)),
     );
-    for (let t = 0; t < o.maxLen; t++) {
-      const live = beams.finished.some((f, r) => f === 0 && beams.logProb[r]! > Number.NEGATIVE_INFINITY);
-      if (!live) break;
+    for (let t = 0; t < o.maxLen && !settled(beams, B, K, o); t++) {
       const step = decodeStep(model, beams.last, state);
       state = step.state;
       let pick: ReturnType<typeof selectBest>;

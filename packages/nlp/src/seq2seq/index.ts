@@ -12,6 +12,6 @@ export * from './gru-seq2seq.js';
 export * from './length-penalty.js';
 export * from './masked-ce-loss.js';
 export * from './row-state.js';
-export * from './stacked-gru.js';
 export * from './seq2seq-data.js';
 export * from './seq2seq-pairs.js';
+export * from './stacked-gru.js';

@@ -10,6 +10,9 @@
 import { readFileSync } from 'node:fs';
 import { type LossOutput, type TrainTask, tf } from '@dlpipe/tensor';
 import { det } from '../attention/reference-fixture.js';
+// The architectures register themselves when imported.
+import './bahdanau-seq2seq.js';
+import './gru-seq2seq.js';
 import { createSeq2Seq, type Seq2SeqArch, type Seq2SeqBatch, type Seq2SeqModel } from './encoder-decoder.js';
 import { maskedSoftmaxCELoss } from './masked-ce-loss.js';
 
