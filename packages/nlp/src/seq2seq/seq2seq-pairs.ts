@@ -101,6 +101,11 @@ function synthetic(task: SyntheticTask, o: SyntheticSetOptions = {}): Seq2SeqPai
   return { lang: task, train: tok('train'), val: tok('val'), test: tok('test'), source: 'synthetic' };
 }
 
+/** Checks `pairs` before any work: a named set, or a folder holding one set of pair files. */
+export function checkPairsSpec(pairs: string): void {
+  if (!(NAMED_PAIRS as readonly string[]).includes(pairs)) langInDir(pairs);
+}
+
 /** The pairs `options.pairs` names (see the file header); en-fr/en-zh are built when missing. */
 export function loadSeq2SeqPairs(options: LoadSeq2SeqPairsOptions): Seq2SeqPairs {
   const spec = options.pairs;
