@@ -15,7 +15,7 @@ import { decodeStep, startDecoding } from './decode-step.js';
 import type { Seq2SeqModel } from './encoder-decoder.js';
 
 export interface GreedyDecodeOptions extends DecodeOptions {
-  /** Return each step's attention weights over the source (models with attention). Default false. */
+  /** Return each step's attention weights over the source (models with attention; others return none). Default false. */
   attention?: boolean;
 }
 
@@ -40,7 +40,7 @@ export function greedyDecode(
   const o = parseDecodeOptions('greedyDecode', greedyDecodeOptionsSchema, options, model.config.tgtVocabSize);
   const B = src.shape[0];
   const tokens: number[][] = Array.from({ length: B }, () => []);
-  const attention: number[][][] | undefined = o.attention ? Array.from({ length: B }, () => []) : undefined;
+  let attention: number[][][] | undefined; // made at the first step that returns weights
   const done = new Array<boolean>(B).fill(false);
   let last: Int32Array = new Int32Array(B).fill(o.bos);
   let state = startDecoding(model, src, srcValidLen);
@@ -50,6 +50,7 @@ export function greedyDecode(
       state = step.state;
       const next = tf.tidy(() => tf.argMax(step.logits, 1).dataSync() as Int32Array);
       const weights = step.attention?.arraySync();
+      if (weights) attention ??= Array.from({ length: B }, () => []);
       tf.dispose([step.logits, step.attention].filter((x) => x !== undefined));
       for (let b = 0; b < B; b++) {
         if (done[b]) continue;
