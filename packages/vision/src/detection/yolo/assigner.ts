@@ -49,6 +49,11 @@ export interface AssignerTargets {
 
 const EPS = 1e-9;
 
+/** float32 one-hot of int32 `indices` (tf.oneHot refuses depth 1: one class, one label row). */
+function oneHot(indices: tf.Tensor, depth: number): tf.Tensor {
+  return tf.cast(tf.equal(indices.expandDims(-1), tf.range(0, depth, 1, 'int32')), 'float32');
+}
+
 /** [B, M, A]: 1 where anchor point a lies strictly inside box m. */
 function pointsInBoxes(points: tf.Tensor2D, gtBoxes: tf.Tensor3D): tf.Tensor3D {
   const [x1, y1, x2, y2] = tf.unstack(gtBoxes.expandDims(2), 3) as tf.Tensor[]; // [B, M, 1]
@@ -73,7 +78,7 @@ function pairwiseIou(gt: tf.Tensor3D, pd: tf.Tensor3D): tf.Tensor3D {
 function topkMask(metric: tf.Tensor3D, k: number): tf.Tensor3D {
   const [b, m, a] = metric.shape;
   const { indices } = tf.topk(metric.reshape([b * m, a]), Math.min(k, a));
-  return tf.sum(tf.oneHot(indices, a), 1).reshape([b, m, a]) as tf.Tensor3D;
+  return tf.sum(oneHot(indices, a), 1).reshape([b, m, a]) as tf.Tensor3D;
 }
 
 /** Task-aligned targets; see the file header. Returns new tensors (caller disposes). */
@@ -83,7 +88,7 @@ export function taskAlignedAssign(inp: AssignerInputs, o: AssignerOptions = {}):
     const nc = inp.scores.shape[2];
     const m = inp.gtLabels.shape[1];
     const labels = tf.cast(tf.clipByValue(inp.gtLabels, 0, nc - 1), 'int32');
-    const gtOneHot = tf.cast(tf.oneHot(labels, nc), 'float32') as tf.Tensor3D; // [B, M, nc]
+    const gtOneHot = oneHot(labels, nc) as tf.Tensor3D; // [B, M, nc]
     const valid = tf.mul(pointsInBoxes(inp.points, inp.gtBoxes), inp.gtMask.expandDims(2)); // [B, M, A]
     const cls = tf.matMul(gtOneHot, inp.scores, false, true); // [B, M, A]: s of the box's class
     const overlaps = tf.mul(pairwiseIou(inp.gtBoxes, inp.boxes), valid);
@@ -91,11 +96,11 @@ export function taskAlignedAssign(inp: AssignerInputs, o: AssignerOptions = {}):
     let pos = tf.mul(topkMask(align, topk), valid); // [B, M, A]
     // An anchor claimed by several boxes keeps the box it overlaps most.
     const claims = tf.sum(pos, 1, true); // [B, 1, A]
-    const best = tf.oneHot(tf.argMax(overlaps, 1), m).transpose([0, 2, 1]); // [B, M, A]
-    pos = tf.where(tf.greater(claims, 1).tile([1, m, 1]), tf.cast(best, 'float32'), pos);
+    const best = oneHot(tf.argMax(overlaps, 1), m).transpose([0, 2, 1]); // [B, M, A]
+    pos = tf.where(tf.greater(claims, 1).tile([1, m, 1]), best, pos);
     const fgMask = tf.sum(pos, 1) as tf.Tensor2D; // [B, A] in {0, 1}
     const gtIdx = tf.argMax(pos, 1) as tf.Tensor2D; // [B, A]
-    const pick = tf.cast(tf.oneHot(gtIdx, m), 'float32'); // [B, A, M]
+    const pick = oneHot(gtIdx, m); // [B, A, M]
     const fg = fgMask.expandDims(2);
     const targetBoxes = tf.mul(tf.matMul(pick, inp.gtBoxes), fg) as tf.Tensor3D;
     const targetOneHot = tf.mul(tf.matMul(pick, gtOneHot), fg); // [B, A, nc]

@@ -20,6 +20,8 @@ export interface ConvSpec {
   k: number;
   /** Default 1. */
   stride?: number;
+  /** Batch-norm momentum (PyTorch convention: weight of the new batch). Default `BN_MOMENTUM`. */
+  momentum?: number;
 }
 
 /** Batch-norm settings shared by every `ConvBnAct` (Ultralytics: momentum 0.03, eps 1e-3). */
@@ -40,6 +42,7 @@ export class ConvBnAct {
   readonly movingMean: tf.Variable;
   readonly movingVar: tf.Variable;
   private readonly stride: number;
+  private readonly momentum: number;
 
   constructor(
     readonly name: string,
@@ -47,6 +50,7 @@ export class ConvBnAct {
   ) {
     const { cin, cout, k } = spec;
     this.stride = spec.stride ?? 1;
+    this.momentum = spec.momentum ?? BN_MOMENTUM;
     this.kernel = variable(() => uniform([k, k, cin, cout], k * k * cin));
     this.gamma = variable(() => tf.ones([cout]));
     this.beta = variable(() => tf.zeros([cout]));
@@ -69,7 +73,7 @@ export class ConvBnAct {
     );
     const n = z.size / (z.shape[3] ?? 1);
     tf.tidy(() => {
-      const m = BN_MOMENTUM;
+      const m = this.momentum;
       this.movingMean.assign(tf.add(tf.mul(this.movingMean, 1 - m), tf.mul(mean, m)));
       const unbiased = tf.mul(variance, n / Math.max(1, n - 1));
       this.movingVar.assign(tf.add(tf.mul(this.movingVar, 1 - m), tf.mul(unbiased, m)));

@@ -35,15 +35,17 @@ export interface YoloNetOptions {
   headWidth: number;
   /** Input side in pixels (for the class-bias prior). */
   imageSize: number;
+  /** Batch-norm momentum of every conv. Default 0.03 (Ultralytics). */
+  bnMomentum?: number;
 }
 
 /** Ultralytics' residual bottleneck with half the channels inside. */
 class Bottleneck {
   readonly cv1: ConvBnAct;
   readonly cv2: ConvBnAct;
-  constructor(name: string, c: number) {
-    this.cv1 = new ConvBnAct(`${name}.cv1`, { cin: c, cout: c / 2, k: 1 });
-    this.cv2 = new ConvBnAct(`${name}.cv2`, { cin: c / 2, cout: c, k: 3 });
+  constructor(name: string, c: number, momentum?: number) {
+    this.cv1 = new ConvBnAct(`${name}.cv1`, { cin: c, cout: c / 2, k: 1, momentum });
+    this.cv2 = new ConvBnAct(`${name}.cv2`, { cin: c / 2, cout: c, k: 3, momentum });
   }
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
     return tf.add(x, this.cv2.apply(this.cv1.apply(x, training), training));
@@ -54,10 +56,10 @@ class Bottleneck {
 class HeadBranch {
   readonly convs: [ConvBnAct, ConvBnAct];
   readonly pred: Conv2dBias;
-  constructor(name: string, cin: number, width: number, cout: number, biasInit: number) {
+  constructor(name: string, cin: number, width: number, cout: number, biasInit: number, momentum?: number) {
     this.convs = [
-      new ConvBnAct(`${name}.0`, { cin, cout: width, k: 3 }),
-      new ConvBnAct(`${name}.1`, { cin: width, cout: width, k: 3 }),
+      new ConvBnAct(`${name}.0`, { cin, cout: width, k: 3, momentum }),
+      new ConvBnAct(`${name}.1`, { cin: width, cout: width, k: 3, momentum }),
     ];
     this.pred = new Conv2dBias(`${name}.pred`, { cin: width, cout, k: 1 }, biasInit);
   }
@@ -84,22 +86,26 @@ export class YoloNet {
 
   constructor(readonly options: YoloNetOptions) {
     const [w0, w1, w2, w3, w4] = options.widths;
-    const { neckWidth: n, headWidth: h, numClasses: nc, imageSize } = options;
-    this.stem = new ConvBnAct('stem', { cin: 3, cout: w0, k: 3, stride: 2 });
+    const { neckWidth: n, headWidth: h, numClasses: nc, imageSize, bnMomentum: momentum } = options;
+    this.stem = new ConvBnAct('stem', { cin: 3, cout: w0, k: 3, stride: 2, momentum });
     this.downs = [
-      new ConvBnAct('down1', { cin: w0, cout: w1, k: 3, stride: 2 }),
-      new ConvBnAct('down2', { cin: w1, cout: w2, k: 3, stride: 2 }),
-      new ConvBnAct('down3', { cin: w2, cout: w3, k: 3, stride: 2 }),
-      new ConvBnAct('down4', { cin: w3, cout: w4, k: 3, stride: 2 }),
+      new ConvBnAct('down1', { cin: w0, cout: w1, k: 3, stride: 2, momentum }),
+      new ConvBnAct('down2', { cin: w1, cout: w2, k: 3, stride: 2, momentum }),
+      new ConvBnAct('down3', { cin: w2, cout: w3, k: 3, stride: 2, momentum }),
+      new ConvBnAct('down4', { cin: w3, cout: w4, k: 3, stride: 2, momentum }),
     ];
-    this.blocks = [new Bottleneck('c3', w2), new Bottleneck('c4', w3), new Bottleneck('c5', w4)];
-    this.lateral5 = new ConvBnAct('neck.p5', { cin: w4, cout: n, k: 1 });
-    this.fuse4 = new ConvBnAct('neck.p4', { cin: w3 + n, cout: n, k: 3 });
-    this.fuse3 = new ConvBnAct('neck.p3', { cin: w2 + n, cout: n, k: 3 });
+    this.blocks = [
+      new Bottleneck('c3', w2, momentum),
+      new Bottleneck('c4', w3, momentum),
+      new Bottleneck('c5', w4, momentum),
+    ];
+    this.lateral5 = new ConvBnAct('neck.p5', { cin: w4, cout: n, k: 1, momentum });
+    this.fuse4 = new ConvBnAct('neck.p4', { cin: w3 + n, cout: n, k: 3, momentum });
+    this.fuse3 = new ConvBnAct('neck.p3', { cin: w2 + n, cout: n, k: 3, momentum });
     // YOLOv8's bias priors: box 1.0; class log(5 / nc / (S/s)²), ~5 objects per image.
-    this.boxHeads = YOLO_STRIDES.map((s) => new HeadBranch(`head.box${s}`, n, h, 4, 1));
+    this.boxHeads = YOLO_STRIDES.map((s) => new HeadBranch(`head.box${s}`, n, h, 4, 1, momentum));
     this.clsHeads = YOLO_STRIDES.map(
-      (s) => new HeadBranch(`head.cls${s}`, n, h, nc, Math.log(5 / nc / (imageSize / s) ** 2)),
+      (s) => new HeadBranch(`head.cls${s}`, n, h, nc, Math.log(5 / nc / (imageSize / s) ** 2), momentum),
     );
   }
 
