@@ -47,6 +47,8 @@ export interface Seq2SeqBatch {
  * The decoder's state between calls. It owns its tensors: `gather` returns a new state holding
  * rows `indices` of every batch-indexed tensor (beam search's reorder/expand), `dispose` frees it.
  * Models keep the encoder outputs, valid lengths, hidden states or cached keys/values inside.
+ * No two states share a tensor (`initState`, `decode` and `gather` clone what they carry over),
+ * so disposing one never breaks another; decode-step.ts frees replaced states either way.
  */
 export interface DecoderState {
   /** Batch rows in this state. */
@@ -68,6 +70,7 @@ export interface EncoderResult {
 export interface Seq2SeqModel {
   readonly config: Seq2SeqConfig;
   encode(src: tf.Tensor2D, srcValidLen: tf.Tensor1D, training: boolean): EncoderResult;
+  /** The decoder's first state; it clones what it keeps of `encoded`, which the caller may then free. */
   initState(encoded: EncoderResult, srcValidLen: tf.Tensor1D): DecoderState;
   /**
    * Runs the decoder over `tgtIn` [B, T] from `state`: logits [B, T, tgtVocabSize] and the state
@@ -79,7 +82,11 @@ export interface Seq2SeqModel {
     state: DecoderState,
     training: boolean,
   ): { logits: tf.Tensor3D; state: DecoderState };
-  /** Attention weights of the last decode call, [B, heads?, Tq, Tk] per layer, when the model has attention. */
+  /**
+   * Attention weights of the last decode call, [B, heads?, Tq, Tk] per layer, when the model has
+   * attention. The last tensor must be the (last layer's) attention over the source, [B, (heads,) T, Ts]:
+   * greedy decoding and the heatmaps read it. The model keeps them (callers must not dispose them).
+   */
   attentionWeights?(): tf.Tensor[];
   trainableVariables(): tf.Variable[];
   /** Every weight by a stable name (what save/load writes). */
@@ -100,7 +107,11 @@ export function seq2seqArchs(): Seq2SeqArch[] {
   return [...factories.keys()].sort();
 }
 
-/** A new model of `config.arch`, initialized (seeded by the global seed). */
+/**
+ * A new model of `config.arch`, initialized (seeded by the global seed). Architectures register
+ * when their module is imported: import from `@dlpipe/nlp` or the seq2seq barrel, which imports
+ * 'gru' and 'bahdanau' (and the package index, 'transformer').
+ */
 export function createSeq2Seq(config: Seq2SeqConfig): Seq2SeqModel {
   const factory = factories.get(config.arch);
   if (!factory) {

@@ -2,7 +2,8 @@
  * d2l §10.7's GRU encoder–decoder against the book's PyTorch classes with the same fixed weights
  * (seq2seq.reference.py, torch 1.13: vocab 10, embed 8, hiddens 16, 2 layers, batch 4, 9 steps):
  * encoder outputs and state, decoder logits, state and the masked loss; teacher forcing equals
- * step-by-step decoding; `gather` picks rows; typed errors for bad configs and inputs.
+ * step-by-step decoding; `gather` picks rows; config + weights round trip; typed errors for bad
+ * configs and inputs.
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
@@ -96,6 +97,25 @@ describe('GruSeq2Seq (d2l §10.7)', () => {
     assert.deepEqual(model.encode(src, len, false).outputs.arraySync(), a);
     assert.notDeepEqual(model.encode(src, len, true).outputs.arraySync(), a);
     model.dispose();
+  });
+
+  it('round trip for both archs: the JSON config and named weights rebuild a model with the same logits', () => {
+    for (const arch of ['gru', 'bahdanau'] as const) {
+      const model = referenceModel(arch);
+      const copy = createSeq2Seq(JSON.parse(JSON.stringify(model.config)));
+      const named = copy.namedWeights();
+      assert.deepEqual(Object.keys(named), Object.keys(model.namedWeights()));
+      for (const [k, v] of Object.entries(model.namedWeights())) named[k]!.assign(v);
+      const run = (m: typeof model) =>
+        tf.tidy(() => {
+          const len = tf.tensor1d([9, 5, 9, 2]);
+          const state = m.initState(m.encode(ids(ref.src), len, false), len);
+          return m.decode(ids(ref.tgtIn), state, false).logits.arraySync();
+        });
+      assert.deepEqual(run(copy), run(model));
+      model.dispose();
+      copy.dispose();
+    }
   });
 
   it('refuses bad configs, ids out of the vocabulary and mismatched shapes with typed errors', () => {
