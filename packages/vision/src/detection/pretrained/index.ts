@@ -4,3 +4,5 @@
  */
 export * from './centernet.js';
 export * from './coco-classes.js';
+export * from './image-inputs.js';
+export * from './write-box-set.js';
