@@ -38,7 +38,9 @@ async function detectOne(
   const nc = probs.shape[1];
   const flat = probs.reshape([-1]) as tf.Tensor1D;
   const top = tf.topk(flat, Math.min(MAX_NMS_CANDIDATES, flat.size));
-  const n = (await tf.sum(tf.cast(tf.greaterEqual(top.values, o.scoreThreshold), 'int32')).data())[0] ?? 0;
+  const count = tf.tidy(() => tf.sum(tf.cast(tf.greaterEqual(top.values, o.scoreThreshold), 'int32')));
+  const n = (await count.data())[0] ?? 0;
+  count.dispose();
   if (n === 0) {
     tf.dispose([flat, top.values, top.indices]);
     return [];
