@@ -2,7 +2,7 @@
  * d2l §11.4's Bahdanau decoder against the book's PyTorch classes with the same fixed weights
  * (seq2seq.reference.py, torch 1.13: vocab 10, embed 8, hiddens 16, 2 layers, batch 4, 7 steps,
  * source lengths [7, 3, 5, 1]): logits, final state and every step's attention weights (zero past
- * each source length); teacher forcing equals step-by-step decoding; `gather` keeps each row's
+ * each source length), the masked loss and its gradients; teacher forcing equals step-by-step decoding; `gather` keeps each row's
  * source mask; the tensor count stays flat over calls.
  */
 import assert from 'node:assert/strict';
@@ -11,7 +11,8 @@ import { initBackend, tf } from '@dlpipe/tensor';
 import { assertClose } from '../attention/reference-fixture.js';
 import { BahdanauSeq2Seq } from './bahdanau-seq2seq.js';
 import { createSeq2Seq, seq2seqArchs } from './encoder-decoder.js';
-import { referenceModel, seq2seqReference } from './seq2seq-fixture.js';
+import { maskedSoftmaxCELoss } from './masked-ce-loss.js';
+import { lossGrads, referenceModel, seq2seqReference } from './seq2seq-fixture.js';
 
 before(async () => {
   await initBackend();
@@ -42,6 +43,18 @@ describe('BahdanauSeq2Seq (d2l §11.4)', () => {
     assert.ok(w[1]!.every((row) => row.slice(3).every((x) => x < 1e-6)));
     const hidden = next.tensors().filter((t) => t.rank === 2);
     assertClose(tf.stack(hidden), ref.decState);
+    model.dispose();
+  });
+
+  it('the masked loss and its gradients (attention W_q, encoder W_ih) equal PyTorch', () => {
+    const model = referenceModel('bahdanau');
+    const len = tf.tensor1d(ref.srcLen);
+    const state = model.initState(model.encode(ids(ref.src), len, false), len);
+    const { logits } = model.decode(ids(ref.tgtIn), state, false);
+    assertClose(maskedSoftmaxCELoss(logits, ids(ref.labels), tf.tensor1d(ref.tgtLen)), ref.loss);
+    const [a, b] = lossGrads(model, ref, ['decoder.attention.W_q.kernel', 'encoder.rnn.W_ih_l0']);
+    assertClose(a!, ref.gradW_q, 1e-4);
+    assertClose(b!, ref.gradEncoderW_ih_l0, 1e-4);
     model.dispose();
   });
 

@@ -1,7 +1,7 @@
 /**
  * d2l §10.7's GRU encoder–decoder against the book's PyTorch classes with the same fixed weights
  * (seq2seq.reference.py, torch 1.13: vocab 10, embed 8, hiddens 16, 2 layers, batch 4, 9 steps):
- * encoder outputs and state, decoder logits, state and the masked loss; teacher forcing equals
+ * encoder outputs and state, decoder logits, state, the masked loss and its gradients; teacher forcing equals
  * step-by-step decoding; `gather` picks rows; config + weights round trip; typed errors for bad
  * configs and inputs.
  */
@@ -13,7 +13,7 @@ import { ModelUseError } from '../errors.js';
 import { createSeq2Seq, seq2seqArchs } from './encoder-decoder.js';
 import { GruSeq2Seq } from './gru-seq2seq.js';
 import { maskedSoftmaxCELoss } from './masked-ce-loss.js';
-import { referenceModel, seq2seqReference } from './seq2seq-fixture.js';
+import { lossGrads, referenceModel, seq2seqReference } from './seq2seq-fixture.js';
 
 before(async () => {
   await initBackend();
@@ -48,6 +48,20 @@ describe('GruSeq2Seq (d2l §10.7)', () => {
     assertClose(logits, ref.logits);
     assertClose(tf.stack(next.tensors().slice(0, 2)), ref.decState);
     assertClose(maskedSoftmaxCELoss(logits, ids(ref.labels), tf.tensor1d(ref.tgtLen)), ref.loss);
+    model.dispose();
+  });
+
+  it('gradients of the summed masked loss equal PyTorch (encoder W_hh, decoder W_ih of layer 1, embedding)', () => {
+    const model = referenceModel('gru');
+    const batch = { ...ref, srcLen: [9, 9, 9, 9] };
+    const [a, b, c] = lossGrads(model, batch, [
+      'encoder.rnn.W_hh_l0',
+      'decoder.rnn.W_ih_l1',
+      'decoder.embedding.weight',
+    ]);
+    assertClose(a!, ref.gradEncoderW_hh_l0, 1e-4);
+    assertClose(b!, ref.gradDecoderW_ih_l1, 1e-4);
+    assertClose(c!, ref.gradDecoderEmbedding, 1e-4);
     model.dispose();
   });
 

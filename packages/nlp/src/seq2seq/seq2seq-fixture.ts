@@ -28,14 +28,22 @@ export interface Seq2SeqReference {
     logits: number[];
     decState: number[];
     loss: number[];
+    gradEncoderW_hh_l0: number[];
+    gradDecoderW_ih_l1: number[];
+    gradDecoderEmbedding: number[];
   };
   bahdanau: {
     src: number[][];
     tgtIn: number[][];
     srcLen: number[];
+    labels: number[][];
+    tgtLen: number[];
     logits: number[];
     decState: number[];
     attentionWeights: number[];
+    loss: number[];
+    gradW_q: number[];
+    gradEncoderW_ih_l0: number[];
   };
   maskedLoss: number[];
 }
@@ -141,4 +149,24 @@ export function seq2seqTask(model: Seq2SeqModel): TrainTask<Seq2SeqBatch> {
       };
     },
   };
+}
+
+/** d(sum of d2l's masked losses)/d(weights named `names`) for one teacher-forced batch. */
+export function lossGrads(
+  model: Seq2SeqModel,
+  batch: { src: number[][]; srcLen: number[]; tgtIn: number[][]; labels: number[][]; tgtLen: number[] },
+  names: string[],
+): tf.Tensor[] {
+  const ids = (x: number[][]) => tf.tensor2d(x, undefined, 'int32');
+  const named = model.namedWeights();
+  const { grads } = tf.variableGrads(
+    () => {
+      const len = tf.tensor1d(batch.srcLen);
+      const state = model.initState(model.encode(ids(batch.src), len, true), len);
+      const { logits } = model.decode(ids(batch.tgtIn), state, true);
+      return tf.sum(maskedSoftmaxCELoss(logits, ids(batch.labels), tf.tensor1d(batch.tgtLen))) as tf.Scalar;
+    },
+    names.map((n) => named[n]!),
+  );
+  return names.map((n) => grads[named[n]!.name]!);
 }

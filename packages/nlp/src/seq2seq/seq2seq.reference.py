@@ -185,10 +185,15 @@ set_gru(decoder.rnn, E + H, H, L, 12)
 enc_outputs, enc_state = encoder(src)
 logits, (_, dec_state) = decoder(tgt_in, decoder.init_state((enc_outputs, enc_state)))
 loss = MaskedSoftmaxCELoss()(logits, labels, tgt_len)
+loss.sum().backward()
 out["gru"] = {
     "src": src.tolist(), "tgtIn": tgt_in.tolist(), "labels": labels.tolist(), "tgtLen": tgt_len.tolist(),
     "encOutputs": flat(enc_outputs.permute(1, 0, 2)), "encState": flat(enc_state),
     "logits": flat(logits), "decState": flat(dec_state), "loss": flat(loss),
+    # d(sum of the losses) for kernels in the tests' [in, out] layout.
+    "gradEncoderW_hh_l0": flat(encoder.rnn.weight_hh_l0.grad.T),
+    "gradDecoderW_ih_l1": flat(decoder.rnn.weight_ih_l1.grad.T),
+    "gradDecoderEmbedding": flat(decoder.embedding.weight.grad),
 }
 
 # Bahdanau (d2l §11.4: vocab 10, embed 8, hiddens 16, 2 layers, batch 4, 7 steps), source lengths masked.
@@ -211,10 +216,18 @@ with torch.no_grad():
 set_gru(decoder.rnn, E + H, H, L, 34)
 enc_outputs, enc_state = encoder(src)
 logits, (_, dec_state, _) = decoder(tgt_in, decoder.init_state((enc_outputs, enc_state), src_len))
+labels = torch.tensor([[(7 * b + 3 * t + 2) % V for t in range(T)] for b in range(B)])
+tgt_len = torch.tensor([7, 2, 5, 4])
+loss = MaskedSoftmaxCELoss()(logits, labels, tgt_len)
+loss.sum().backward()
 out["bahdanau"] = {
     "src": src.tolist(), "tgtIn": tgt_in.tolist(), "srcLen": src_len.tolist(),
+    "labels": labels.tolist(), "tgtLen": tgt_len.tolist(),
     "logits": flat(logits), "decState": flat(dec_state),
     "attentionWeights": flat(torch.cat(decoder._attention_weights, dim=1)),
+    "loss": flat(loss),
+    "gradW_q": flat(decoder.attention.W_q.weight.grad.T),
+    "gradEncoderW_ih_l0": flat(encoder.rnn.weight_ih_l0.grad.T),
 }
 
 # d2l §10.7's loss example.
