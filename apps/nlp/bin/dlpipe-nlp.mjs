@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { register } from 'tsx/esm/api';
+// `pnpm nlp`: dist/cli.js when `pnpm build` made it from the current sources, else src/cli.ts
+// through tsx (DLPIPE_DEV=1 or `pnpm dev:nlp` forces the sources); see scripts/cli-launcher.mjs.
+import { launch } from '../../../scripts/cli-launcher.mjs';
 
-register();
-await import('../src/cli.js');
+await launch('nlp');
