@@ -5,7 +5,7 @@
  *
  *   pnpm vision train --model resnet18 --dataset fashion-mnist --epochs 10 --resize 96 --batch 128 --lr 0.01
  */
-import { defineCommand, ensureDir } from '@dlpipe/core';
+import { defineCommand, ensureDir, OptionsError } from '@dlpipe/core';
 import { initBackend } from '@dlpipe/tensor';
 import { loadClassificationData, trainClassifier, zooEntry } from '@dlpipe/vision';
 import { z } from 'zod';
@@ -18,6 +18,7 @@ import {
   runDir,
   runFlags,
 } from '../args.js';
+import { detectorTrainFlags, isDetectorModel, runTrainDetector } from './train-detector.js';
 
 export const train = defineCommand({
   summary: 'train a zoo model (checkpoints, --resume, reports under runs/<name>/)',
@@ -27,9 +28,18 @@ curves.png, confusion-matrix.png, misclassified.png, history.jsonl, checkpoints/
 default to the model's own settings, shown by \`pnpm vision models\` (LeNet: Adam at 0.005 for 10
 epochs). A run whose accuracy is still at chance level after an epoch says so on stderr.
 --data without --test-data holds out 20% (stratified, seeded); --augment adds random resized
-crops and flips.`,
+crops and flips.
+--model tinyssd|yolo trains a detector instead: --data is then a detection set (bananas,
+emoji-10, a set folder or a COCO JSON file), --image-size its input side; the run gets
+metrics.json (COCO mAP), curves.png (loss and mAP), detections.png, checkpoints/ and model/.`,
   flags: {
     ...dataFlags,
+    batch: z.coerce
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .meta({ description: "batch size (default 128; detectors: the model's, 32 for tinyssd)" }),
     ...runFlags,
     epochs: z.coerce
       .number()
@@ -54,20 +64,28 @@ crops and flips.`,
       .default(0)
       .meta({ description: 'also checkpoint every N steps (0: at epoch ends only)' }),
     ...deterministicFlag,
+    ...detectorTrainFlags,
   },
   examples: [
     'pnpm vision train --model lenet --dataset fashion-mnist',
     'pnpm vision train --model resnet18 --data photos/ --resize 96 --augment --optimizer adam --lr 0.001',
+    'pnpm vision train --model tinyssd --data bananas --epochs 20',
   ],
   json: true,
   async run(o) {
+    if (isDetectorModel(o.model)) return runTrainDetector({ ...o, model: o.model });
+    if (o.imageSize !== undefined)
+      throw new OptionsError('--image-size is for detectors (--model tinyssd|yolo); use --resize');
     const entry = zooEntry(o.model); // the zoo's unknown-model error, before any image is read
     const backend = await initBackend({ deterministic: o.deterministic });
     const d = await loadClassificationData(
-      dataOptions(o, {
-        size: [entry.defaultInput[0], entry.defaultInput[1]],
-        channels: entry.defaultInput[2] === 3 ? 3 : 1,
-      }),
+      dataOptions(
+        { ...o, batch: o.batch ?? 128 },
+        {
+          size: [entry.defaultInput[0], entry.defaultInput[1]],
+          channels: entry.defaultInput[2] === 3 ? 3 : 1,
+        },
+      ),
     );
     ensureDir(runDir(o, o.model), 'run folder'); // an unwritable --runs fails now, not after training
     const defaults = entry.train;

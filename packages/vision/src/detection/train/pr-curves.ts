@@ -116,7 +116,7 @@ export function plotPrCurves(curves: PrCurves, o: PrCurvesPlotOptions = {}): str
     yDomain: [0, 1],
     width: 640,
     height: 480,
-    legend: 'lower left',
+    legend: 'best',
   });
 }
 

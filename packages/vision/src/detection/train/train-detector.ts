@@ -303,7 +303,7 @@ async function writePreview(
         number,
       ],
     }));
-    const dets = (detections[i] ?? []).filter((d) => d.score >= 0.3).slice(0, 10);
+    const dets = (detections[i] ?? []).filter((d) => d.score >= 0.3).slice(0, 5);
     tiles.push(
       await drawDetections({ data: val.pixels(i), width: S, height: S }, dets, {
         classNames,
