@@ -6,8 +6,10 @@
  *   await writeDetectionFigure(images, found, 'runs/ssd/detections.png', { classNames: ['banana'] });
  */
 import { writeFile } from 'node:fs/promises';
+import { OptionsError, zodMessage } from '@dlpipe/core';
 import { tf } from '@dlpipe/tensor';
 import sharp, { type OverlayOptions } from 'sharp';
+import { z } from 'zod';
 import { encodeImage } from '../../image/tensor-image.js';
 import { DetectionError } from '../boxes/errors.js';
 import type { Detection } from '../model/detector.js';
@@ -24,6 +26,14 @@ export interface DetectionFigureOptions {
   /** Pixels between tiles. Default 4. */
   gap?: number;
 }
+
+export const detectionFigureOptionsSchema = z.strictObject({
+  columns: z.number().int().positive().optional(),
+  tile: z.number().int().min(16).max(4096).optional(),
+  minScore: z.number().min(0).optional(),
+  classNames: z.array(z.string()).optional(),
+  gap: z.number().int().min(0).optional(),
+});
 
 const COLORS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#9a6324'];
 
@@ -53,6 +63,8 @@ export async function detectionFigure(
   detections: Detection[][],
   options: DetectionFigureOptions = {},
 ): Promise<Buffer> {
+  const r = detectionFigureOptionsSchema.safeParse(options);
+  if (!r.success) throw new OptionsError(zodMessage('detectionFigure options', r.error));
   const n = images.shape[0];
   if (n === 0 || detections.length !== n) {
     throw new DetectionError(

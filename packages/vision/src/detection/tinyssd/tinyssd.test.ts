@@ -172,7 +172,7 @@ describe('TinySSD training', () => {
     det = new TinySsd({ arch: 'tinyssd', numClasses: 1, imageSize: 64 });
     const counts: number[] = [];
     const r = await fit(det, source, {
-      epochs: 60,
+      epochs: 40,
       optimizer: { name: 'adam', lr: 0.01 },
       metrics: [new ClassErrorMetric(), new BboxMaeMetric()],
       progress: false,
@@ -183,8 +183,8 @@ describe('TinySSD training', () => {
     const first = epochs[0]!;
     const last = epochs.at(-1)!;
     assert.ok(
-      (last.loss as number) < (first.loss as number) / 10,
-      `loss ${first.loss} → ${last.loss}: expected a tenfold fall`,
+      (last.loss as number) < (first.loss as number) / 50,
+      `loss ${first.loss} → ${last.loss}: expected a fall by 50× (here 0.676 → 0.0014)`,
     );
     assert.ok((last.class_err as number) < (first.class_err as number), 'class error falls');
     assert.equal(new Set(counts.slice(2)).size, 1, `numTensors per step: ${counts.join(' ')}`);
