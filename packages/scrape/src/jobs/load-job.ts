@@ -111,8 +111,16 @@ function zodLines(
   });
 }
 
+/** Imports a job or extract module; TypeScript through tsx where Node cannot (the CLI's JS build). */
 async function importModule(file: string): Promise<Record<string, unknown>> {
-  return (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>;
+  const url = pathToFileURL(resolve(file)).href;
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
+    const { tsImport } = await import('tsx/esm/api');
+    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+  }
 }
 
 /** Loads and checks a job file; `env` fills `${VAR}` (default process.env). */
