@@ -68,10 +68,16 @@ export async function main(argv: string[]): Promise<number> {
       out: { type: 'string', default: 'runs/bench-tinyssd' },
     },
   });
-  const backend = await initBackend();
   const epochs = v.quick ? 1 : Number(v.epochs);
   const batchSize = Number(v.batch);
   const lr = Number(v.lr);
+  if (![epochs, batchSize].every((n) => Number.isInteger(n) && n >= 1) || !(lr > 0)) {
+    process.stderr.write(
+      `bench tinyssd: --epochs and --batch must be positive integers and --lr positive; received ${v.epochs}, ${v.batch}, ${v.lr}\n`,
+    );
+    return 2;
+  }
+  const backend = await initBackend();
   const t0 = performance.now();
   const data = await loadDataBananas(batchSize);
   const train = v.quick ? firstBatches(data.train, 4) : data.train;
