@@ -14,10 +14,10 @@ import { initBackend } from '@dlpipe/tensor';
 import { detectImages, detectInputs, loadDetectorRun, readDetectorConfig } from '@dlpipe/vision';
 import { z } from 'zod';
 
-/** One error naming every problem ("<path> …; --model …"), or nothing when there is none. */
-export function throwProblems(problems: (string | undefined)[]): void {
-  const found = problems.filter((p): p is string => p !== undefined);
-  if (found.length > 0) throw new InvalidArgumentError(found.join('; '));
+/** One error naming every problem with its parameter ("--model runs/x: …; --out …"), or nothing when there is none. */
+export function throwProblems(problems: Record<string, string | undefined>): void {
+  const found = Object.entries(problems).filter((e): e is [string, string] => e[1] !== undefined);
+  if (found.length > 0) throw new InvalidArgumentError(found.map(([what, p]) => `${what} ${p}`).join('; '));
 }
 
 /** Why `path` cannot be an output folder, found by creating it and removing what was created. */
@@ -81,13 +81,13 @@ pixels of the original image) and one PNG per image with the boxes, labels and s
   async run(o) {
     const out = o.out ?? join(o.model, 'detect');
     let inputs: { root: string; files: string[] } | undefined;
-    throwProblems([
-      await problemOf(async () => {
+    throwProblems({
+      '<path>': await problemOf(async () => {
         inputs = await detectInputs(o.path);
       }),
-      readDetectorConfig(o.model).problem,
-      outputDirProblem(out),
-    ]);
+      '--model': readDetectorConfig(o.model).problem,
+      '--out': outputDirProblem(out),
+    });
     await initBackend();
     const run = await loadDetectorRun(o.model);
     try {

@@ -49,16 +49,21 @@ gives the same numbers). --data is a built-in set (${BUILTIN_DETECTION_SETS.join
   json: true,
   async run(o) {
     const out = o.out ?? join(o.model, o.split === 'val' ? 'val' : `val-${o.split}`);
-    throwProblems([readDetectorConfig(o.model).problem, detectionDataProblem(o.data), outputDirProblem(out)]);
+    throwProblems({
+      '--model': readDetectorConfig(o.model).problem,
+      '--data': detectionDataProblem(o.data),
+      '--out': outputDirProblem(out),
+    });
     await initBackend();
     const set = await resolveDetectionData(o.data, o.split);
     const run = await loadDetectorRun(o.model);
     try {
       if (set.classNames.length !== run.classNames.length) {
-        throwProblems([
-          `--data ${o.data} has ${set.classNames.length} classes (${set.classNames.slice(0, 5).join(', ')}), ` +
+        throwProblems({
+          '--data':
+            `${o.data} has ${set.classNames.length} classes (${set.classNames.slice(0, 5).join(', ')}), ` +
             `the model ${run.classNames.length} (${run.classNames.slice(0, 5).join(', ')}); evaluate it on the set it was trained on`,
-        ]);
+        });
       }
       const r = await validateDetector(run.detector, set, {
         out,

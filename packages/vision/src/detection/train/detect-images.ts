@@ -67,9 +67,13 @@ export async function detectInputs(path: string): Promise<{ root: string; files:
       bad.push(err.message);
     }
   }
+  if (bad.length === 1 && files.length === 1)
+    throw new ImageDecodeError(path, bad[0]!.replace(`${path}: `, ''));
   if (bad.length > 0) {
-    const more = bad.length > 1 ? ` (and ${bad.length - 1} more undecodable image(s))` : '';
-    throw new ImageDecodeError(path, `${bad[0]}${more}`);
+    throw new ImageDecodeError(
+      path,
+      `${bad.length} of ${files.length} images cannot be decoded; the first: ${bad[0]}`,
+    );
   }
   return { root, files };
 }
