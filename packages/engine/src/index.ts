@@ -1,13 +1,24 @@
 /**
  * @dlpipe/engine — the TensorFlow.js runtime of dlpipe: the `tf` API (the only import of tfjs),
  * backend choice, the native oneDNN addon and its kernels, dlpipe's wasm training kernels, and the
- * fused kernels (batch norm training step, SGD and Adam updates) registered into tfjs.
+ * fused kernels (batch norm training step, SGD and Adam updates) registered into tfjs, and the
+ * native backend's dispatch counters (`dispatchCounts()`: native / fallback / cpu per kernel).
  * Packages above it import `tf` and the backend API through @dlpipe/tensor.
  *
  *   import { tf, initBackend } from '@dlpipe/engine';
  */
 
 export * from './backend.js';
+export {
+  type DispatchCounts,
+  diffDispatchCounts,
+  dispatchCounts,
+  dispatchTotals,
+  FALLBACK_REASONS,
+  type FallbackReason,
+  type KernelDispatchCount,
+  resetDispatchCounts,
+} from './backends/native/dispatch-counts.js';
 export {
   BATCH_NORM_TRAIN,
   BATCH_NORM_TRAIN_GRAD,

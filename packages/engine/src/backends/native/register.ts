@@ -1,11 +1,13 @@
 /**
  * The `native` backend: tfjs's cpu backend storage (one contiguous typed array per tensor) with
  * kernels replaced by dlpipe's oneDNN addon wherever one exists; every other kernel is the cpu
- * backend's own. Gradients need nothing extra: tfjs gradients call the same kernels.
+ * backend's own. Gradients need nothing extra: tfjs gradients call the same kernels. Every
+ * dispatch is counted by path (native, fallback, cpu): `dispatchCounts()` in dispatch-counts.ts.
  */
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '../../tf.js';
 import { loadNativeAddon, type NativeAddon } from './addon.js';
+import { countedCpu, countedNative } from './dispatch-counts.js';
 import { batchNormKernels } from './kernels/batchnorm.js';
 import { batchNormTrainKernels } from './kernels/batchnorm-train.js';
 import { convKernels } from './kernels/conv.js';
@@ -43,13 +45,22 @@ export function registerNativeBackend(): NativeAddon {
   const overrides: Record<string, tf.KernelFunc> = Object.assign({}, ...KERNEL_GROUPS.map((g) => g(addon)));
   tf.registerBackend('native', () => new MathBackendCPU(), 3);
   const cpuKernels = tf.getKernelsForBackend('cpu');
+  // Every kernel is counted (dispatch-counts.ts): native overrides by path, the rest as cpu.
   for (const k of cpuKernels) {
-    tf.registerKernel({ ...k, backendName: 'native', kernelFunc: overrides[k.kernelName] ?? k.kernelFunc });
+    const native = overrides[k.kernelName];
+    const kernelFunc = native ? countedNative(k.kernelName, native) : countedCpu(k.kernelName, k.kernelFunc);
+    tf.registerKernel({ ...k, backendName: 'native', kernelFunc });
   }
   // dlpipe's own kernels (fused gradients, optimizer updates) that the cpu backend lacks.
   const cpuNames = new Set(cpuKernels.map((k) => k.kernelName));
   for (const [kernelName, kernelFunc] of Object.entries(overrides)) {
-    if (!cpuNames.has(kernelName)) tf.registerKernel({ kernelName, backendName: 'native', kernelFunc });
+    if (!cpuNames.has(kernelName)) {
+      tf.registerKernel({
+        kernelName,
+        backendName: 'native',
+        kernelFunc: countedNative(kernelName, kernelFunc),
+      });
+    }
   }
   return addon;
 }

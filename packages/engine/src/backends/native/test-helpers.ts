@@ -1,14 +1,22 @@
 /**
- * Test helpers for native kernels: whether the addon is built, a skip reason for node:test, and
- * running the same computation on the cpu and native backends to compare the results.
+ * Test helpers for native kernels: whether the addon is built, a skip reason for node:test,
+ * running the same computation on the cpu and native backends to compare the results, and
+ * asserting which path (native code or a fallback to the cpu kernel) the native backend took.
  *
- *   const d = await maxDiff(() => tf.conv2d(x, w, 1, 'same'));   // { max, rel, shapes equal }
+ *   await expectNative('Conv2D', () => assertSameOnBackends(() => tf.conv2d(x, w, 1, 'same')));
+ *   await expectFallback('BatchMatMul', 'dtype', () => assertSameOnBackends(() => tf.matMul(i, j)));
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { useBackend } from '../../backend.js';
 import * as tf from '../../tf.js';
 import { ADDON_PATH } from './addon.js';
+import {
+  type DispatchCounts,
+  diffDispatchCounts,
+  dispatchCounts,
+  type FallbackReason,
+} from './dispatch-counts.js';
 
 export function nativeAvailable(): boolean {
   return existsSync(ADDON_PATH);
@@ -74,4 +82,65 @@ export function seeded(
     v[i] = ((s / 4294967296) * 2 - 1) * range;
   }
   return dtype === 'int32' ? tf.tensor(Int32Array.from(v, Math.round), shape, 'int32') : tf.tensor(v, shape);
+}
+
+/** The native backend's dispatches while `fn` runs (kernels with none are left out). */
+export async function withDispatchCounts(fn: () => unknown): Promise<DispatchCounts> {
+  const before = dispatchCounts();
+  await fn();
+  return diffDispatchCounts(dispatchCounts(), before);
+}
+
+function describeCounts(counts: DispatchCounts): string {
+  const parts = Object.entries(counts)
+    .filter(([, c]) => c.native + c.fallback > 0)
+    .map(([k, c]) => `${k} native ${c.native} fallback ${c.fallback} ${JSON.stringify(c.reasons)}`);
+  return parts.length > 0 ? parts.join('; ') : 'no native kernel dispatched';
+}
+
+/** Options of `expectNative`. */
+export interface ExpectNativeOptions {
+  /** Other kernels that may fall back during `fn` (default none: any fallback fails). */
+  allowFallback?: string[];
+}
+
+/**
+ * Runs `fn` and asserts that each of `kernels` ran native code at least once on the native backend
+ * and never fell back, and that no other native kernel fell back (unless in `allowFallback`).
+ * Returns the counts for further checks.
+ */
+export async function expectNative(
+  kernels: string | string[],
+  fn: () => unknown,
+  options: ExpectNativeOptions = {},
+): Promise<DispatchCounts> {
+  const counts = await withDispatchCounts(fn);
+  const seen = describeCounts(counts);
+  for (const k of [kernels].flat()) {
+    const c = counts[k];
+    assert.ok(c && c.native > 0, `expected native ${k} dispatches, got none (${seen})`);
+    assert.equal(c.fallback, 0, `expected no fallback of ${k} (${seen})`);
+  }
+  const allowed = new Set(options.allowFallback ?? []);
+  for (const [k, c] of Object.entries(counts)) {
+    if (c.fallback > 0 && !allowed.has(k)) assert.fail(`unexpected fallback of ${k} (${seen})`);
+  }
+  return counts;
+}
+
+/**
+ * Runs `fn` and asserts that `kernel` fell back to the cpu kernel with `reason` on the native backend
+ * and never ran native code.
+ */
+export async function expectFallback(
+  kernel: string,
+  reason: FallbackReason,
+  fn: () => unknown,
+): Promise<DispatchCounts> {
+  const counts = await withDispatchCounts(fn);
+  const c = counts[kernel];
+  const seen = describeCounts(counts);
+  assert.ok(c && (c.reasons[reason] ?? 0) > 0, `expected ${kernel} to fall back (${reason}) (${seen})`);
+  assert.equal(c.native, 0, `expected no native ${kernel} dispatch (${seen})`);
+  return counts;
 }

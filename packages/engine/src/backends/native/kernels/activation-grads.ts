@@ -13,8 +13,9 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
+import { noteFallback } from '../dispatch-counts.js';
 import { GRAD_CODES } from './math-codes.js';
-import { f32, type KernelArgs, output, type TensorInfo } from './util.js';
+import { f32, type KernelArgs, output, type TensorInfo, whyNotF32 } from './util.js';
 
 /** The elementwise fused gradients: kernel name → (code, input holding x or y). */
 export const ACTIVATION_GRADS = {
@@ -110,7 +111,10 @@ export function nativeActivationGradKernels(addon: NativeAddon): Record<string, 
       const inputs = args.inputs as Record<string, TensorInfo>;
       const dv = f32(backend, inputs.dy!);
       const vv = f32(backend, inputs[saved]!);
-      if (!dv || !vv || dv.length !== vv.length) return js[name]!(args);
+      if (!dv || !vv || dv.length !== vv.length) {
+        noteFallback(whyNotF32(inputs.dy, inputs[saved]));
+        return js[name]!(args);
+      }
       const out = new Float32Array(vv.length);
       const alpha = (args.attrs as { alpha?: number } | undefined)?.alpha ?? 0;
       if (out.length > 0) addon.activationGrad(code, dv, vv, out, alpha);
@@ -123,7 +127,10 @@ export function nativeActivationGradKernels(addon: NativeAddon): Record<string, 
     const dv = f32(backend, dy!);
     const yv = f32(backend, y!);
     const cols = y!.shape[y!.shape.length - 1] ?? 1;
-    if (!dv || !yv || dv.length !== yv.length || cols === 0) return js[SOFTMAX_GRAD]!(args);
+    if (!dv || !yv || dv.length !== yv.length || cols === 0) {
+      noteFallback(cols === 0 ? 'empty' : whyNotF32(dy, y));
+      return js[SOFTMAX_GRAD]!(args);
+    }
     const out = new Float32Array(yv.length);
     if (out.length > 0) addon.softmaxGrad(dv, yv, out, out.length / cols, cols);
     return output(backend, y!.shape.slice(), out);

@@ -11,7 +11,7 @@ import { inputsOf } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { BATCH_NORM_GRAD, type GradInputs, gradShapes, registerBatchNormGrad } from './batchnorm-grad.js';
-import { f32, fallback, type KernelArgs, output, type TensorInfo } from './util.js';
+import { f32, fallback, type KernelArgs, output, type TensorInfo, whyNotF32 } from './util.js';
 
 /** `t`'s values as C per-channel values (a single value repeated), or undefined. */
 function perChannel(backend: MathBackendCPU, t: TensorInfo | undefined, c: number, absent: number) {
@@ -32,7 +32,8 @@ export function batchNormKernels(addon: NativeAddon): Record<string, tf.KernelFu
     const eps = (args.attrs as { varianceEpsilon?: number }).varianceEpsilon ?? 0.001;
     const xv = f32(backend, x!);
     const c = x!.shape[x!.shape.length - 1] ?? 0;
-    if (!xv || c === 0 || !mean || !variance) return fallback(tf.FusedBatchNorm, args);
+    if (!xv) return fallback(tf.FusedBatchNorm, args, whyNotF32(x));
+    if (c === 0 || !mean || !variance) return fallback(tf.FusedBatchNorm, args, c === 0 ? 'empty' : 'attr');
     const params = [
       perChannel(backend, mean, c, 0),
       perChannel(backend, variance, c, 1),
@@ -41,7 +42,7 @@ export function batchNormKernels(addon: NativeAddon): Record<string, tf.KernelFu
     ];
     const [m, v, s, o] = params;
     if (!m || !v || !s || !o || mean.shape.length !== variance.shape.length)
-      return fallback(tf.FusedBatchNorm, args);
+      return fallback(tf.FusedBatchNorm, args, 'shape');
     const out = new Float32Array(xv.length);
     if (out.length > 0) addon.batchNorm(xv, m, v, s, o, out, c, eps);
     return output(backend, [...x!.shape], out);
@@ -56,7 +57,9 @@ export function batchNormKernels(addon: NativeAddon): Record<string, tf.KernelFu
     const c = mv?.length ?? 0;
     const sameSizes = vv?.length === c && (sv === null || sv?.length === c) && dyv?.length === xv?.length;
     if (!dyv || !xv || !mv || !vv || sv === undefined || !sameSizes || c === 0 || xv.length % c !== 0) {
-      return fallback(BATCH_NORM_GRAD, args);
+      const { dy, x, mean, variance, scale } = inputs;
+      const typed = !dyv || !xv || !mv || !vv || sv === undefined;
+      return fallback(BATCH_NORM_GRAD, args, typed ? whyNotF32(dy, x, mean, variance, scale) : 'shape');
     }
     const outs = gradShapes(inputs).map((shape) => new Float32Array(tf.util.sizeFromShape(shape)));
     const [dx, dMean, dVariance, dScale, dOffset] = outs as Quintuple;

@@ -12,7 +12,7 @@ import * as tf from '../../../tf.js';
 import type { LayoutArray, NativeAddon } from '../addon.js';
 import { alloc, raw } from './layout-util.js';
 import { BINARY_CODES } from './math-codes.js';
-import { f32, fallback, type KernelArgs, output, sizeOf, type TensorInfo } from './util.js';
+import { f32, fallback, type KernelArgs, output, sizeOf, type TensorInfo, whyNotF32 } from './util.js';
 
 interface BinarySpec {
   /** Input dtypes (both inputs the same) the native loop accepts. */
@@ -58,10 +58,10 @@ function binaryKernel(addon: NativeAddon, name: string, spec: BinarySpec, code: 
     const inputs = args.inputs as Record<string, TensorInfo>;
     const a = name === 'Prelu' ? inputs.x! : inputs.a!;
     const b = name === 'Prelu' ? inputs.alpha! : inputs.b!;
-    if (a.dtype !== b.dtype || !spec.accepts.includes(a.dtype)) return fallback(name, args);
+    if (a.dtype !== b.dtype || !spec.accepts.includes(a.dtype)) return fallback(name, args, 'dtype');
     const av = raw(backend, a);
     const bv = raw(backend, b);
-    if (!av || !bv) return fallback(name, args);
+    if (!av || !bv) return fallback(name, args, 'storage');
     const outShape = sameShape(a.shape, b.shape)
       ? a.shape.slice()
       : tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
@@ -81,8 +81,9 @@ function select(addon: NativeAddon): tf.KernelFunc {
     const tv = raw(backend, t!);
     const ev = raw(backend, e!);
     const same = sameShape(condition!.shape, t!.shape) && sameShape(t!.shape, e!.shape);
-    if (!(c instanceof Uint8Array) || !tv || !ev || t!.dtype !== e!.dtype || !same)
-      return fallback('Select', args);
+    if (!(c instanceof Uint8Array) || !tv || !ev || t!.dtype !== e!.dtype)
+      return fallback('Select', args, 'dtype');
+    if (!same) return fallback('Select', args, 'broadcast');
     const out: LayoutArray = alloc(t!.dtype, tv.length);
     if (out.length > 0) addon.select(c, tv, ev, out);
     return backend.makeTensorInfo(t!.shape.slice(), t!.dtype, out);
@@ -96,8 +97,8 @@ function addN(addon: NativeAddon): tf.KernelFunc {
     const xs = inputsOf<TensorInfo[]>(args.inputs);
     const first = xs[0];
     const vals = xs.map((x) => f32(backend, x));
-    if (!first || vals.some((v, i) => !v || !sameShape(xs[i]!.shape, first.shape)))
-      return fallback('AddN', args);
+    if (!first || vals.some((v) => !v)) return fallback('AddN', args, whyNotF32(...xs));
+    if (xs.some((x) => !sameShape(x.shape, first.shape))) return fallback('AddN', args, 'broadcast');
     const out = new Float32Array(sizeOf(first.shape));
     if (out.length > 0) addon.addN(vals as Float32Array[], out);
     return output(backend, first.shape.slice(), out);

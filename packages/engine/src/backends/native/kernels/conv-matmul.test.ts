@@ -1,12 +1,14 @@
 /**
  * Native MatMul and Conv2D-family kernels against tfjs's cpu kernels (relative tolerance 1e-5 of
- * the largest output magnitude; 2e-5 for gradients, which sum over many terms).
+ * the largest output magnitude; 2e-5 for gradients, which sum over many terms). Each case asserts
+ * the path the native backend took (expectNative / expectFallback), so that a case handed to the
+ * cpu kernel cannot pass as a native one.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { useBackend } from '../../../backend.js';
 import * as tf from '../../../tf.js';
-import { assertSameOnBackends, nativeSkip, seeded } from '../test-helpers.js';
+import { assertSameOnBackends, expectFallback, expectNative, nativeSkip, seeded } from '../test-helpers.js';
 
 const skip = nativeSkip;
 
@@ -26,38 +28,50 @@ describe('native BatchMatMul / _FusedMatMul', { skip }, () => {
   ];
   for (const [sa, sb, tA, tB] of cases) {
     it(`[${sa}]${tA ? 'ᵀ' : ''} × [${sb}]${tB ? 'ᵀ' : ''}`, async () => {
-      await assertSameOnBackends(() => tf.matMul(seeded(sa, 1), seeded(sb, 2), tA, tB));
-    });
-  }
-  it('general batch broadcasting ([2,1,…] × [1,3,…]) falls back with the same result', async () => {
-    await assertSameOnBackends(() => tf.matMul(seeded([2, 1, 4, 5], 3), seeded([1, 3, 5, 2], 4)));
-  });
-  for (const activation of ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const) {
-    it(`fused matMul + bias + ${activation}`, async () => {
-      await assertSameOnBackends(() =>
-        tf.fused.matMul({
-          a: seeded([6, 5], 5, 'float32', 3),
-          b: seeded([5, 4], 6),
-          bias: seeded([4], 7),
-          activation,
-          preluActivationWeights: activation === 'prelu' ? seeded([4], 8) : undefined,
-          leakyreluAlpha: 0.3,
-        }),
+      await expectNative('BatchMatMul', () =>
+        assertSameOnBackends(() => tf.matMul(seeded(sa, 1), seeded(sb, 2), tA, tB)),
       );
     });
   }
+  it('general batch broadcasting ([2,1,…] × [1,3,…]) falls back with the same result', async () => {
+    await expectFallback('BatchMatMul', 'broadcast', () =>
+      assertSameOnBackends(() => tf.matMul(seeded([2, 1, 4, 5], 3), seeded([1, 3, 5, 2], 4))),
+    );
+  });
+  for (const activation of ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const) {
+    it(`fused matMul + bias + ${activation}`, async () => {
+      const same = () =>
+        assertSameOnBackends(() =>
+          tf.fused.matMul({
+            a: seeded([6, 5], 5, 'float32', 3),
+            b: seeded([5, 4], 6),
+            bias: seeded([4], 7),
+            activation,
+            preluActivationWeights: activation === 'prelu' ? seeded([4], 8) : undefined,
+            leakyreluAlpha: 0.3,
+          }),
+        );
+      if (activation === 'prelu') await expectFallback('_FusedMatMul', 'attr', same);
+      else await expectNative('_FusedMatMul', same);
+    });
+  }
   it('int32 inputs fall back to the cpu kernel', async () => {
-    await assertSameOnBackends(() => tf.matMul(seeded([3, 4], 1, 'int32', 9), seeded([4, 2], 2, 'int32', 9)));
+    await expectFallback('BatchMatMul', 'dtype', () =>
+      assertSameOnBackends(() => tf.matMul(seeded([3, 4], 1, 'int32', 9), seeded([4, 2], 2, 'int32', 9))),
+    );
   });
   it('gradients of a batched matMul', async () => {
-    await assertSameOnBackends(
-      () =>
-        tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.matMul(a, b, false, true).square().sum())([
-          seeded([2, 4, 3], 1),
-          seeded([2, 5, 3], 2),
-        ]),
-      2e-5,
+    const counts = await expectNative('BatchMatMul', () =>
+      assertSameOnBackends(
+        () =>
+          tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.matMul(a, b, false, true).square().sum())([
+            seeded([2, 4, 3], 1),
+            seeded([2, 5, 3], 2),
+          ]),
+        2e-5,
+      ),
     );
+    assert.equal(counts.BatchMatMul?.native, 3, 'one forward and two gradient matmuls');
   });
 });
 
@@ -102,45 +116,51 @@ describe('native Conv2D family', { skip }, () => {
     it(`conv2d ${name}: forward and both gradients`, async () => {
       const conv = (x: tf.Tensor, f: tf.Tensor) =>
         tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.s, c.p, 'NHWC', c.d ?? 1, c.round);
-      await assertSameOnBackends(() => conv(seeded(c.x, 1), seeded(c.f, 2)));
+      await expectNative('Conv2D', () => assertSameOnBackends(() => conv(seeded(c.x, 1), seeded(c.f, 2))));
       if ((c.d ?? 1) === 1) {
-        await assertSameOnBackends(
-          () =>
-            tf.grads((x: tf.Tensor, f: tf.Tensor) => conv(x, f).square().sum())([
-              seeded(c.x, 1),
-              seeded(c.f, 2),
-            ]),
-          2e-5,
+        await expectNative(['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'], () =>
+          assertSameOnBackends(
+            () =>
+              tf.grads((x: tf.Tensor, f: tf.Tensor) => conv(x, f).square().sum())([
+                seeded(c.x, 1),
+                seeded(c.f, 2),
+              ]),
+            2e-5,
+          ),
         );
       }
     });
   }
   it('NCHW data format (forward; tfjs cpu runs NCHW via transposes)', async () => {
-    await assertSameOnBackends(() =>
-      tf.conv2d(
-        seeded([2, 3, 8, 8], 1) as tf.Tensor4D,
-        seeded([3, 3, 3, 4], 2) as tf.Tensor4D,
-        1,
-        'same',
-        'NCHW',
+    await expectNative('Conv2D', () =>
+      assertSameOnBackends(() =>
+        tf.conv2d(
+          seeded([2, 3, 8, 8], 1) as tf.Tensor4D,
+          seeded([3, 3, 3, 4], 2) as tf.Tensor4D,
+          1,
+          'same',
+          'NCHW',
+        ),
       ),
     );
   });
   it('fused conv2d with bias and each activation', async () => {
     for (const activation of ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu'] as const) {
-      await assertSameOnBackends(
-        () =>
-          tf.fused.conv2d({
-            x: seeded([2, 6, 6, 3], 1, 'float32', 2) as tf.Tensor4D,
-            filter: seeded([3, 3, 3, 4], 2) as tf.Tensor4D,
-            strides: 1,
-            pad: 'same',
-            bias: seeded([4], 3),
-            activation,
-            leakyreluAlpha: 0.3, // tfjs's cpu kernel gives NaN when it is left out
-          }),
-        1e-5,
-        activation,
+      await expectNative('FusedConv2D', () =>
+        assertSameOnBackends(
+          () =>
+            tf.fused.conv2d({
+              x: seeded([2, 6, 6, 3], 1, 'float32', 2) as tf.Tensor4D,
+              filter: seeded([3, 3, 3, 4], 2) as tf.Tensor4D,
+              strides: 1,
+              pad: 'same',
+              bias: seeded([4], 3),
+              activation,
+              leakyreluAlpha: 0.3, // tfjs's cpu kernel gives NaN when it is left out
+            }),
+          1e-5,
+          activation,
+        ),
       );
     }
   });
@@ -151,16 +171,22 @@ describe('native Conv2D family', { skip }, () => {
   ] as Array<[number[], number[], number, 'same' | 'valid']>) {
     it(`depthwise x[${x}] f[${f}] s${s} ${p}: forward and both gradients`, async () => {
       const dw = (a: tf.Tensor, b: tf.Tensor) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, p);
-      await assertSameOnBackends(() => dw(seeded(x, 1), seeded(f, 2)));
-      await assertSameOnBackends(
-        () => tf.grads((a: tf.Tensor, b: tf.Tensor) => dw(a, b).square().sum())([seeded(x, 1), seeded(f, 2)]),
-        2e-5,
+      const kernel = 'DepthwiseConv2dNative';
+      await expectNative(kernel, () => assertSameOnBackends(() => dw(seeded(x, 1), seeded(f, 2))));
+      await expectNative([kernel, `${kernel}BackpropInput`, `${kernel}BackpropFilter`], () =>
+        assertSameOnBackends(
+          () =>
+            tf.grads((a: tf.Tensor, b: tf.Tensor) => dw(a, b).square().sum())([seeded(x, 1), seeded(f, 2)]),
+          2e-5,
+        ),
       );
     });
   }
   it('zero-size batch falls back and keeps the shape', async () => {
-    await assertSameOnBackends(() =>
-      tf.conv2d(tf.zeros([0, 5, 5, 2]) as tf.Tensor4D, seeded([3, 3, 2, 2], 1) as tf.Tensor4D, 1, 'same'),
+    await expectFallback('Conv2D', 'empty', () =>
+      assertSameOnBackends(() =>
+        tf.conv2d(tf.zeros([0, 5, 5, 2]) as tf.Tensor4D, seeded([3, 3, 2, 2], 1) as tf.Tensor4D, 1, 'same'),
+      ),
     );
   });
   it('no tensors leak across repeated native convolutions', async () => {

@@ -7,7 +7,17 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { attrsOf } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
-import { ACTIVATION_CODES, f32, fallback, type KernelArgs, output, sizeOf, type TensorInfo } from './util.js';
+import type { FallbackReason } from '../dispatch-counts.js';
+import {
+  ACTIVATION_CODES,
+  f32,
+  fallback,
+  type KernelArgs,
+  output,
+  sizeOf,
+  type TensorInfo,
+  whyNotF32,
+} from './util.js';
 
 type ConvInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 
@@ -35,8 +45,8 @@ function convInfo(xShape: number[], fShape: number[], a: ConvAttrs, depthwise: b
   );
 }
 
-/** The addon's geometry vector, or undefined when oneDNN cannot express it (negative padding). */
-function geom(c: ConvInfo, groups: number): number[] | undefined {
+/** The addon's geometry vector, or why oneDNN cannot take it (negative padding, a zero size). */
+function geom(c: ConvInfo, groups: number): number[] | FallbackReason {
   const effH = (c.filterHeight - 1) * c.dilationHeight + 1;
   const effW = (c.filterWidth - 1) * c.dilationWidth + 1;
   const pt = c.padInfo.top;
@@ -48,8 +58,8 @@ function geom(c: ConvInfo, groups: number): number[] | undefined {
   const pr = Math.max(0, (c.outWidth - 1) * c.strideWidth + effW - c.inWidth - pl);
   const oh = Math.floor((c.inHeight + pt + pb - effH) / c.strideHeight) + 1;
   const ow = Math.floor((c.inWidth + pl + pr - effW) / c.strideWidth) + 1;
-  if (pt < 0 || pl < 0 || oh !== c.outHeight || ow !== c.outWidth) return undefined;
-  if (c.batchSize * c.outHeight * c.outWidth * c.outChannels * c.inChannels === 0) return undefined;
+  if (pt < 0 || pl < 0 || oh !== c.outHeight || ow !== c.outWidth) return 'shape';
+  if (c.batchSize * c.outHeight * c.outWidth * c.outChannels * c.inChannels === 0) return 'empty';
   return [
     c.batchSize,
     c.inHeight,
@@ -91,8 +101,9 @@ export function convKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
     const act = fused ? ACTIVATION_CODES[a.activation ?? 'linear'] : 0;
     const bv = bias ? f32(backend, bias) : null;
     const badBias = bias !== undefined && (!bv || bv.length !== c.outChannels);
-    if (!xv || !fv || !g || act === undefined || preluActivationWeights || badBias)
-      return fallback(name, args);
+    if (!xv || !fv) return fallback(name, args, whyNotF32(x, filter));
+    if (act === undefined || preluActivationWeights || badBias) return fallback(name, args, 'attr');
+    if (typeof g === 'string') return fallback(name, args, g);
     const out = new Float32Array(sizeOf(outShape(c)));
     addon.conv2d(xv, fv, out, g, bv ?? null, act, a.leakyreluAlpha ?? 0.2);
     return output(backend, outShape(c), out);
@@ -107,7 +118,8 @@ export function convKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
     const [first, second] = (of === 'input' ? [dy!, filter!] : [x!, dy!]).map((t) => f32(backend, t));
     const c = convInfo(xShape, fShape, a, depthwise);
     const g = geom(c, depthwise ? c.inChannels : 1);
-    if (!first || !second || !g) return fallback(name, args);
+    if (!first || !second) return fallback(name, args, whyNotF32(x, dy, filter));
+    if (typeof g === 'string') return fallback(name, args, g);
     const shape = of === 'input' ? xShape : fShape;
     const out = new Float32Array(sizeOf(shape));
     (of === 'input' ? addon.conv2dBackpropInput : addon.conv2dBackpropFilter)(first, second, out, g);

@@ -11,7 +11,7 @@ import type * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { alloc, raw } from './layout-util.js';
 import { GRAD_CODES, UNARY_CODES } from './math-codes.js';
-import { f32, fallback, type KernelArgs, output, type TensorInfo } from './util.js';
+import { f32, fallback, type KernelArgs, output, type TensorInfo, whyNotF32 } from './util.js';
 
 /** The float alpha attribute of Step and LeakyRelu (tfjs's defaults when absent). */
 function alphaOf(name: string, attrs: KernelArgs['attrs']): number {
@@ -25,7 +25,7 @@ function unaryKernel(addon: NativeAddon, name: string, code: number): tf.KernelF
     const backend = args.backend as MathBackendCPU;
     const x = (args.inputs as { x: TensorInfo }).x;
     const xv = f32(backend, x);
-    if (!xv) return fallback(name, args);
+    if (!xv) return fallback(name, args, whyNotF32(x));
     const out = new Float32Array(xv.length);
     if (out.length > 0) addon.unary(code, xv, out, alphaOf(name, args.attrs));
     return output(backend, x.shape.slice(), out);
@@ -39,7 +39,7 @@ function eluGrad(addon: NativeAddon): tf.KernelFunc {
     const { dy, y } = args.inputs as { dy: TensorInfo; y: TensorInfo };
     const dv = f32(backend, dy);
     const yv = f32(backend, y);
-    if (!dv || !yv || dv.length !== yv.length) return fallback('EluGrad', args);
+    if (!dv || !yv || dv.length !== yv.length) return fallback('EluGrad', args, whyNotF32(dy, y));
     const out = new Float32Array(yv.length);
     if (out.length > 0) addon.activationGrad(GRAD_CODES.elu, dv, yv, out, 0);
     return output(backend, y.shape.slice(), out);
@@ -60,9 +60,10 @@ function cast(addon: NativeAddon): tf.KernelFunc {
     const x = (args.inputs as { x: TensorInfo }).x;
     const dtype = (args.attrs as { dtype: tf.DataType }).dtype;
     const xv = raw(backend, x);
-    if (!xv || dtype === x.dtype || !CASTABLE.includes(dtype)) return fallback('Cast', args);
+    if (dtype === x.dtype) return fallback('Cast', args, 'no-copy');
+    if (!xv || !CASTABLE.includes(dtype)) return fallback('Cast', args, 'dtype');
     const out = alloc(dtype, xv.length);
-    if (out.length > 0 && !addon.cast(xv, out)) return fallback('Cast', args);
+    if (out.length > 0 && !addon.cast(xv, out)) return fallback('Cast', args, 'storage'); // int32 beyond ±2^24
     return backend.makeTensorInfo(x.shape.slice(), dtype, out);
   };
 }

@@ -19,15 +19,15 @@ export function gatherKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
     const { axis, batchDims } = args.attrs as { axis: number; batchDims?: number };
     const xv = raw(backend, x);
     const iv = raw(backend, indices);
-    if (!xv || !(iv instanceof Int32Array) || (batchDims ?? 0) !== 0 || x.shape.length === 0) {
-      return fallback(tf.GatherV2, args);
-    }
+    if (!xv || !(iv instanceof Int32Array)) return fallback(tf.GatherV2, args, 'dtype');
+    if ((batchDims ?? 0) !== 0) return fallback(tf.GatherV2, args, 'attr');
+    if (x.shape.length === 0) return fallback(tf.GatherV2, args, 'shape');
     const ax = tf.util.parseAxisParam(axis, x.shape)[0]!;
     const shape = [...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)];
     const out = alloc(x.dtype, span(shape, 0));
     if (iv.length === 0) return outputOf(backend, shape, x.dtype, out);
     const bad = addon.gather(xv, iv, out, span(x.shape, 0, ax), x.shape[ax]!, span(x.shape, ax + 1));
-    if (bad >= 0) return fallback(tf.GatherV2, args); // raises tfjs's out-of-range error
+    if (bad >= 0) return fallback(tf.GatherV2, args, 'tfjs-error'); // raises tfjs's out-of-range error
     return outputOf(backend, shape, x.dtype, out);
   };
 
@@ -39,14 +39,10 @@ export function gatherKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
     const ids = raw(backend, segmentIds);
     const rows = segmentIds.shape[0];
     const oneIdPerRow = segmentIds.shape.length === 1 && x.shape.length >= 1 && x.shape[0] === rows;
-    if (
-      !xv ||
-      !(ids instanceof Int32Array) ||
-      !oneIdPerRow ||
-      !(numSegments > 0) ||
-      !Number.isInteger(numSegments)
-    ) {
-      return fallback(tf.UnsortedSegmentSum, args);
+    if (!xv || !(ids instanceof Int32Array)) return fallback(tf.UnsortedSegmentSum, args, 'dtype');
+    if (!oneIdPerRow) return fallback(tf.UnsortedSegmentSum, args, 'shape');
+    if (!(numSegments > 0) || !Number.isInteger(numSegments)) {
+      return fallback(tf.UnsortedSegmentSum, args, 'attr');
     }
     const shape = [numSegments, ...x.shape.slice(1)];
     const out = new Float32Array(span(shape, 0));

@@ -29,11 +29,12 @@ export function layoutKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
     const { x } = args.inputs as { x: TensorInfo };
     const { perm } = args.attrs as { perm: number[] };
     const xv = raw(backend, x);
-    if (!xv || !isPermutation(perm, x.shape.length)) return fallback(tf.Transpose, args);
+    if (!xv) return fallback(tf.Transpose, args, 'dtype');
+    if (!isPermutation(perm, x.shape.length)) return fallback(tf.Transpose, args, 'tfjs-error');
     const shape = perm.map((p) => x.shape[p]!);
     const moved = perm.filter((p) => x.shape[p] !== 1);
     if (moved.every((p, i) => i === 0 || p > moved[i - 1]!)) {
-      return fallback(tf.Reshape, { ...args, attrs: { shape } }); // only size-1 axes move: no copy
+      return fallback(tf.Reshape, { ...args, attrs: { shape } }, 'no-copy'); // only size-1 axes move
     }
     const out = alloc(x.dtype, xv.length);
     if (out.length > 0) addon.transpose(xv, out, [...x.shape], [...perm]);
@@ -46,7 +47,8 @@ export function layoutKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
     const { reps } = args.attrs as { reps: number[] };
     const xv = raw(backend, x);
     const badReps = reps.length !== x.shape.length || !reps.every(isCount);
-    if (!xv || x.shape.length === 0 || badReps) return fallback(tf.Tile, args);
+    if (!xv) return fallback(tf.Tile, args, 'dtype');
+    if (x.shape.length === 0 || badReps) return fallback(tf.Tile, args, 'shape');
     const shape = x.shape.map((d, i) => d * reps[i]!);
     const out = alloc(x.dtype, span(shape, 0));
     if (out.length > 0) addon.tile(xv, out, [...x.shape], [...reps]);
@@ -57,7 +59,7 @@ export function layoutKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
     const backend = args.backend as MathBackendCPU;
     const inputs = inputsOf<TensorInfo[]>(args.inputs);
     const first = inputs[0];
-    if (!first || first.shape.length === 0) return fallback(tf.Concat, args);
+    if (!first || first.shape.length === 0) return fallback(tf.Concat, args, 'shape');
     const axis = tf.util.parseAxisParam((args.attrs as { axis: number }).axis, first.shape)[0]!;
     const shapes = inputs.map((t) => t.shape);
     tf.backend_util.assertParamsConsistent(shapes, axis);
@@ -66,7 +68,7 @@ export function layoutKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
     const values = parts.map((t) => raw(backend, t));
     const ok = (v: LayoutArray | undefined, i: number): v is LayoutArray =>
       !!v && parts[i]!.dtype === first.dtype;
-    if (!values.every(ok) || !raw(backend, first)) return fallback(tf.Concat, args);
+    if (!values.every(ok) || !raw(backend, first)) return fallback(tf.Concat, args, 'dtype');
     const out = alloc(first.dtype, span(shape, 0));
     if (out.length > 0) {
       addon.concat(
@@ -89,7 +91,8 @@ export function layoutKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
     const xv = raw(backend, x);
     const badPad =
       paddings.length !== x.shape.length || !paddings.every(([b, a]) => isCount(b) && isCount(a));
-    if (!xv || x.shape.length === 0 || badPad) return fallback(tf.PadV2, args);
+    if (!xv) return fallback(tf.PadV2, args, 'dtype');
+    if (x.shape.length === 0 || badPad) return fallback(tf.PadV2, args, 'shape');
     const shape = paddings.map(([b, a], i) => b + x.shape[i]! + a);
     const out = alloc(x.dtype, span(shape, 0));
     if (constantValue !== 0) out.fill(constantValue);

@@ -6,7 +6,17 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
-import { ACTIVATION_CODES, f32, fallback, type KernelArgs, output, sizeOf, type TensorInfo } from './util.js';
+import type { FallbackReason } from '../dispatch-counts.js';
+import {
+  ACTIVATION_CODES,
+  f32,
+  fallback,
+  type KernelArgs,
+  output,
+  sizeOf,
+  type TensorInfo,
+  whyNotF32,
+} from './util.js';
 
 interface MatMulShape {
   outShape: number[];
@@ -17,20 +27,20 @@ interface MatMulShape {
   n: number;
 }
 
-function matMulShape(a: TensorInfo, b: TensorInfo, tA: boolean, tB: boolean): MatMulShape | undefined {
+function matMulShape(a: TensorInfo, b: TensorInfo, tA: boolean, tB: boolean): MatMulShape | FallbackReason {
   const ra = a.shape.length;
   const rb = b.shape.length;
   const m = tA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
   const k = tA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
   const kb = tB ? b.shape[rb - 1]! : b.shape[rb - 2]!;
   const n = tB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
-  if (k !== kb) return undefined; // let the cpu kernel raise tfjs's own error
+  if (k !== kb) return 'tfjs-error'; // let the cpu kernel raise tfjs's own error
   const bshA = a.shape.slice(0, -2);
   const bshB = b.shape.slice(0, -2);
   const batchA = sizeOf(bshA);
   const batchB = sizeOf(bshB);
   const sameBatch = bshA.length === bshB.length && bshA.every((d, i) => d === bshB[i]);
-  if (!sameBatch && batchA !== 1 && batchB !== 1) return undefined;
+  if (!sameBatch && batchA !== 1 && batchB !== 1) return 'broadcast';
   const batchShape = tf.backend_util.assertAndGetBroadcastShape(bshA, bshB);
   return { outShape: [...batchShape, m, n], batchA, batchB, m, k, n };
 }
@@ -45,8 +55,9 @@ export function matMulKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
     const s = matMulShape(a, b, transposeA, transposeB);
     const code = ACTIVATION_CODES[act];
     const biasV = bias ? f32(backend, bias) : null;
-    if (!av || !bv || !s || code === undefined || biasV === undefined) return fallback(name, args);
-    if (biasV && biasV.length !== s.n) return fallback(name, args);
+    if (!av || !bv || biasV === undefined) return fallback(name, args, whyNotF32(a, b, bias));
+    if (typeof s === 'string') return fallback(name, args, s);
+    if (code === undefined || (biasV && biasV.length !== s.n)) return fallback(name, args, 'attr');
     const out = new Float32Array(sizeOf(s.outShape));
     if (out.length > 0 && s.k > 0) {
       addon.batchMatMul(
@@ -65,7 +76,7 @@ export function matMulKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
         alpha,
       );
     } else if (out.length > 0 && biasV) {
-      return fallback(name, args); // K = 0 with a bias: rare; keep tfjs's semantics
+      return fallback(name, args, 'empty'); // K = 0 with a bias: rare; keep tfjs's semantics
     }
     return output(backend, s.outShape, out);
   };
@@ -77,7 +88,7 @@ export function matMulKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
         preluActivationWeights?: TensorInfo;
       };
       const { activation, leakyreluAlpha } = args.attrs as { activation?: string; leakyreluAlpha?: number };
-      if (preluActivationWeights) return fallback('_FusedMatMul', args);
+      if (preluActivationWeights) return fallback('_FusedMatMul', args, 'attr');
       return run(args, '_FusedMatMul', bias, activation ?? 'linear', leakyreluAlpha ?? 0.2);
     },
   };

@@ -5,7 +5,7 @@ import { ADAM_UPDATE, type AdamUpdateAttrs, adamParams } from '../../../optim/ad
 import { SGD_UPDATE, type SgdUpdateAttrs, sgdParams } from '../../../optim/sgd-update.js';
 import type * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
-import { f32, fallback, output, type TensorInfo } from './util.js';
+import { f32, fallback, output, type TensorInfo, whyNotF32 } from './util.js';
 
 export function optimKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
   return {
@@ -13,7 +13,8 @@ export function optimKernels(addon: NativeAddon): Record<string, tf.KernelFunc> 
       const backend = args.backend as MathBackendCPU;
       const { w, g, m, v } = args.inputs as Record<string, TensorInfo>;
       const vals = [w!, g!, m!, v!].map((t) => f32(backend, t));
-      if (vals.some((x) => !x || x.length !== vals[0]!.length)) return fallback(ADAM_UPDATE, args);
+      if (vals.some((x) => !x)) return fallback(ADAM_UPDATE, args, whyNotF32(w, g, m, v));
+      if (vals.some((x) => x!.length !== vals[0]!.length)) return fallback(ADAM_UPDATE, args, 'shape');
       const n = vals[0]!.length;
       const outs = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
       const [wv, gv, mv, vv] = vals as Float32Array[];
@@ -35,9 +36,9 @@ export function optimKernels(addon: NativeAddon): Record<string, tf.KernelFunc> 
       const wv = f32(backend, w!);
       const gv = f32(backend, g!);
       const bv = buf ? f32(backend, buf) : null;
-      if (!wv || !gv || gv.length !== wv.length || bv === undefined || (bv && bv.length !== wv.length)) {
-        return fallback(SGD_UPDATE, args);
-      }
+      if (!wv || !gv || bv === undefined) return fallback(SGD_UPDATE, args, whyNotF32(w, g, buf));
+      if (gv.length !== wv.length || (bv && bv.length !== wv.length))
+        return fallback(SGD_UPDATE, args, 'shape');
       const w2 = new Float32Array(wv.length);
       const b2 = bv ? new Float32Array(wv.length) : null;
       addon.sgdUpdate(wv, gv, bv, w2, b2, sgdParams(attrsOf<SgdUpdateAttrs>(args.attrs)));

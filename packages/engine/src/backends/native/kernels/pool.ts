@@ -9,7 +9,7 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { attrsOf } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
-import { f32, fallback, type KernelArgs, output, sizeOf, type TensorInfo } from './util.js';
+import { f32, fallback, type KernelArgs, output, sizeOf, type TensorInfo, whyNotF32 } from './util.js';
 
 type PoolInfo = ReturnType<typeof tf.backend_util.computePool2DInfo>;
 
@@ -58,7 +58,8 @@ export function poolKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
     const c = poolInfo(x.shape, attrsOf<PoolAttrs>(args.attrs), true);
     const xv = f32(backend, x);
     const g = poolGeom(c);
-    if (!xv || !g) return fallback(name, args);
+    if (!xv) return fallback(name, args, whyNotF32(x));
+    if (!g) return fallback(name, args, sizeOf(x.shape) === 0 ? 'empty' : 'shape');
     const out = new Float32Array(sizeOf(c.outShape));
     (name === 'MaxPool' ? addon.maxPool : addon.avgPool)(xv, out, g);
     return output(backend, [...c.outShape], out);
@@ -75,7 +76,9 @@ export function poolKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
     const dyv = f32(backend, dy);
     const g = poolGeom(c);
     const inputOk = max ? xv !== undefined : input.dtype === 'float32';
-    if (!dyv || !g || !inputOk || !tf.util.arraysEqual(dy.shape, c.outShape)) return fallback(name, args);
+    if (!dyv || !inputOk) return fallback(name, args, whyNotF32(dy, input));
+    if (!g || !tf.util.arraysEqual(dy.shape, c.outShape))
+      return fallback(name, args, sizeOf(input.shape) === 0 ? 'empty' : 'shape');
     const dx = new Float32Array(sizeOf(input.shape));
     if (xv) addon.maxPoolGrad(xv, dyv, dx, g);
     else addon.avgPoolGrad(dyv, dx, g);

@@ -43,7 +43,8 @@ function reduceKernel(addon: NativeAddon, name: string, code: number): tf.Kernel
     const x = (args.inputs as { x: TensorInfo }).x;
     const attrs = args.attrs as ReduceAttrs;
     const xv = raw(backend, x);
-    if (!xv || xv.length === 0 || !ACCEPTS[name]!.includes(x.dtype)) return fallback(name, args);
+    if (!xv || !ACCEPTS[name]!.includes(x.dtype)) return fallback(name, args, 'dtype');
+    if (xv.length === 0) return fallback(name, args, 'empty');
     const { axes, outShape } = reducePlan(
       x.shape,
       attrs.axis ?? attrs.reductionIndices,
@@ -61,9 +62,10 @@ function argKernel(addon: NativeAddon, name: 'ArgMax' | 'ArgMin'): tf.KernelFunc
     const backend = args.backend as MathBackendCPU;
     const x = (args.inputs as { x: TensorInfo }).x;
     const xv = raw(backend, x);
-    if (!xv || xv.length === 0 || x.dtype === 'bool') return fallback(name, args);
+    if (!xv || x.dtype === 'bool') return fallback(name, args, 'dtype');
+    if (xv.length === 0) return fallback(name, args, 'empty');
     const [axis] = tf.util.parseAxisParam((args.attrs as { axis: number | number[] }).axis, x.shape);
-    if (axis === undefined) return fallback(name, args);
+    if (axis === undefined) return fallback(name, args, 'attr');
     const outShape = x.shape.filter((_, i) => i !== axis);
     const out = new Int32Array(sizeOf(outShape));
     addon.argReduce(name === 'ArgMin', xv, x.shape, axis, out);

@@ -12,7 +12,7 @@ import { attrsOf } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { alloc, outputOf, raw, span } from './layout-util.js';
-import { fallback, type KernelArgs, type TensorInfo } from './util.js';
+import { cpuKernel, fallback, type KernelArgs, type TensorInfo } from './util.js';
 
 interface StridedSliceAttrs {
   begin: number[];
@@ -53,7 +53,7 @@ export function sliceKernels(addon: NativeAddon): Record<string, tf.KernelFunc> 
     const { begin, size } = args.attrs as { begin: number | number[]; size?: number | number[] };
     const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size) as [number[], number[]];
     tf.slice_util.assertParamsValid(x as tf.Tensor, b, s);
-    if (tf.slice_util.isSliceContinous(x.shape, b, s)) return fallback(tf.Slice, args);
+    if (tf.slice_util.isSliceContinous(x.shape, b, s)) return fallback(tf.Slice, args, 'no-copy');
     const out = copy(
       backend,
       x,
@@ -61,7 +61,9 @@ export function sliceKernels(addon: NativeAddon): Record<string, tf.KernelFunc> 
       b.map(() => 1),
       s,
     );
-    return out ? outputOf(backend, s, x.dtype, out) : fallback(tf.Slice, args);
+    return out
+      ? outputOf(backend, s, x.dtype, out)
+      : fallback(tf.Slice, args, raw(backend, x) ? 'shape' : 'dtype');
   };
 
   const stridedSlice = (args: KernelArgs) => {
@@ -79,16 +81,18 @@ export function sliceKernels(addon: NativeAddon): Record<string, tf.KernelFunc> 
       a.newAxisMask,
       a.shrinkAxisMask,
     );
-    if (info.isIdentity) return fallback(tf.StridedSlice, args);
+    if (info.isIdentity) return fallback(tf.StridedSlice, args, 'no-copy');
     // The dense size per input axis (shrunk axes have size 1; cpu's sparse shape can lose them).
     const size = tf.slice_util.computeOutShape(info.begin, info.end, info.strides).map((n) => Math.max(0, n));
     const simple = info.sliceDim0 || info.isSimpleSlice;
-    if (span(size, 0) !== span(info.finalShape, 0)) return fallback(tf.StridedSlice, args);
+    if (span(size, 0) !== span(info.finalShape, 0)) return fallback(tf.StridedSlice, args, 'shape');
     if (simple && tf.slice_util.isSliceContinous(x.shape, info.begin, size))
-      return fallback(tf.StridedSlice, args);
+      return fallback(tf.StridedSlice, args, 'no-copy');
     const step = simple ? info.begin.map(() => 1) : info.strides;
     const out = copy(backend, x, info.begin, step, size);
-    return out ? outputOf(backend, info.finalShape, x.dtype, out) : fallback(tf.StridedSlice, args);
+    return out
+      ? outputOf(backend, info.finalShape, x.dtype, out)
+      : fallback(tf.StridedSlice, args, raw(backend, x) ? 'shape' : 'dtype');
   };
 
   const splitV = (args: KernelArgs) => {
@@ -117,7 +121,7 @@ export function sliceKernels(addon: NativeAddon): Record<string, tf.KernelFunc> 
     return Array.from({ length: value.shape[ax]! }, (_, i) => {
       const begin = value.shape.map((_, a) => (a === ax ? i : 0));
       const piece = slice({ backend, inputs: { x: value }, attrs: { begin, size } }) as TensorInfo;
-      const out = fallback(tf.Reshape, {
+      const out = cpuKernel(tf.Reshape, {
         backend,
         inputs: { x: piece },
         attrs: { shape: outShape },

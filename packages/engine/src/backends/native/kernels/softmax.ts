@@ -9,7 +9,7 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { BackendError } from '../../../errors.js';
 import type * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
-import { f32, fallback, type KernelArgs, output, type TensorInfo } from './util.js';
+import { f32, fallback, type KernelArgs, output, type TensorInfo, whyNotF32 } from './util.js';
 
 /** Whether `axis` (negative counts from the end) names the last axis of `shape`. */
 function isLastAxis(axis: number | number[] | undefined, rank: number): boolean {
@@ -26,7 +26,7 @@ function softmaxKernel(addon: NativeAddon, name: 'Softmax' | 'LogSoftmax'): tf.K
     const rank = logits.shape.length;
     const axis = name === 'Softmax' ? attrs.dim : attrs.axis;
     if (!xv || rank === 0 || !isLastAxis(axis, rank)) {
-      if (name === 'Softmax') return fallback(name, args);
+      if (name === 'Softmax') return fallback(name, args, xv ? 'attr' : whyNotF32(logits));
       throw new BackendError(
         `native LogSoftmax: got ${logits.dtype} logits of shape [${logits.shape}] and axis ${axis}; ` +
           'expected float32 logits of rank ≥ 1 and the last axis. Cast the logits to float32 or call tf.logSoftmax.',

@@ -5,6 +5,7 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { BackendError } from '../../../errors.js';
 import * as tf from '../../../tf.js';
+import { type FallbackReason, noteFallback } from '../dispatch-counts.js';
 
 export type KernelArgs = Parameters<tf.KernelFunc>[0];
 export type TensorInfo = tf.TensorInfo;
@@ -25,8 +26,21 @@ export function output(backend: MathBackendCPU, shape: number[], values: Float32
   return backend.makeTensorInfo(shape, 'float32', values);
 }
 
-/** Runs tfjs's cpu kernel for this call (same storage, so no copy). */
-export function fallback(kernelName: string, args: KernelArgs): TensorInfo | TensorInfo[] {
+/**
+ * Hands this call to tfjs's cpu kernel (same storage, so no copy) and counts it as a fallback of
+ * the native kernel now running, with `reason` (dispatch-counts.ts).
+ */
+export function fallback(
+  kernelName: string,
+  args: KernelArgs,
+  reason: FallbackReason,
+): TensorInfo | TensorInfo[] {
+  noteFallback(reason);
+  return cpuKernel(kernelName, args);
+}
+
+/** Runs tfjs's cpu kernel as a step of a native kernel (not counted as a fallback). */
+export function cpuKernel(kernelName: string, args: KernelArgs): TensorInfo | TensorInfo[] {
   const k = tf.getKernel(kernelName, 'cpu');
   if (!k) {
     throw new BackendError(
@@ -46,3 +60,8 @@ export const ACTIVATION_CODES: Record<string, number> = {
   sigmoid: 4,
   leakyrelu: 5,
 };
+
+/** Why `f32` gave no values for one of `ts`: a dtype other than float32, else its storage. */
+export function whyNotF32(...ts: Array<TensorInfo | undefined>): 'dtype' | 'storage' {
+  return ts.some((t) => t !== undefined && t.dtype !== 'float32') ? 'dtype' : 'storage';
+}
