@@ -7,15 +7,24 @@
  * hand-computed case.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setSeed } from '@dlpipe/core';
 import { initBackend, readHistory, tf } from '@dlpipe/tensor';
 import sharp from 'sharp';
 import { cocoEvaluate } from '../eval/coco-evaluate.js';
 import type { CocoDataset, CocoDetection } from '../formats/coco-schema.js';
+import { writeYoloLabels } from '../formats/yolo-txt.js';
 import { type Detector, detectorArchs, registerDetector } from '../model/detector.js';
 import { detectImages, detectInputs } from './detect-images.js';
 import { detectionImages, resolveDetectionData } from './detection-data.js';
@@ -168,6 +177,42 @@ describe('validateDetector', () => {
     }
     assert.ok(Math.abs(r.curves.mean.ap - r.stats.AP) < 1e-12);
     assert.ok(Math.abs(r.curves.mean50.ap - r.stats.AP50) < 1e-12);
+  });
+});
+
+describe('resolveDetectionData', () => {
+  it('reads the same split from a set folder, a YOLO folder and a COCO JSON file', async () => {
+    const coco = await resolveDetectionData(setDir, 'val');
+    const yolo = join(tmp, 'yolo');
+    const set = {
+      classNames: coco.classNames,
+      images: coco.images.map((im) => ({ ...im, file: `val/${basename(im.file)}` })),
+    };
+    for (const im of coco.images) {
+      mkdirSync(join(yolo, 'images', 'val'), { recursive: true });
+      copyFileSync(im.file, join(yolo, 'images', 'val', basename(im.file)));
+    }
+    writeYoloLabels(set, yolo);
+    const fromYolo = await resolveDetectionData(yolo, 'val');
+    assert.deepEqual(fromYolo.classNames, ['red', 'blue']);
+    assert.equal(fromYolo.images.length, coco.images.length);
+    fromYolo.images.forEach((im, i) => {
+      const want = coco.images[i]!;
+      assert.equal(basename(im.file), basename(want.file));
+      assert.equal(im.boxes[0]!.classId, want.boxes[0]!.classId);
+      assert.ok(Math.abs(im.boxes[0]!.x2 - want.boxes[0]!.x2) < 1e-3); // YOLO keeps 6 decimals
+    });
+    // a COCO file with images/ beside it
+    copyFileSync(join(setDir, 'annotations', 'val.json'), join(yolo, 'images', 'coco.json'));
+    mkdirSync(join(yolo, 'images', 'images'), { recursive: true });
+    for (const im of coco.images) copyFileSync(im.file, join(yolo, 'images', 'images', basename(im.file)));
+    const fromJson = await resolveDetectionData(join(yolo, 'images', 'coco.json'), 'val');
+    assert.deepEqual(
+      fromJson.images.map((im) => im.boxes),
+      coco.images.map((im) => im.boxes),
+    );
+    await assert.rejects(resolveDetectionData(join(tmp, 'nope'), 'val'), /no such set folder or file/);
+    await assert.rejects(resolveDetectionData(tmp, 'val'), /not a detection set/);
   });
 });
 
