@@ -4,16 +4,22 @@
  * training tokens/s for d2l's GRU (hidden 256) next to PyTorch's in the same run, with held-out
  * perplexities after the same number of steps. Timings are noisy: compare ratios.
  *
- *   pnpm bench nlp [--quick] [--json] [--only tokenizers|lm] [--steps 100] [--kinds gru,lstm,rnn]
- *                  [--impls layers,scratch]
+ *   pnpm bench nlp [--quick] [--json] [--only tokenizers|lm|seq2seq] [--steps 100] [--kinds gru,lstm,rnn]
+ *                  [--impls layers,scratch] [--archs gru,bahdanau,transformer] [--epochs 10]
+ *                  [--train-pairs 20000]
+ *
+ * seq2seq (bench/nlp-seq2seq.ts): copy-task exact match, and en–fr test BLEU (greedy, beam 4) and
+ * s/epoch of d2l's GRU, Bahdanau and Transformer next to PyTorch's same models in the same run.
  */
 import { parseArgs } from 'node:util';
-import { CELL_KINDS, type CellKind, ENCODER_IMPLS, type EncoderImpl } from '@dlpipe/nlp';
+import { CELL_KINDS, type CellKind, ENCODER_IMPLS, type EncoderImpl, type Seq2SeqArch } from '@dlpipe/nlp';
 import { describeBackend, formatBackend, initBackend } from '@dlpipe/tensor';
 import { benchCharLM, type LMRow } from './nlp-lm.js';
+import { benchSeq2Seq, formatSeq2Seq } from './nlp-seq2seq.js';
 import { benchTokenizers, type TokenizerRow } from './nlp-tokenizers.js';
 
-const PARTS = ['tokenizers', 'lm'] as const;
+const PARTS = ['tokenizers', 'lm', 'seq2seq'] as const;
+const ARCHS = ['gru', 'bahdanau', 'transformer'] as const;
 type Part = (typeof PARTS)[number];
 
 function list<T extends string>(value: string, known: readonly T[], what: string): T[] {
@@ -34,6 +40,9 @@ export async function main(argv: string[]): Promise<number> {
       kinds: { type: 'string', default: 'gru' },
       impls: { type: 'string', default: 'layers,scratch' },
       only: { type: 'string' },
+      archs: { type: 'string', default: ARCHS.join(',') },
+      epochs: { type: 'string' },
+      'train-pairs': { type: 'string' },
     },
   });
   const parts = list<Part>(values.only ?? PARTS.join(','), PARTS, 'only');
@@ -53,13 +62,24 @@ export async function main(argv: string[]): Promise<number> {
         impls: list<EncoderImpl>(values.impls, ENCODER_IMPLS, 'impls'),
       })
     : undefined;
+  const seq2seq = parts.includes('seq2seq')
+    ? await benchSeq2Seq({
+        archs: list<Seq2SeqArch>(values.archs, ARCHS, 'archs'),
+        epochs: Number(values.epochs ?? (values.quick ? 1 : 10)),
+        trainPairs: Number(values['train-pairs'] ?? (values.quick ? 2000 : 20_000)),
+        testPairs: values.quick ? 200 : 1000,
+        copyPairs: values.quick ? 1000 : 5000,
+        copyEpochs: values.quick ? 2 : 10,
+      })
+    : undefined;
   if (values.json) {
-    console.log(JSON.stringify({ backend, tokenizers, lm }, null, 2));
+    console.log(JSON.stringify({ backend, tokenizers, lm, seq2seq }, null, 2));
     return 0;
   }
   console.log(`backend: ${backend}`);
   if (tokenizers.length) printTokenizers(tokenizers);
   if (lm) printLM(lm, steps, kinds);
+  if (seq2seq) for (const line of formatSeq2Seq(seq2seq)) console.log(line);
   return 0;
 }
 
