@@ -24,6 +24,18 @@ export const OPTIMIZER_NAMES = [
 ] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
+/** The options each optimizer reads besides `name` and `lr`. */
+const OPTIMIZER_FIELDS = {
+  sgd: [],
+  momentum: ['momentum', 'nesterov'],
+  adagrad: ['initialAccumulator'],
+  rmsprop: ['rho', 'momentum', 'epsilon'],
+  adadelta: ['rho', 'epsilon'],
+  adam: ['beta1', 'beta2', 'epsilon'],
+  adamw: ['beta1', 'beta2', 'epsilon', 'weightDecay'],
+  sgdw: ['momentum', 'nesterov', 'weightDecay'],
+} as const satisfies Record<OptimizerName, readonly string[]>;
+
 /** Momentum μ of the 'momentum' optimizer when none is given (d2l §12.6, PyTorch examples). */
 export const DEFAULT_MOMENTUM = 0.9;
 
@@ -50,7 +62,22 @@ export const optimizerOptionsSchema = z
     /** adamw / sgdw: decoupled weight decay λ (default 0.01 adamw, 0 sgdw). */
     weightDecay: z.number().min(0).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((o, ctx) => {
+    // A field the chosen optimizer does not use would be dropped without a word (e.g. weightDecay
+    // on 'sgd' trains with no decay at all): name it and the optimizers that take it.
+    const allowed: readonly string[] = OPTIMIZER_FIELDS[o.name];
+    for (const key of Object.keys(o)) {
+      if (key === 'name' || key === 'lr' || allowed.includes(key)) continue;
+      if (o[key as keyof typeof o] === undefined) continue;
+      const takers = OPTIMIZER_NAMES.filter((n) => (OPTIMIZER_FIELDS[n] as readonly string[]).includes(key));
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `'${o.name}' does not use ${key}; it applies to ${takers.join(', ')} (for weight decay with plain SGD use 'sgdw')`,
+      });
+    }
+  });
 export type OptimizerOptions = z.input<typeof optimizerOptionsSchema>;
 
 /** Builds an optimizer; bad options are an OptionsError naming each field. */

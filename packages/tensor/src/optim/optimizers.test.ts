@@ -178,3 +178,16 @@ describe('schedules', () => {
     assert.throws(() => createSchedule(0.1, { type: 'cosine' } as never), /schedule options: totalSteps/);
   });
 });
+
+it('createOptimizer rejects an option the chosen optimizer would ignore, naming who takes it', () => {
+  assert.throws(
+    () => createOptimizer({ name: 'sgd', lr: 0.2, weightDecay: 5e-4 }),
+    (e: Error) =>
+      e instanceof OptionsError &&
+      /'sgd' does not use weightDecay; it applies to adamw, sgdw/.test(e.message),
+  );
+  assert.throws(() => createOptimizer({ name: 'adam', lr: 0.1, momentum: 0.9 }), OptionsError);
+  const ok = createOptimizer({ name: 'sgdw', lr: 0.2, weightDecay: 5e-4 });
+  assert.ok(ok instanceof SGDW);
+  ok.dispose();
+});

@@ -5,7 +5,7 @@
  * the architecture name.
  *
  *   const det = createDetector({ arch: 'tinyssd', numClasses: 1, imageSize: 256 });
- *   await fit(det, train, { epochs: 20, optimizer: { name: 'sgd', lr: 0.2, weightDecay: 5e-4 } });
+ *   await fit(det, train, { epochs: 20, optimizer: { name: 'sgdw', lr: 0.2, weightDecay: 5e-4 } });
  *   const [boxes] = await det.detect(images, { scoreThreshold: 0.9 });
  *   await det.saveModel('runs/ssd/model');  const again = await loadDetector('runs/ssd/model');
  */
