@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { useBackend } from '../../../backend.js';
 import * as tf from '../../../tf.js';
-import { assertSameOnBackends, nativeSkip, seeded } from '../test-helpers.js';
+import { assertSameOnBackends, expectFallback, expectNative, nativeSkip, seeded } from '../test-helpers.js';
 
 const skip = nativeSkip;
 
@@ -50,34 +50,47 @@ const SPECIAL = [
 describe('native unary kernels', { skip }, () => {
   for (const [name, op] of Object.entries(ANY)) {
     it(name, async () => {
-      for (const s of SHAPES)
-        await assertSameOnBackends(() => op(seeded(s, 3, 'float32', 8)), 1e-5, `${name} [${s}]`);
-      await assertSameOnBackends(() => op(tf.tensor(SPECIAL)), 1e-5, `${name} special values`);
-      await assertSameOnBackends(() => op(tf.zeros([0, 3])), 1e-5, `${name} zero-size`);
+      await expectNative(name, async () => {
+        for (const s of SHAPES)
+          await assertSameOnBackends(() => op(seeded(s, 3, 'float32', 8)), 1e-5, `${name} [${s}]`);
+        await assertSameOnBackends(() => op(tf.tensor(SPECIAL)), 1e-5, `${name} special values`);
+        await assertSameOnBackends(() => op(tf.zeros([0, 3])), 1e-5, `${name} zero-size`);
+      });
     });
   }
   for (const [name, op] of Object.entries(POSITIVE)) {
     it(`${name} (positive inputs, and NaN/±Infinity where Math gives them)`, async () => {
-      for (const s of SHAPES) {
+      await expectNative(name, async () => {
+        for (const s of SHAPES) {
+          await assertSameOnBackends(
+            () => op(tf.add(tf.abs(seeded(s, 3, 'float32', 8)), 1e-3)),
+            1e-5,
+            `${name} [${s}]`,
+          );
+        }
         await assertSameOnBackends(
-          () => op(tf.add(tf.abs(seeded(s, 3, 'float32', 8)), 1e-3)),
+          () => op(tf.tensor([...SPECIAL, -1, -0.5])),
           1e-5,
-          `${name} [${s}]`,
+          `${name} special values`,
         );
-      }
-      await assertSameOnBackends(() => op(tf.tensor([...SPECIAL, -1, -0.5])), 1e-5, `${name} special values`);
+      });
     });
   }
   it('attributes: Step alpha, LeakyRelu alpha', async () => {
     for (const alpha of [0, 0.3, -2]) {
-      await assertSameOnBackends(() => tf.step(tf.tensor([-1, 0, 1, Number.NaN, -0]), alpha));
-      await assertSameOnBackends(() => tf.leakyRelu(seeded([4, 9], 5, 'float32', 4), alpha));
+      await expectNative('Step', () =>
+        assertSameOnBackends(() => tf.step(tf.tensor([-1, 0, 1, Number.NaN, -0]), alpha)),
+      );
+      await expectNative('LeakyRelu', () =>
+        assertSameOnBackends(() => tf.leakyRelu(seeded([4, 9], 5, 'float32', 4), alpha)),
+      );
     }
   });
   it('int32 inputs run the cpu kernels with tfjs’s output dtypes', async () => {
     const xi = () => seeded([12], 7, 'int32', 9);
-    for (const op of [tf.relu, tf.abs, tf.neg, tf.square, tf.exp, (x: tf.Tensor) => tf.step(x)]) {
-      await assertSameOnBackends(() => op(xi()));
+    const ops = { Relu: tf.relu, Abs: tf.abs, Neg: tf.neg, Square: tf.square, Exp: tf.exp, Step: tf.step };
+    for (const [name, op] of Object.entries(ops)) {
+      await expectFallback(name, 'dtype', () => assertSameOnBackends(() => op(xi())));
     }
   });
   it('EluGrad through tf.grad of elu, and gradients of every unary op', async () => {
@@ -87,15 +100,17 @@ describe('native unary kernels', { skip }, () => {
         POSITIVE[name]
           ? tf.add(tf.abs(seeded([5, 7], 9, 'float32', 3)), 0.1)
           : seeded([5, 7], 9, 'float32', 3);
-      await assertSameOnBackends(
-        () =>
-          tf.grad((x: tf.Tensor) =>
-            op(x)
-              .mul(seeded([5, 7], 4))
-              .sum(),
-          )(input()),
-        1e-5,
-        name,
+      await expectNative(name, () =>
+        assertSameOnBackends(
+          () =>
+            tf.grad((x: tf.Tensor) =>
+              op(x)
+                .mul(seeded([5, 7], 4))
+                .sum(),
+            )(input()),
+          1e-5,
+          name,
+        ),
       );
     }
   });
@@ -105,18 +120,24 @@ describe('native Cast', { skip }, () => {
   const floats = () =>
     tf.tensor([1.7, -1.7, Number.NaN, Number.POSITIVE_INFINITY, 3e9, -3e9, 0.5, -0, 2147483647, 1e20]);
   it('float32 → int32 truncates and wraps as Int32Array.from; → bool is x ≠ 0 (NaN → true)', async () => {
-    await assertSameOnBackends(() => tf.cast(floats(), 'int32'), 0);
-    await assertSameOnBackends(() => tf.cast(floats(), 'bool'), 0);
+    await expectNative('Cast', async () => {
+      await assertSameOnBackends(() => tf.cast(floats(), 'int32'), 0);
+      await assertSameOnBackends(() => tf.cast(floats(), 'bool'), 0);
+    });
   });
   it('int32 and bool → float32, int32 → bool, bool → int32', async () => {
     const ints = () => tf.tensor([0, 5, -7, 2147483647, -2147483648], undefined, 'int32');
     const bools = () => tf.tensor([true, false, true]);
-    await assertSameOnBackends(() => tf.cast(ints(), 'float32'), 0);
-    await assertSameOnBackends(() => tf.cast(ints(), 'bool'), 0);
-    await assertSameOnBackends(() => tf.cast(bools(), 'float32'), 0);
-    await assertSameOnBackends(() => tf.cast(bools(), 'int32'), 0);
-    await assertSameOnBackends(() => tf.cast(tf.zeros([0, 2], 'int32'), 'float32'), 0);
-    await assertSameOnBackends(() => tf.cast(seeded([600, 600], 1, 'int32', 100), 'float32'), 0);
+    // 2147483647 does not fit float32: the cpu kernel's shared int32 storage keeps it exact
+    await expectFallback('Cast', 'no-copy', () => assertSameOnBackends(() => tf.cast(ints(), 'float32'), 0));
+    const counts = await expectNative('Cast', async () => {
+      await assertSameOnBackends(() => tf.cast(ints(), 'bool'), 0);
+      await assertSameOnBackends(() => tf.cast(bools(), 'float32'), 0);
+      await assertSameOnBackends(() => tf.cast(bools(), 'int32'), 0);
+      await assertSameOnBackends(() => tf.cast(tf.zeros([0, 2], 'int32'), 'float32'), 0);
+      await assertSameOnBackends(() => tf.cast(seeded([600, 600], 1, 'int32', 100), 'float32'), 0);
+    });
+    assert.equal(counts.Cast?.native, 5);
   });
   it('a widening cast gives float32 storage that native kernels read (no fallback)', async () => {
     await useBackend('native');
@@ -127,8 +148,12 @@ describe('native Cast', { skip }, () => {
     f.dispose();
   });
   it('same-dtype casts and unsupported targets run the cpu kernel', async () => {
-    await assertSameOnBackends(() => tf.cast(seeded([3], 1), 'float32'));
-    await assertSameOnBackends(() => tf.real(tf.cast(seeded([3], 1), 'complex64')));
+    await expectFallback('Cast', 'no-copy', () =>
+      assertSameOnBackends(() => tf.cast(seeded([3], 1), 'float32')),
+    );
+    await expectFallback('Cast', 'dtype', () =>
+      assertSameOnBackends(() => tf.real(tf.cast(seeded([3], 1), 'complex64'))),
+    );
   });
   it('repeated calls leave no tensors behind', async () => {
     await useBackend('native');

@@ -63,7 +63,7 @@ function cast(addon: NativeAddon): tf.KernelFunc {
     if (dtype === x.dtype) return fallback('Cast', args, 'no-copy');
     if (!xv || !CASTABLE.includes(dtype)) return fallback('Cast', args, 'dtype');
     const out = alloc(dtype, xv.length);
-    if (out.length > 0 && !addon.cast(xv, out)) return fallback('Cast', args, 'storage'); // int32 beyond ±2^24
+    if (out.length > 0 && !addon.cast(xv, out)) return fallback('Cast', args, 'no-copy'); // int32 beyond ±2^24: share, as cpu
     return backend.makeTensorInfo(x.shape.slice(), dtype, out);
   };
 }
