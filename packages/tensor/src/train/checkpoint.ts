@@ -53,7 +53,13 @@ export async function writeCheckpoint(
     state.map((v, i) => ({ name: `${i}:${v.name}`, tensor: v })),
   );
   const optWeights = await optimizer.getWeights();
-  await saveWeights(join(dir, 'optimizer'), optWeights);
+  try {
+    await saveWeights(join(dir, 'optimizer'), optWeights);
+  } finally {
+    // getWeights makes a fresh `iter` scalar each call (the slots are the optimizer's own variables)
+    for (const w of optWeights)
+      if (w.name === 'iter' && !(w.tensor instanceof tf.Variable)) w.tensor.dispose();
+  }
   const full: CheckpointMeta = {
     version: 1,
     ...meta,

@@ -4,9 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setSeed } from '@dlpipe/core';
+import { Rng, setSeed } from '@dlpipe/core';
 import { tf } from '@dlpipe/engine';
 import { CheckpointError } from '../errors.js';
+import { createOptimizer } from '../optim/create-optimizer.js';
+import { writeCheckpoint } from './checkpoint.js';
 import { tensorDataSource } from './data-source.js';
 import { fit } from './fit.js';
 import { blobs, mlp, stepLosses } from './fit-fixtures.js';
@@ -21,6 +23,19 @@ before(async () => {
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('fit resume', () => {
+  it("writing a checkpoint leaves no tensor behind (the optimizer's iter scalar is freed)", async () => {
+    const v = tf.variable(tf.ones([3]), true, 'ckpt_leak_v');
+    const opt = createOptimizer({ name: 'adam', lr: 0.1 });
+    opt.minimize(() => tf.sum(tf.square(v)) as tf.Scalar);
+    const before = tf.memory().numTensors;
+    const meta = { epoch: 0, stepInEpoch: 1, dataSeed: 1, rng: new Rng(1).getState(), callbacks: [] };
+    for (let i = 0; i < 3; i++)
+      await writeCheckpoint(join(tmp, 'leak'), [v], opt, { ...meta, globalStep: i + 1 });
+    assert.equal(tf.memory().numTensors, before);
+    opt.dispose();
+    v.dispose();
+  });
+
   it('resume after a crash continues the same loss curve as an uninterrupted run', async () => {
     const data = blobs(64);
     const run = async (runDir: string, extra: object) => {
