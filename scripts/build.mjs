@@ -133,6 +133,8 @@ export function bundleOptions(entryPoints, outdir) {
     mainFields: ['main'],
     sourcemap: 'linked',
     legalComments: 'none',
+    // Class names stay as written (errors take theirs from new.target.name).
+    keepNames: true,
     metafile: true,
     logLevel: 'warning',
     plugins: [sourceLayoutPlugin(outdir)],
