@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { useBackend } from '../../../backend.js';
 import * as tf from '../../../tf.js';
-import { assertSameOnBackends, nativeSkip, seeded } from '../test-helpers.js';
+import { assertSameOnBackends, expectFallback, expectNative, nativeSkip, seeded } from '../test-helpers.js';
 
 const skip = nativeSkip;
 
@@ -20,6 +20,8 @@ interface PoolCase {
   s: number | [number, number];
   p: Pad;
   round?: Round;
+  /** Cases the native kernels hand to the cpu kernels, asserted as such. */
+  fallback?: 'shape';
 }
 
 const cases: PoolCase[] = [
@@ -30,7 +32,7 @@ const cases: PoolCase[] = [
   { x: [1, 8, 8, 70], f: 3, s: 2, p: 'same' }, // two channel blocks of MaxPoolGrad
   { x: [3, 7, 7, 2], f: 3, s: 2, p: 1, round: 'ceil' },
   { x: [3, 7, 7, 2], f: 3, s: 2, p: 1, round: 'floor' },
-  { x: [2, 8, 8, 2], f: 2, s: 3, p: 1, round: 'round' },
+  { x: [2, 8, 8, 2], f: 2, s: 3, p: 1, round: 'round', fallback: 'shape' }, // last window all padding
   { x: [2, 5, 5, 4], f: 5, s: 1, p: 'valid' }, // one window covers all
   { x: [1, 4, 6, 2], f: 1, s: 2, p: 'valid' }, // 1×1 window, strided
   { x: [4, 28, 28, 6], f: 2, s: 2, p: 'valid' }, // LeNet's first pool (parallel path)
@@ -45,15 +47,24 @@ describe('native MaxPool / AvgPool and gradients', { skip }, () => {
   for (const c of cases) {
     for (const kind of ['max', 'avg'] as const) {
       it(`${kind}Pool ${name(c)}: forward and gradient`, async () => {
+        const PK = kind === 'max' ? 'MaxPool' : 'AvgPool';
         const pool = (x: tf.Tensor) =>
           kind === 'max'
             ? tf.maxPool(x as tf.Tensor4D, c.f, c.s, c.p, c.round)
             : tf.avgPool(x as tf.Tensor4D, c.f, c.s, c.p, c.round);
-        await assertSameOnBackends(() => pool(seeded(c.x, 1)));
-        await assertSameOnBackends(() => {
-          const w = seeded(pool(seeded(c.x, 1)).shape, 2); // dy varies per output
-          return tf.grad((x: tf.Tensor) => pool(x).mul(w).sum())(seeded(c.x, 1));
-        }, 2e-5);
+        const forward = () => assertSameOnBackends(() => pool(seeded(c.x, 1)));
+        const backward = () =>
+          assertSameOnBackends(() => {
+            const w = seeded(pool(seeded(c.x, 1)).shape, 2); // dy varies per output
+            return tf.grad((x: tf.Tensor) => pool(x).mul(w).sum())(seeded(c.x, 1));
+          }, 2e-5);
+        if (c.fallback) {
+          await expectFallback(PK, c.fallback, forward);
+          await expectFallback(`${PK}Grad`, c.fallback, backward);
+        } else {
+          await expectNative(PK, forward);
+          await expectNative([PK, `${PK}Grad`], backward);
+        }
       });
     }
   }
@@ -61,42 +72,60 @@ describe('native MaxPool / AvgPool and gradients', { skip }, () => {
   it('maxPool gradient routes ties to the first maximum of each window, as cpu', async () => {
     // ReLU outputs: many windows of zeros, and repeated maxima.
     const x = () => tf.relu(seeded([2, 9, 9, 3], 3)).round();
-    await assertSameOnBackends(() =>
-      tf.grad((a: tf.Tensor) =>
-        tf
-          .maxPool(a as tf.Tensor4D, 3, 2, 'same')
-          .mul(seeded([2, 5, 5, 3], 4))
-          .sum(),
-      )(x()),
+    await expectNative(['MaxPool', 'MaxPoolGrad'], () =>
+      assertSameOnBackends(() =>
+        tf.grad((a: tf.Tensor) =>
+          tf
+            .maxPool(a as tf.Tensor4D, 3, 2, 'same')
+            .mul(seeded([2, 5, 5, 3], 4))
+            .sum(),
+        )(x()),
+      ),
     );
   });
 
   it('NaN and -inf inputs: max skips NaN as cpu does, average propagates it', async () => {
     const x = () =>
       tf.tensor4d([1, NaN, 3, 2, NaN, NaN, NaN, NaN, 5, -Infinity, 0, 1, 1, 2, 3, 4], [1, 4, 4, 1]);
-    await assertSameOnBackends(() => [tf.maxPool(x(), 2, 2, 'valid'), tf.avgPool(x(), 2, 2, 'valid')]);
-    await assertSameOnBackends(() =>
-      tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid').sum())(x()),
+    await expectNative(['MaxPool', 'AvgPool'], () =>
+      assertSameOnBackends(() => [tf.maxPool(x(), 2, 2, 'valid'), tf.avgPool(x(), 2, 2, 'valid')]),
+    );
+    await expectNative(['MaxPool', 'MaxPoolGrad'], () =>
+      assertSameOnBackends(() =>
+        tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid').sum())(x()),
+      ),
     );
   });
 
   it('windows wholly in padding (-inf max, NaN average) fall back with cpu results', async () => {
     for (const kind of ['max', 'avg'] as const) {
-      await assertSameOnBackends(() => {
-        const x = seeded([1, 2, 2, 1], 5) as tf.Tensor4D;
-        return kind === 'max' ? tf.maxPool(x, 1, 1, 1) : tf.avgPool(x, 1, 1, 1);
-      });
+      await expectFallback(kind === 'max' ? 'MaxPool' : 'AvgPool', 'shape', () =>
+        assertSameOnBackends(() => {
+          const x = seeded([1, 2, 2, 1], 5) as tf.Tensor4D;
+          return kind === 'max' ? tf.maxPool(x, 1, 1, 1) : tf.avgPool(x, 1, 1, 1);
+        }),
+      );
     }
   });
 
   it('1×1 identity pools, int32 inputs and a zero-size batch give cpu results', async () => {
-    await assertSameOnBackends(() => tf.maxPool(seeded([2, 3, 3, 2], 1) as tf.Tensor4D, 1, 1, 'valid'));
-    await assertSameOnBackends(() => tf.avgPool(seeded([2, 3, 3, 2], 1) as tf.Tensor4D, 1, 1, 'same'));
-    await assertSameOnBackends(() =>
-      tf.maxPool(seeded([2, 5, 5, 2], 1, 'int32', 9) as tf.Tensor4D, 2, 2, 'valid'),
+    await expectFallback('MaxPool', 'shape', () =>
+      assertSameOnBackends(() => tf.maxPool(seeded([2, 3, 3, 2], 1) as tf.Tensor4D, 1, 1, 'valid')),
     );
-    await assertSameOnBackends(() => tf.maxPool(tf.zeros([0, 4, 4, 2]) as tf.Tensor4D, 2, 2, 'valid'));
-    await assertSameOnBackends(() => tf.avgPool(tf.zeros([0, 4, 4, 2]) as tf.Tensor4D, 2, 2, 'same'));
+    await expectFallback('AvgPool', 'shape', () =>
+      assertSameOnBackends(() => tf.avgPool(seeded([2, 3, 3, 2], 1) as tf.Tensor4D, 1, 1, 'same')),
+    );
+    await expectFallback('MaxPool', 'dtype', () =>
+      assertSameOnBackends(() =>
+        tf.maxPool(seeded([2, 5, 5, 2], 1, 'int32', 9) as tf.Tensor4D, 2, 2, 'valid'),
+      ),
+    );
+    await expectFallback('MaxPool', 'empty', () =>
+      assertSameOnBackends(() => tf.maxPool(tf.zeros([0, 4, 4, 2]) as tf.Tensor4D, 2, 2, 'valid')),
+    );
+    await expectFallback('AvgPool', 'empty', () =>
+      assertSameOnBackends(() => tf.avgPool(tf.zeros([0, 4, 4, 2]) as tf.Tensor4D, 2, 2, 'same')),
+    );
   });
 
   it('no tensors leak across repeated pooling steps', async () => {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { useBackend } from '../../../backend.js';
 import * as tf from '../../../tf.js';
-import { assertSameOnBackends, nativeSkip, seeded } from '../test-helpers.js';
+import { assertSameOnBackends, expectFallback, expectNative, nativeSkip, seeded } from '../test-helpers.js';
 import { assertSameAsTfjsGradient } from './math-test-util.js';
 import { tfjsReduceGrad } from './reduce-grads.js';
 
@@ -17,6 +17,9 @@ const skip = nativeSkip;
 
 type Reduce = (x: tf.Tensor, axis?: number | number[], keepDims?: boolean) => tf.Tensor;
 const OPS: Record<string, Reduce> = { Sum: tf.sum, Mean: tf.mean, Max: tf.max, Min: tf.min, Prod: tf.prod };
+/** The kernel name of each op of OPS, and of tf.argMax / tf.argMin. */
+const NAME = new Map<unknown, string>(Object.entries(OPS).map(([k, f]) => [f, k]));
+const ARG = (op: unknown) => (op === tf.argMax ? 'ArgMax' : 'ArgMin');
 
 /** Shapes with axes: all, single, negative, unsorted, size-1 dims, inner/outer/middle patterns. */
 const CASES: Array<[number[], Array<number | number[] | undefined>]> = [
@@ -57,10 +60,12 @@ describe('native Sum, Mean, Max, Min, Prod', { skip }, () => {
       for (const [shape, axesList] of CASES) {
         for (const axes of axesList) {
           for (const keep of [false, true]) {
-            await assertSameOnBackends(
-              () => op(seeded(shape, 5, 'float32', range), axes, keep),
-              1e-5,
-              `${name} [${shape}] ${axes}`,
+            await expectNative(name, () =>
+              assertSameOnBackends(
+                () => op(seeded(shape, 5, 'float32', range), axes, keep),
+                1e-5,
+                `${name} [${shape}] ${axes}`,
+              ),
             );
           }
         }
@@ -70,23 +75,29 @@ describe('native Sum, Mean, Max, Min, Prod', { skip }, () => {
       for (const [shape, axes] of LONG) {
         const x = () =>
           name === 'Prod' ? tf.add(seeded(shape, 5, 'float32', 1e-4), 1) : seeded(shape, 5, 'float32', 4);
-        await assertSameOnBackends(() => op(x(), axes), 1e-4, `${name} [${shape}] ${axes}`);
+        await expectNative(name, () =>
+          assertSameOnBackends(() => op(x(), axes), 1e-4, `${name} [${shape}] ${axes}`),
+        );
       }
     });
     if (name !== 'Mean') {
       it(`${name} on int32 (exact)`, async () => {
         for (const [shape, axesList] of CASES) {
           for (const axes of axesList) {
-            await assertSameOnBackends(
-              () => op(seeded(shape, 6, 'int32', 5), axes),
-              0,
-              `${name} [${shape}] ${axes}`,
+            await expectNative(name, () =>
+              assertSameOnBackends(
+                () => op(seeded(shape, 6, 'int32', 5), axes),
+                0,
+                `${name} [${shape}] ${axes}`,
+              ),
             );
           }
         }
-        await assertSameOnBackends(
-          () => op(seeded([64, 24, 24, 16], 6, 'int32', name === 'Prod' ? 1 : 1000), [0, 1, 2]),
-          0,
+        await expectNative(name, () =>
+          assertSameOnBackends(
+            () => op(seeded([64, 24, 24, 16], 6, 'int32', name === 'Prod' ? 1 : 1000), [0, 1, 2]),
+            0,
+          ),
         );
       });
     }
@@ -99,19 +110,25 @@ describe('native Sum, Mean, Max, Min, Prod', { skip }, () => {
         [4, 5, 6],
       ]);
     for (const op of [tf.max, tf.min, tf.sum, tf.mean, tf.prod]) {
-      await assertSameOnBackends(() => op(x(), 0));
-      await assertSameOnBackends(() => op(x(), 1));
-      await assertSameOnBackends(() => op(x()));
+      await expectNative(NAME.get(op)!, () => assertSameOnBackends(() => op(x(), 0)));
+      await expectNative(NAME.get(op)!, () => assertSameOnBackends(() => op(x(), 1)));
+      await expectNative(NAME.get(op)!, () => assertSameOnBackends(() => op(x())));
     }
   });
-  it('Mean of int32 and Sum of bool run the cpu kernels', async () => {
-    await assertSameOnBackends(() => tf.mean(seeded([4, 5], 1, 'int32', 9), 1));
-    await assertSameOnBackends(() => tf.sum(tf.greater(seeded([4, 5], 1), 0), 0), 0);
+  it('Mean of int32 runs the cpu kernel; tf.sum casts bool to int32 and sums natively', async () => {
+    await expectFallback('Mean', 'dtype', () =>
+      assertSameOnBackends(() => tf.mean(seeded([4, 5], 1, 'int32', 9), 1)),
+    );
+    await expectNative(['Cast', 'Sum'], () =>
+      assertSameOnBackends(() => tf.sum(tf.greater(seeded([4, 5], 1), 0), 0), 0),
+    );
   });
   it('zero-size inputs: empty outputs and empty reductions as the cpu kernels define them', async () => {
     for (const op of [tf.sum, tf.mean, tf.prod, tf.max, tf.min]) {
-      await assertSameOnBackends(() => op(tf.zeros([0, 3]), 1));
-      await assertSameOnBackends(() => op(tf.zeros([3, 0]), 1, true));
+      await expectFallback(NAME.get(op)!, 'empty', () => assertSameOnBackends(() => op(tf.zeros([0, 3]), 1)));
+      await expectFallback(NAME.get(op)!, 'empty', () =>
+        assertSameOnBackends(() => op(tf.zeros([3, 0]), 1, true)),
+      );
     }
   });
 });
@@ -119,13 +136,15 @@ describe('native Sum, Mean, Max, Min, Prod', { skip }, () => {
 describe('native ArgMax and ArgMin', { skip }, () => {
   it('every axis, float32 and int32 (first index of ties)', async () => {
     for (const op of [tf.argMax, tf.argMin]) {
-      await assertSameOnBackends(() => op(seeded([7], 1)), 0);
+      await expectNative(ARG(op), () => assertSameOnBackends(() => op(seeded([7], 1)), 0));
       for (const axis of [0, 1, 2, -1]) {
-        await assertSameOnBackends(() => op(seeded([3, 4, 5], 2), axis), 0);
-        await assertSameOnBackends(() => op(seeded([3, 4, 5], 3, 'int32', 2), axis), 0);
+        await expectNative(ARG(op), () => assertSameOnBackends(() => op(seeded([3, 4, 5], 2), axis), 0));
+        await expectNative(ARG(op), () =>
+          assertSameOnBackends(() => op(seeded([3, 4, 5], 3, 'int32', 2), axis), 0),
+        );
       }
-      await assertSameOnBackends(() => op(seeded([640, 201], 4), -1), 0);
-      await assertSameOnBackends(() => op(seeded([2, 600, 257], 4), 1), 0);
+      await expectNative(ARG(op), () => assertSameOnBackends(() => op(seeded([640, 201], 4), -1), 0));
+      await expectNative(ARG(op), () => assertSameOnBackends(() => op(seeded([2, 600, 257], 4), 1), 0));
     }
   });
   it('NaN: a leading NaN is kept, a later NaN never wins', async () => {
@@ -136,8 +155,8 @@ describe('native ArgMax and ArgMin', { skip }, () => {
         [0, 3, Number.NaN],
       ]);
     for (const op of [tf.argMax, tf.argMin]) {
-      await assertSameOnBackends(() => op(x(), 1), 0);
-      await assertSameOnBackends(() => op(x(), 0), 0);
+      await expectNative(ARG(op), () => assertSameOnBackends(() => op(x(), 1), 0));
+      await expectNative(ARG(op), () => assertSameOnBackends(() => op(x(), 0), 0));
     }
   });
 });
@@ -163,8 +182,12 @@ describe('native reduction gradients', { skip }, () => {
           [0, 1, 2],
         ],
       ] as const) {
-        await assertSameOnBackends(grad(op, [...shape], axes as number | number[] | undefined), 1e-5);
-        await assertSameOnBackends(grad(op, [...shape], axes as number | number[] | undefined, true), 1e-5);
+        await expectNative(NAME.get(op)!, () =>
+          assertSameOnBackends(grad(op, [...shape], axes as number | number[] | undefined), 1e-5),
+        );
+        await expectNative(NAME.get(op)!, () =>
+          assertSameOnBackends(grad(op, [...shape], axes as number | number[] | undefined, true), 1e-5),
+        );
       }
     }
   });

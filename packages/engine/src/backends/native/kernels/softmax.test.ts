@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { useBackend } from '../../../backend.js';
 import * as tf from '../../../tf.js';
-import { assertSameOnBackends, nativeSkip, seeded } from '../test-helpers.js';
+import { assertSameOnBackends, expectNative, nativeSkip, seeded } from '../test-helpers.js';
 import { valuesOn } from './math-test-util.js';
 
 const skip = nativeSkip;
@@ -29,25 +29,31 @@ function logSoftmaxKernel(x: tf.Tensor, axis = -1): tf.Tensor {
 
 describe('native Softmax', { skip }, () => {
   it('odd, size-1, large and masked shapes', async () => {
-    for (const s of SHAPES) {
-      await assertSameOnBackends(() => tf.softmax(seeded(s, 1, 'float32', 8)), 1e-5, `softmax [${s}]`);
-      await assertSameOnBackends(() => tf.softmax(masked(s)), 1e-5, `masked softmax [${s}]`);
-    }
+    await expectNative('Softmax', async () => {
+      for (const s of SHAPES) {
+        await assertSameOnBackends(() => tf.softmax(seeded(s, 1, 'float32', 8)), 1e-5, `softmax [${s}]`);
+        await assertSameOnBackends(() => tf.softmax(masked(s)), 1e-5, `masked softmax [${s}]`);
+      }
+    });
   });
   it('NaN in a row gives a NaN row; large logits do not overflow', async () => {
-    await assertSameOnBackends(() =>
-      tf.softmax(
-        tf.tensor([
-          [1, Number.NaN, 3],
-          [1000, 0, -1000],
-          [88, 89, 90],
-        ]),
+    await expectNative('Softmax', () =>
+      assertSameOnBackends(() =>
+        tf.softmax(
+          tf.tensor([
+            [1, Number.NaN, 3],
+            [1000, 0, -1000],
+            [88, 89, 90],
+          ]),
+        ),
       ),
     );
   });
   it('zero-size logits give an empty output', async () => {
-    await assertSameOnBackends(() => tf.softmax(tf.zeros([0, 5])));
-    await assertSameOnBackends(() => tf.softmax(tf.zeros([3, 0])));
+    await expectNative('Softmax', async () => {
+      await assertSameOnBackends(() => tf.softmax(tf.zeros([0, 5])));
+      await assertSameOnBackends(() => tf.softmax(tf.zeros([3, 0])));
+    });
   });
   it('tf.grad through softmax', async () => {
     for (const s of [
@@ -55,8 +61,10 @@ describe('native Softmax', { skip }, () => {
       [256, 10, 10],
       [4096, 64],
     ]) {
-      await assertSameOnBackends(() =>
-        tf.grad((x: tf.Tensor) => tf.mul(tf.softmax(x), seeded(s, 5)).sum())(seeded(s, 4)),
+      await expectNative(['Softmax', 'DlpipeSoftmaxGrad'], () =>
+        assertSameOnBackends(() =>
+          tf.grad((x: tf.Tensor) => tf.mul(tf.softmax(x), seeded(s, 5)).sum())(seeded(s, 4)),
+        ),
       );
     }
   });
@@ -65,6 +73,8 @@ describe('native Softmax', { skip }, () => {
 describe('native LogSoftmax kernel', { skip }, () => {
   const compare = async (x: () => tf.Tensor, what: string) => {
     const [expected] = await valuesOn('cpu', () => tf.logSoftmax(x()));
+    const counts = await expectNative('LogSoftmax', () => valuesOn('native', () => logSoftmaxKernel(x())));
+    assert.equal(counts.LogSoftmax?.native, 1);
     const [actual] = await valuesOn('native', () => logSoftmaxKernel(x()));
     const scale = expected!.reduce((m, v) => (Number.isFinite(v) ? Math.max(m, Math.abs(v)) : m), 1);
     expected!.forEach((v, i) => {
