@@ -8,6 +8,7 @@
  *   printf 'go .\nhelp\n' | pnpm nlp translate --model runs/seq2seq-gru --beam 4
  */
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { checkOutputFile, defineCommand, OptionsError } from '@dlpipe/core';
 import {
   decodeUtf8,
@@ -73,7 +74,12 @@ attention weights over the source of the first sentence (Bahdanau and Transforme
   ],
   json: true,
   async run(o) {
-    if (o.heatmap !== undefined) checkOutputFile(o.heatmap, 'heatmap file (--heatmap)');
+    if (o.heatmap !== undefined) {
+      if (!/(\.png|\.svg|^[^.]*)$/i.test(basename(o.heatmap))) {
+        throw new OptionsError(`--heatmap ${o.heatmap}: write a .png or .svg file (no extension: both).`);
+      }
+      checkOutputFile(o.heatmap, 'heatmap file (--heatmap)');
+    }
     await initBackend();
     const saved = await loadSeq2Seq(o.model);
     try {
