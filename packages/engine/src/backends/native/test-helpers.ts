@@ -146,3 +146,13 @@ export async function expectFallback(
   assert.equal(c.native, 0, `expected no native ${kernel} dispatch (${seen})`);
   return counts;
 }
+
+/**
+ * Runs `fn` and asserts that `kernel` was never dispatched: the tfjs op answered without it (an
+ * identity transpose, a concat of one tensor), so a comparison with cpu tests no kernel at all.
+ */
+export async function expectNoDispatch(kernel: string, fn: () => unknown): Promise<DispatchCounts> {
+  const counts = await withDispatchCounts(fn);
+  assert.equal(counts[kernel], undefined, `expected no ${kernel} dispatch (${describeCounts(counts)})`);
+  return counts;
+}

@@ -51,3 +51,8 @@ export function span(shape: readonly number[], from: number, to = shape.length):
   for (let i = from; i < to; i++) n *= shape[i]!;
   return n;
 }
+
+/** Why `raw` gave no values: a dtype without native storage, else storage of another type (oneHot's int32 in a Float32Array). */
+export function whyNotRaw(t: TensorInfo): 'dtype' | 'storage' {
+  return STORAGE[t.dtype] ? 'storage' : 'dtype';
+}

@@ -9,7 +9,7 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { inputsOf } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { LayoutArray, NativeAddon } from '../addon.js';
-import { alloc, outputOf, raw, span } from './layout-util.js';
+import { alloc, outputOf, raw, span, whyNotRaw } from './layout-util.js';
 import { fallback, type KernelArgs, type TensorInfo } from './util.js';
 
 /** A non-negative integer. */
@@ -29,7 +29,7 @@ export function layoutKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
     const { x } = args.inputs as { x: TensorInfo };
     const { perm } = args.attrs as { perm: number[] };
     const xv = raw(backend, x);
-    if (!xv) return fallback(tf.Transpose, args, 'dtype');
+    if (!xv) return fallback(tf.Transpose, args, whyNotRaw(x));
     if (!isPermutation(perm, x.shape.length)) return fallback(tf.Transpose, args, 'tfjs-error');
     const shape = perm.map((p) => x.shape[p]!);
     const moved = perm.filter((p) => x.shape[p] !== 1);
@@ -47,7 +47,7 @@ export function layoutKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
     const { reps } = args.attrs as { reps: number[] };
     const xv = raw(backend, x);
     const badReps = reps.length !== x.shape.length || !reps.every(isCount);
-    if (!xv) return fallback(tf.Tile, args, 'dtype');
+    if (!xv) return fallback(tf.Tile, args, whyNotRaw(x));
     if (x.shape.length === 0 || badReps) return fallback(tf.Tile, args, 'shape');
     const shape = x.shape.map((d, i) => d * reps[i]!);
     const out = alloc(x.dtype, span(shape, 0));
@@ -91,7 +91,7 @@ export function layoutKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
     const xv = raw(backend, x);
     const badPad =
       paddings.length !== x.shape.length || !paddings.every(([b, a]) => isCount(b) && isCount(a));
-    if (!xv) return fallback(tf.PadV2, args, 'dtype');
+    if (!xv) return fallback(tf.PadV2, args, whyNotRaw(x));
     if (x.shape.length === 0 || badPad) return fallback(tf.PadV2, args, 'shape');
     const shape = paddings.map(([b, a], i) => b + x.shape[i]! + a);
     const out = alloc(x.dtype, span(shape, 0));

@@ -11,7 +11,7 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { attrsOf } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
-import { alloc, outputOf, raw, span } from './layout-util.js';
+import { alloc, outputOf, raw, span, whyNotRaw } from './layout-util.js';
 import { cpuKernel, fallback, type KernelArgs, type TensorInfo } from './util.js';
 
 interface StridedSliceAttrs {
@@ -63,7 +63,7 @@ export function sliceKernels(addon: NativeAddon): Record<string, tf.KernelFunc> 
     );
     return out
       ? outputOf(backend, s, x.dtype, out)
-      : fallback(tf.Slice, args, raw(backend, x) ? 'shape' : 'dtype');
+      : fallback(tf.Slice, args, raw(backend, x) ? 'shape' : whyNotRaw(x));
   };
 
   const stridedSlice = (args: KernelArgs) => {
@@ -92,7 +92,7 @@ export function sliceKernels(addon: NativeAddon): Record<string, tf.KernelFunc> 
     const out = copy(backend, x, info.begin, step, size);
     return out
       ? outputOf(backend, info.finalShape, x.dtype, out)
-      : fallback(tf.StridedSlice, args, raw(backend, x) ? 'shape' : 'dtype');
+      : fallback(tf.StridedSlice, args, raw(backend, x) ? 'shape' : whyNotRaw(x));
   };
 
   const splitV = (args: KernelArgs) => {
