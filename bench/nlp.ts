@@ -69,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
         trainPairs: Number(values['train-pairs'] ?? (values.quick ? 2000 : 20_000)),
         testPairs: values.quick ? 200 : 1000,
         copyPairs: values.quick ? 1000 : 5000,
-        copyEpochs: values.quick ? 2 : 10,
+        copyEpochs: values.quick ? 2 : 25, // 25 epochs: 99.5% measured (204/205)
       })
     : undefined;
   if (values.json) {
