@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { useBackend } from '../../../backend.js';
 import * as tf from '../../../tf.js';
-import { assertSameOnBackends, nativeSkip, seeded } from '../test-helpers.js';
+import { assertSameOnBackends, expectFallback, expectNative, nativeSkip, seeded } from '../test-helpers.js';
 import {
   BATCH_NORM_GRAD,
   batchNormGradJs,
@@ -31,42 +31,53 @@ describe('native FusedBatchNorm', { skip }, () => {
   for (const s of shapes) {
     it(`x[${s}] with per-channel statistics, scale and offset`, async () => {
       const c = [s[s.length - 1]!];
-      await assertSameOnBackends(() =>
-        tf.batchNorm(
-          seeded(s, 1, 'float32', 3),
-          seeded(c, 2),
-          variance(c, 3),
-          seeded(c, 4),
-          seeded(c, 5),
-          1e-3,
+      await expectNative('FusedBatchNorm', () =>
+        assertSameOnBackends(() =>
+          tf.batchNorm(
+            seeded(s, 1, 'float32', 3),
+            seeded(c, 2),
+            variance(c, 3),
+            seeded(c, 4),
+            seeded(c, 5),
+            1e-3,
+          ),
         ),
       );
     });
   }
   it('without scale and offset, with single-value parameters, and per-element statistics', async () => {
-    await assertSameOnBackends(() => tf.batchNorm(seeded([2, 3, 4], 1), seeded([4], 2), variance([4], 3)));
-    await assertSameOnBackends(() =>
-      tf.batchNorm(
-        seeded([2, 3, 4], 1),
-        seeded([1], 2),
-        variance([1], 3),
-        seeded([1], 4),
-        seeded([1], 5),
-        1e-5,
+    await expectNative('FusedBatchNorm', () =>
+      assertSameOnBackends(() => tf.batchNorm(seeded([2, 3, 4], 1), seeded([4], 2), variance([4], 3))),
+    );
+    await expectNative('FusedBatchNorm', () =>
+      assertSameOnBackends(() =>
+        tf.batchNorm(
+          seeded([2, 3, 4], 1),
+          seeded([1], 2),
+          variance([1], 3),
+          seeded([1], 4),
+          seeded([1], 5),
+          1e-5,
+        ),
       ),
     );
-    await assertSameOnBackends(() =>
-      tf.batchNorm(
-        seeded([2, 3], 1),
-        seeded([2, 3], 2),
-        variance([2, 3], 3),
-        seeded([2, 3], 4),
-        seeded([2, 3], 5),
+    // per-element statistics: the native kernel takes per-channel ones only
+    await expectFallback('FusedBatchNorm', 'shape', () =>
+      assertSameOnBackends(() =>
+        tf.batchNorm(
+          seeded([2, 3], 1),
+          seeded([2, 3], 2),
+          variance([2, 3], 3),
+          seeded([2, 3], 4),
+          seeded([2, 3], 5),
+        ),
       ),
     );
   });
   it('zero-size input keeps its shape', async () => {
-    await assertSameOnBackends(() => tf.batchNorm(tf.zeros([0, 4]), seeded([4], 2), variance([4], 3)));
+    await expectNative('FusedBatchNorm', () =>
+      assertSameOnBackends(() => tf.batchNorm(tf.zeros([0, 4]), seeded([4], 2), variance([4], 3))),
+    );
   });
 });
 
@@ -90,7 +101,9 @@ describe('fused batch-norm gradient', { skip }, () => {
     [8, 12, 12, 64],
   ]) {
     it(`x[${s}]: cpu vs native, every input`, async () => {
-      await assertSameOnBackends(() => bnGrads(s), 1e-4);
+      await expectNative(['FusedBatchNorm', 'DlpipeBatchNormGrad'], () =>
+        assertSameOnBackends(() => bnGrads(s), 1e-4),
+      );
     });
   }
 
@@ -145,13 +158,15 @@ describe('fused batch-norm gradient', { skip }, () => {
   });
 
   it('the gradient of moments + batchNorm (as tf.layers.batchNormalization trains) agrees', async () => {
-    await assertSameOnBackends(
-      () =>
-        tf.grads((x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
-          const { mean, variance: v } = tf.moments(x, [0, 1, 2]);
-          return tf.batchNorm(x, mean, v, b, g, 1e-5).square().sum();
-        })([seeded([4, 6, 6, 8], 1, 'float32', 2), seeded([8], 2), seeded([8], 3)]),
-      1e-4,
+    await expectNative(['FusedBatchNorm', 'DlpipeBatchNormGrad'], () =>
+      assertSameOnBackends(
+        () =>
+          tf.grads((x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+            const { mean, variance: v } = tf.moments(x, [0, 1, 2]);
+            return tf.batchNorm(x, mean, v, b, g, 1e-5).square().sum();
+          })([seeded([4, 6, 6, 8], 1, 'float32', 2), seeded([8], 2), seeded([8], 3)]),
+        1e-4,
+      ),
     );
   });
 
