@@ -143,7 +143,7 @@ export async function main(argv: string[]): Promise<number> {
     optimizer: { name: 'adamw', lr, weightDecay: 5e-4 },
     schedule,
     seed: Number(v.seed),
-    progress: process.stderr.isTTY,
+    progress: process.stderr.isTTY === true,
     callbacks: [
       {
         async onEpochEnd(record) {

@@ -5,10 +5,12 @@
  * on a small residual backbone trained from scratch (yolo-net.ts). Importing this module
  * registers it, so `createDetector({ arch: 'yolo', … })` and `loadDetector` know it.
  *
- * Why from scratch rather than nsfwjs's pretrained MobileNetV2: emoji-10 is synthetic sprites on
- * photos, far from ImageNet-style features at stride 8; the small net costs ~0.4 GFLOP a 256 px
- * image (MobileNetV2 ~0.4 as well, but its depthwise convolutions run several times slower per
- * FLOP on CPU), and the same layers are easy to rebuild in PyTorch for the timing comparison.
+ * Why from scratch rather than nsfwjs's pretrained MobileNetV2: emoji-10 is flat sprites pasted
+ * on photos, far from ImageNet's objects; this net costs ~0.47 GMAC per 256 px image (about
+ * MobileNetV2's at 256 px, whose depthwise convolutions use CPU cores poorly), it needs no
+ * multi-output surgery on a Layers model, and the same layers are simple to rebuild in PyTorch
+ * for the timing comparison (bench/detection_torch.py). No DFL: boxes are direct ltrb distances
+ * (softplus), as YOLOv6's small models; `bnMomentum` and the widths are in the config.
  *
  *   import { createDetector, fit } from '@dlpipe/vision';   // (fit from @dlpipe/tensor)
  *   const det = createDetector({ arch: 'yolo', numClasses: 10, imageSize: 256 });
