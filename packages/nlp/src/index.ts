@@ -35,6 +35,7 @@ export * from './text/bert-chars.js';
 export * from './text/bert-normalizer.js';
 export * from './text/check-text.js';
 export * from './text/normalizers.js';
+export * from './text/truncate-pad.js';
 export * from './timeseries/index.js';
 export * from './tokenize/chinese.js';
 export * from './tokenize/english.js';

@@ -10,6 +10,7 @@ import { Rng } from '@dlpipe/core';
 import { tf } from '@dlpipe/tensor';
 import { type LabelledSentence, uciSentences } from '../corpus/corpora.js';
 import { ModelUseError } from '../errors.js';
+import { truncatePad } from '../text/truncate-pad.js';
 import { EnglishTokenizer } from '../tokenize/english.js';
 import { Vocab } from '../vocab/vocab.js';
 
@@ -43,13 +44,6 @@ export interface SentimentData {
 }
 
 const tokenizer = () => new EnglishTokenizer({ kind: 'treebank', lowercase: true });
-
-/** d2l's `truncate_pad`: the first `numSteps` ids, right-padded with `padId`. */
-export function truncatePad(ids: readonly number[], numSteps: number, padId: number): number[] {
-  return ids.length >= numSteps
-    ? ids.slice(0, numSteps)
-    : [...ids, ...new Array(numSteps - ids.length).fill(padId)];
-}
 
 /** Token ids [n, numSteps] (int32) of tokenized sentences. */
 export function encodeSentences(

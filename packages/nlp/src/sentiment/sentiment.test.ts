@@ -3,9 +3,10 @@ import { before, describe, it } from 'node:test';
 import { Rng, setSeed } from '@dlpipe/core';
 import { fit, initBackend, layersTask, tensorDataSource } from '@dlpipe/tensor';
 import type { LabelledSentence } from '../corpus/corpora.js';
+import { truncatePad } from '../text/truncate-pad.js';
 import { createClassifier } from './classifiers.js';
 import { NaiveBayesBaseline } from './naive-bayes.js';
-import { PAD, sentimentData, truncatePad } from './sentiment-data.js';
+import { PAD, sentimentData } from './sentiment-data.js';
 import { predictClasses, sentimentScores } from './sentiment-eval.js';
 
 before(async () => {

@@ -8,6 +8,7 @@ import { tf } from '@dlpipe/tensor';
 import { CorpusError } from '../errors.js';
 import type { PairRecord } from '../pairs/dedup-pairs.js';
 import { writePairsSplits } from '../pairs/pairs-tsv.js';
+import { truncatePad } from '../text/truncate-pad.js';
 import type { Seq2SeqBatch } from './encoder-decoder.js';
 import {
   buildArrayNmt,
@@ -19,7 +20,6 @@ import {
   specialIds,
   type TokenPair,
   tokenizeSource,
-  truncatePad,
 } from './seq2seq-data.js';
 import { bleuTokenizerFor, detokenize, loadSeq2SeqPairs, readParallelText } from './seq2seq-pairs.js';
 

@@ -14,6 +14,7 @@ import { InvalidArgumentError, type Rng } from '@dlpipe/core';
 import { type DataSource, tf } from '@dlpipe/tensor';
 import { CorpusError } from '../errors.js';
 import { preprocessNmt } from '../pairs/pair-tokens.js';
+import { truncatePad } from '../text/truncate-pad.js';
 import { Vocab } from '../vocab/vocab.js';
 import type { Seq2SeqBatch } from './encoder-decoder.js';
 
@@ -71,12 +72,6 @@ export function buildSeq2SeqVocabs(pairs: readonly TokenPair[], minFreq = 2): Se
       options,
     ),
   };
-}
-
-/** d2l's `truncate_pad`: the first `numSteps` ids, or the ids padded to `numSteps`. */
-export function truncatePad(ids: readonly number[], numSteps: number, pad: number): number[] {
-  if (ids.length >= numSteps) return ids.slice(0, numSteps);
-  return [...ids, ...Array<number>(numSteps - ids.length).fill(pad)];
 }
 
 /** Token lines as a padded id matrix (row-major [N, numSteps]) with valid lengths. */
