@@ -8,9 +8,10 @@
  *   });
  *   await fit(task, train, { epochs: 5, optimizer: { name: 'sgd', lr: 0.1 }, callbacks: [stopAt(100)] });
  *
- * Hooks run in list order: fit's built-in callbacks (loss check, validation, history, progress),
- * then the user's `callbacks`, then the checkpoint writer (so it saves the user's state after
- * their hooks ran).
+ * Hooks run in list order: fit's loss check and validation, then the user's `callbacks` (they see
+ * the `val_*` keys and may add their own), then history.jsonl and the progress bar (so added keys
+ * are logged and shown), then the checkpoint writer (so it saves the user's state after their
+ * hooks ran).
  */
 import type { tf } from '@dlpipe/engine';
 import type { DataSource, HistoryRecord, TrainTask } from './types.js';

@@ -42,7 +42,10 @@ export interface FitOptions<B> {
   metrics?: Array<string | StreamingMetric>;
   /** Evaluated at the end of each epoch; keys are prefixed `val_`. */
   validation?: DataSource<B>;
-  /** Your callbacks, called after the built-in ones (validation, history, progress) and before checkpoints. */
+  /**
+   * Your callbacks, called after the loss check and validation (so `val_*` keys are in the record)
+   * and before history.jsonl, the progress bar and checkpoints (so keys you add are logged and shown).
+   */
   callbacks?: Callback[];
   /** Where history.jsonl and checkpoints/ go. Default: nothing written. */
   runDir?: string;
@@ -91,7 +94,12 @@ export async function fit<B>(
   const resumedFrom = options.resume ? await checkpoint?.restore(run) : undefined;
   if (!resumedFrom) seedRun(run, options.seed);
   const callbacks = new CallbackList(
-    [...builtIns(options, history), ...(options.callbacks ?? []), ...(checkpoint ? [checkpoint] : [])],
+    [
+      ...checksAndValidation(options),
+      ...(options.callbacks ?? []),
+      ...loggers(options, history),
+      ...(checkpoint ? [checkpoint] : []),
+    ],
     run,
   );
   const pos = run.position;
@@ -166,11 +174,22 @@ function seedRun(run: FitRun, seed: number | undefined): void {
   else run.position.dataSeed = Math.floor(Math.random() * 2 ** 31);
 }
 
-/** fit's own callbacks, in the order their hooks run before the user's. */
-function builtIns<B>(options: FitOptions<B>, history: HistoryLogger): Callback[] {
+/** fit's own callbacks whose hooks run before the user's: the loss check, then validation. */
+function checksAndValidation<B>(options: FitOptions<B>): Callback[] {
   const out: Callback[] = [new NonFiniteLossCheck()];
   if (options.validation) out.push(new Validation(options.validation, { metrics: options.metrics }));
-  out.push(history);
+  // user callbacks see the time so far; history.jsonl re-stamps it after them (their work included)
+  out.push({
+    onEpochEnd: (record, ctx) => {
+      record.seconds = (performance.now() - ctx.run.startedAt) / 1000;
+    },
+  });
+  return out;
+}
+
+/** History and the progress bar run after the user's callbacks, so keys those add are logged and shown. */
+function loggers<B>(options: FitOptions<B>, history: HistoryLogger): Callback[] {
+  const out: Callback[] = [history];
   if (options.progress !== false) {
     out.push(new ProgressBarLogger(typeof options.progress === 'object' ? options.progress : {}));
   }

@@ -16,13 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OptionsError, setSeed, zodMessage } from '@dlpipe/core';
 import { writeFigure } from '@dlpipe/plot';
-import {
-  fit,
-  type HistoryRecord,
-  type OptimizerOptions,
-  optimizerOptionsSchema,
-  ProgressBarLogger,
-} from '@dlpipe/tensor';
+import { fit, type HistoryRecord, type OptimizerOptions, optimizerOptionsSchema } from '@dlpipe/tensor';
 import { z } from 'zod';
 import { DetectionError } from '../boxes/errors.js';
 import type { CocoEvalResult } from '../eval/coco-evaluate.js';
@@ -189,7 +183,7 @@ export async function trainDetector(options: TrainDetectorOptions): Promise<Trai
   const epochs = o.epochs ?? d.epochs;
   const batchSize = o.batchSize ?? d.batchSize;
   const optimizer = o.optimizer ?? d.optimizer;
-  const mapVal = new MapValidation(detector, val, { every: o.evalEvery || epochs, runDir: o.runDir });
+  const mapVal = new MapValidation(detector, val, { every: o.evalEvery || epochs });
   const source = train.source({ batchSize, shuffle: true });
   const result = await fit(detector, source, {
     epochs,
@@ -200,9 +194,9 @@ export async function trainDetector(options: TrainDetectorOptions): Promise<Trai
     logEvery: Math.max(1, Math.floor((source.length * epochs) / 100)),
     checkpointEvery: o.checkpointEvery,
     resume: o.resume,
-    progress: false,
+    progress: o.progress,
     ...(o.maxSteps ? { maxSteps: o.maxSteps } : {}),
-    callbacks: [mapVal, ...(o.progress ? [new ProgressBarLogger()] : [])],
+    callbacks: [mapVal],
   });
   await detector.saveModel(join(o.runDir, 'model'));
   const { result: evaluation, detections } = await evaluateDetector(detector, val);
