@@ -24,6 +24,14 @@ const BENCHMARKS: Record<string, Benchmark> = {
     summary: "d2l's LeNet and LeNet-BN on Fashion-MNIST: accuracy and time per epoch vs PyTorch",
     load: () => import('./vision.js'),
   },
+  tinyssd: {
+    summary: 'd2l §14.7 TinySSD on bananas: loss, class error, bbox MAE, examples/s, detection figure',
+    load: () => import('./detection-tinyssd.js'),
+  },
+  yolo: {
+    summary: 'YOLO on emoji-10: loss, s/epoch and val mAP50 / mAP50-95, next to the same net in PyTorch',
+    load: () => import('./detection-yolo.js'),
+  },
   finetune: { summary: 'MobileNetV2 fine-tuned vs scratch, d2l §14.2', load: () => import('./finetune.js') },
   nlp: {
     summary:
@@ -37,6 +45,10 @@ const BENCHMARKS: Record<string, Benchmark> = {
   scrape: {
     summary: 'crawler pages/s and peak RSS vs a bare playwright loop, 500 local pages',
     load: () => import('./scrape.js'),
+  },
+  startup: {
+    summary: 'CLI start-up: pnpm <app> --help and a tfjs command, from the JS build vs tsx (goal ≤ 0.5 s)',
+    load: () => import('./startup.js'),
   },
 };
 

@@ -32,6 +32,22 @@ export const COMMANDS: Record<string, CommandEntry> = {
     'corpus BLEU of a hypothesis file against reference files (sacreBLEU-compatible)',
     async () => (await import('./commands/bleu.js')).bleu,
   ),
+  seq2seq: lazy(
+    'train a translation model (GRU, Bahdanau, Transformer) or score one with BLEU',
+    async () => (await import('./commands/seq2seq.js')).seq2seq,
+  ),
+  translate: lazy(
+    'translate English sentences with a trained seq2seq model',
+    async () => (await import('./commands/translate.js')).translate,
+  ),
+  timeseries: lazy(
+    'forecast a series with an autoregressive MLP: 1-step vs k-step-ahead (d2l §9.1)',
+    async () => (await import('./commands/timeseries.js')).timeseries,
+  ),
+  attention: lazy(
+    'Nadaraya–Watson attention pooling on d2l’s toy regression, with attention heatmaps',
+    async () => (await import('./commands/attention.js')).attention,
+  ),
 };
 
 runCli('nlp', COMMANDS, process.argv.slice(2));

@@ -37,6 +37,14 @@ export const COMMANDS: Record<string, CommandEntry> = {
     'convert detection annotations between COCO JSON, Pascal VOC XML and YOLO txt',
     async () => (await import('./commands/convert.js')).convert,
   ),
+  detect: lazy(
+    'detect objects in an image or a folder with a trained detector (JSON + PNGs with boxes)',
+    async () => (await import('./commands/detect.js')).detect,
+  ),
+  val: lazy(
+    'COCO mAP and PR curves of a trained detector on a labelled split',
+    async () => (await import('./commands/val.js')).val,
+  ),
   models: lazy(
     'list the zoo with parameter counts and training defaults',
     async () => (await import('./commands/models.js')).models,
