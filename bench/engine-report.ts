@@ -5,9 +5,26 @@
  *
  *   process.stdout.write(renderTable(report));
  */
+import { abovePeakWarning, type CpuPeak, pctOfPeak } from './lib/cpu-peak.js';
 import type { TorchResult } from './lib/torch-reference.js';
 
-export type CellMode = 'train' | 'forward' | 'sgemm';
+export type CellMode = 'train' | 'forward' | 'sgemm' | 'dispatch';
+
+/** Kernels per step on the native backend, by path (from its dispatch counters). */
+export interface KernelsPerStep {
+  native: number;
+  fallback: number;
+  cpu: number;
+  all: number;
+  topFallbacks: Array<{ name: string; perStep: number; reasons?: Record<string, number> }>;
+  topCpu: Array<{ name: string; perStep: number }>;
+}
+
+/** Microseconds per tiny dispatch (Add of [1] tensors): via the op, runKernel, the kernel alone. */
+export interface DispatchCost {
+  usPerCall: { op: number; runKernel: number; direct: number };
+  engineUs: number;
+}
 export type CellStatus = 'ok' | 'timeout' | 'error' | 'skipped';
 
 /** One (backend, model, mode) measurement. */
@@ -29,6 +46,12 @@ export interface Cell {
   iters?: number;
   batch?: number;
   params?: number;
+  /** Kernels per step by path (native backend). */
+  kernels?: KernelsPerStep;
+  /** dispatch cells: the cost of one tiny dispatch. */
+  dispatch?: DispatchCost;
+  /** sgemm: largest relative error of sampled entries against float64 dot products. */
+  maxRelErr?: number;
   /** Live tensors gained over the timed steps (0 = no leak). */
   leakedTensors?: number;
   /** Seconds the child process was allowed. */
@@ -62,7 +85,7 @@ export interface ModelRow {
 export interface EngineReport {
   bench: 'engine';
   quick: boolean;
-  machine: { cpus: number; node: string; platform: string };
+  machine: { cpus: number; node: string; platform: string; peak: CpuPeak; loadavg: number[] };
   tfjs?: string;
   torch: {
     available: boolean;
@@ -90,7 +113,7 @@ export function fmtRatio(r: number): string {
 }
 
 /** The text of one cell; long errors are cut and numbered into `notes`. */
-function cellText(cell: Cell | undefined, notes: string[]): string {
+function cellText(cell: Cell | undefined, notes: string[], peak: CpuPeak): string {
   if (!cell) return '';
   if (cell.status === 'timeout') return `timeout (> ${cell.budgetS} s)`;
   if (cell.status === 'skipped') return `skipped (${cell.reason ?? 'out of time'})`;
@@ -102,8 +125,8 @@ function cellText(cell: Cell | undefined, notes: string[]): string {
   }
   const approx = cell.iters === 0 ? '~' : '';
   if (cell.mode === 'sgemm') {
-    const pct = cell.ratio === undefined ? '' : ` (${(cell.ratio * 100).toFixed(1)}%)`;
-    return `${cell.gflops?.toFixed(1)} GFLOP/s${pct}`;
+    const torch = cell.ratio === undefined ? '' : `; ${(cell.ratio * 100).toFixed(0)}% of PyTorch`;
+    return `${cell.gflops?.toFixed(1)} GFLOP/s (${pctOfPeak(cell.gflops ?? Number.NaN, peak)}${torch})`;
   }
   const ratio = cell.ratio === undefined ? '' : ` (${fmtRatio(cell.ratio)})`;
   const leak = cell.leakedTensors ? ` LEAK +${cell.leakedTensors}` : '';
@@ -127,9 +150,9 @@ function pad(rows: string[][]): string {
     .join('\n');
 }
 
-function torchText(v: number | undefined, sgemm = false): string {
+function torchText(v: number | undefined, peak?: CpuPeak): string {
   if (v === undefined) return 'n/a';
-  return sgemm ? `${v.toFixed(1)} GFLOP/s` : fmtSeconds(v);
+  return peak ? `${v.toFixed(1)} GFLOP/s (${pctOfPeak(v, peak)})` : fmtSeconds(v);
 }
 
 function modelRows(report: EngineReport, backends: BackendStatus[], notes: string[]): string[][] {
@@ -144,7 +167,7 @@ function modelRows(report: EngineReport, backends: BackendStatus[], notes: strin
       rows.push([
         label,
         torchText(torch),
-        ...backends.map((b) => cellText(find(b.name, m.name, mode), notes)),
+        ...backends.map((b) => cellText(find(b.name, m.name, mode), notes, report.machine.peak)),
       ]);
     }
   }
@@ -152,8 +175,8 @@ function modelRows(report: EngineReport, backends: BackendStatus[], notes: strin
   if (sgemm.some(Boolean)) {
     rows.push([
       'sgemm 1024³',
-      torchText(report.torch.sgemmGflops, true),
-      ...sgemm.map((c) => cellText(c, notes)),
+      torchText(report.torch.sgemmGflops, report.machine.peak),
+      ...sgemm.map((c) => cellText(c, notes, report.machine.peak)),
     ]);
   }
   return rows;
@@ -165,6 +188,50 @@ function paramsLine(report: EngineReport): string {
     return `${m.name} ${m.params?.toLocaleString('en-US') ?? '?'} ${ok} PyTorch ${m.torchParams.toLocaleString('en-US')}`;
   });
   return `parameters: ${parts.join('; ')}`;
+}
+
+/** Kernels per step and µs per kernel of each native cell, and the measured cost of one dispatch. */
+function dispatchLines(report: EngineReport): string[] {
+  const lines: string[] = [];
+  for (const c of report.cells.filter((x) => x.mode === 'dispatch' && x.dispatch)) {
+    const u = c.dispatch!.usPerCall;
+    lines.push(
+      `${c.backend} dispatch of a tiny Add ([1] + [1]): tf.add ${u.op.toFixed(1)} µs, runKernel ${u.runKernel.toFixed(1)} µs, ` +
+        `kernel alone ${u.direct.toFixed(1)} µs → tfjs's engine adds ${c.dispatch!.engineUs.toFixed(1)} µs per kernel`,
+    );
+  }
+  for (const c of report.cells.filter((x) => x.kernels && x.seconds !== undefined)) {
+    const k = c.kernels!;
+    const usPerKernel = (c.seconds! * 1e6) / k.all;
+    const cost = report.cells.find((x) => x.backend === c.backend && x.dispatch)?.dispatch;
+    const share = cost
+      ? `; dispatch ≈ ${((100 * cost.usPerCall.op * k.all) / (c.seconds! * 1e6)).toFixed(1)}% of the step`
+      : '';
+    const fb = k.topFallbacks.map(
+      (f) => `${f.name} ${f.perStep.toFixed(0)} (${Object.keys(f.reasons ?? {}).join(', ')})`,
+    );
+    lines.push(
+      `${c.backend} ${c.model} ${c.mode}: ${k.all.toFixed(0)} kernels/step (${k.native.toFixed(0)} native, ` +
+        `${k.fallback.toFixed(0)} fallback, ${k.cpu.toFixed(0)} cpu-only), ${usPerKernel.toFixed(0)} µs/kernel${share}` +
+        (fb.length ? `; fallbacks: ${fb.join(', ')}` : ''),
+    );
+  }
+  return lines.length ? ['', ...lines] : [];
+}
+
+/** A warning for every GFLOP/s figure above this machine's peak (a measurement bug, not a result). */
+function peakWarnings(report: EngineReport): string[] {
+  const peak = report.machine.peak;
+  const figures: Array<[string, number | undefined]> = [
+    ['PyTorch sgemm', report.torch.sgemmGflops],
+    ...report.cells
+      .filter((c) => c.mode === 'sgemm')
+      .map((c): [string, number | undefined] => [`${c.backend} sgemm`, c.gflops]),
+  ];
+  return figures.flatMap(([what, g]) => {
+    const w = g === undefined ? undefined : abovePeakWarning(what, g, peak);
+    return w ? [w] : [];
+  });
 }
 
 export function renderTable(report: EngineReport): string {
@@ -179,11 +246,14 @@ export function renderTable(report: EngineReport): string {
   const lines = [
     `dlpipe engine bench${report.quick ? ' (quick)' : ''}: ${report.machine.cpus} CPUs, Node ${report.machine.node}, ` +
       `tfjs ${report.tfjs ?? '?'}${t.available ? `, PyTorch ${t.version} with ${t.threads} threads` : ''}`,
-    'median seconds per step (ratio = time / PyTorch time); sgemm in GFLOP/s (% of PyTorch)',
+    `load average ${report.machine.loadavg.map((x) => x.toFixed(1)).join(' ')} at the start; fp32 peak: ${report.machine.peak.description}`,
+    'median seconds per step (ratio = time / PyTorch time); sgemm in GFLOP/s (% of peak; % of PyTorch)',
     '',
     pad([head, ...modelRows(report, loaded, notes)]),
     '',
     paramsLine(report),
+    ...dispatchLines(report),
+    ...peakWarnings(report),
   ];
   if (!t.available) lines.push(t.reason ?? 'PyTorch reference not available');
   for (const b of report.backends.filter((x) => !x.ok))

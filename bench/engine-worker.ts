@@ -6,14 +6,24 @@
  *   node --import tsx bench/engine-worker.ts --probe --backends cpu,wasm
  *   node --import tsx bench/engine-worker.ts --backend cpu --model lenet --mode train --budget 30
  *   node --import tsx bench/engine-worker.ts --backend wasm --mode sgemm --budget 20
+ *   node --import tsx bench/engine-worker.ts --backend native --mode dispatch --budget 20
  */
 import { parseArgs } from 'node:util';
 import { setSeed } from '@dlpipe/core';
-import { type BackendName, initBackend, tf, useBackend } from '@dlpipe/tensor';
-import { timeIt } from './lib/measure.js';
+import {
+  type BackendName,
+  type DispatchCounts,
+  dispatchCounts,
+  dispatchTotals,
+  initBackend,
+  resetDispatchCounts,
+  tf,
+  useBackend,
+} from '@dlpipe/tensor';
+import { median, timeIt } from './lib/measure.js';
 import { isModelName, MODEL_NAMES, MODELS } from './models/index.js';
 
-type Mode = 'train' | 'forward' | 'sgemm';
+type Mode = 'train' | 'forward' | 'sgemm' | 'dispatch';
 
 function emit(kind: 'INFO' | 'PROGRESS' | 'RESULT' | 'ERROR', payload: unknown): void {
   process.stdout.write(`${kind} ${JSON.stringify(payload)}\n`);
@@ -33,21 +43,105 @@ async function probe(names: string[]): Promise<void> {
   emit('RESULT', { backends, tfjs: tf.version_core });
 }
 
-/** sgemm 1024³ with `tf.matMul`, read back to force completion. */
+/** Largest relative error of 16 entries of c = a·b against float64 dot products (a wrong or skipped product shows). */
+function checkProduct(a: Float32Array, b: Float32Array, c: Float32Array, n: number): number {
+  let worst = 0;
+  for (let s = 0; s < 16; s++) {
+    const i = (s * 131 + 7) % n;
+    const j = (s * 257 + 3) % n;
+    let dot = 0;
+    let mag = 0;
+    for (let k = 0; k < n; k++) {
+      dot += a[i * n + k]! * b[k * n + j]!;
+      mag += Math.abs(a[i * n + k]! * b[k * n + j]!);
+    }
+    worst = Math.max(worst, Math.abs(c[i * n + j]! - dot) / mag);
+  }
+  return worst;
+}
+
+/**
+ * sgemm 1024³ with `tf.matMul`, read back to force completion: 2·n³ FLOP over the median time of
+ * one matMul, and the product checked against float64 dot products on 16 entries.
+ */
 function sgemm(quick: boolean, deadline: number) {
   const n = 1024;
   const a = tf.randomNormal([n, n]);
   const b = tf.randomNormal([n, n]);
+  let c: Float32Array | undefined;
+  resetDispatchCounts();
   const timing = timeIt(
     () => {
-      const c = tf.matMul(a, b);
-      c.dataSync();
-      c.dispose();
+      const t = tf.matMul(a, b);
+      c = t.dataSync() as Float32Array;
+      t.dispose();
     },
     { warmup: 3, iters: quick ? 3 : 10, deadline, onCall: (phase, i) => emit('PROGRESS', { phase, i }) },
   );
+  const maxRelErr = checkProduct(a.dataSync() as Float32Array, b.dataSync() as Float32Array, c!, n);
   tf.dispose([a, b]);
-  return { ...timing, gflops: (2 * n ** 3) / timing.median / 1e9 };
+  const counts = dispatchCounts().BatchMatMul;
+  const flop = 2 * n ** 3;
+  return { ...timing, n, flop, gflops: flop / timing.median / 1e9, maxRelErr, matMulPath: counts };
+}
+
+/** Kernels per step by path (native backend only: the counters count its dispatches). */
+function perStep(counts: DispatchCounts, steps: number) {
+  const t = dispatchTotals(counts);
+  const top = (key: 'fallback' | 'cpu') =>
+    Object.entries(counts)
+      .filter(([, c]) => c[key] > 0)
+      .sort((x, y) => y[1][key] - x[1][key])
+      .slice(0, 8)
+      .map(([name, c]) => ({
+        name,
+        perStep: c[key] / steps,
+        reasons:
+          key === 'fallback'
+            ? Object.fromEntries(Object.entries(c.reasons).map(([r, k]) => [r, k / steps]))
+            : undefined,
+      }));
+  return {
+    native: t.native / steps,
+    fallback: t.fallback / steps,
+    cpu: t.cpu / steps,
+    all: t.all / steps,
+    topFallbacks: top('fallback'),
+    topCpu: top('cpu'),
+  };
+}
+
+/**
+ * The cost of one tiny dispatch (Add of two [1] tensors), median of 5 rounds of `n` calls: through
+ * the op (`tf.add`), through `engine.runKernel`, and calling the registered kernel function
+ * directly (no engine). op − direct is what tfjs's engine adds per kernel.
+ */
+function dispatchCost(quick: boolean) {
+  const n = quick ? 2000 : 10000;
+  const a = tf.tensor1d([1]);
+  const b = tf.tensor1d([2]);
+  const backend = tf.backend();
+  const kernel = tf.getKernel('Add', tf.getBackend())!.kernelFunc;
+  const round = (fn: () => void) => {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) fn();
+    return ((performance.now() - t0) * 1000) / n;
+  };
+  const ways = {
+    op: () => tf.add(a, b).dispose(),
+    runKernel: () => (tf.engine().runKernel('Add', { a, b }) as tf.Tensor).dispose(),
+    direct: () => {
+      const out = kernel({ inputs: { a, b }, backend, attrs: {} }) as tf.TensorInfo;
+      backend.disposeData(out.dataId);
+    },
+  };
+  const us: Record<string, number> = {};
+  for (const [name, fn] of Object.entries(ways)) {
+    round(fn); // warm-up
+    us[name] = median(Array.from({ length: 5 }, () => round(fn)));
+  }
+  tf.dispose([a, b]);
+  return { n, usPerCall: us, engineUs: us.op! - us.direct! };
 }
 
 /** Median train-step or forward time of one model, with a check that no tensor leaks. */
@@ -67,12 +161,14 @@ function model(name: string, mode: 'train' | 'forward', quick: boolean, deadline
     deadline,
     onCall: (phase, i) => {
       counts.push(tf.memory().numTensors);
+      if (phase === 'timed' && i === 0) resetDispatchCounts();
       emit('PROGRESS', { phase, i });
     },
   });
   const leakedTensors = counts.length >= 2 ? tf.memory().numTensors - counts[1]! : undefined;
+  const kernels = timing.times.length > 0 ? perStep(dispatchCounts(), timing.times.length) : undefined;
   net.dispose();
-  return { ...timing, batch, leakedTensors };
+  return { ...timing, batch, leakedTensors, kernels: kernels && kernels.all > 0 ? kernels : undefined };
 }
 
 async function main(): Promise<void> {
@@ -94,7 +190,11 @@ async function main(): Promise<void> {
   await initBackend({ backend: values.backend, notice: () => {} });
   const mode = values.mode as Mode;
   const result =
-    mode === 'sgemm' ? sgemm(values.quick, deadline) : model(values.model, mode, values.quick, deadline);
+    mode === 'sgemm'
+      ? sgemm(values.quick, deadline)
+      : mode === 'dispatch'
+        ? dispatchCost(values.quick)
+        : model(values.model, mode, values.quick, deadline);
   emit('RESULT', result);
 }
 

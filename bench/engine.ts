@@ -7,12 +7,13 @@
  *   pnpm bench engine --quick --backends cpu,wasm
  *   pnpm bench engine --json --models lenet,transformer
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BACKEND_ORDER, type BackendName } from '@dlpipe/tensor';
 import { type BackendStatus, type Cell, type EngineReport, renderTable } from './engine-report.js';
 import { runChild } from './lib/child.js';
+import { cpuPeak } from './lib/cpu-peak.js';
 import { Progress } from './lib/progress.js';
 import { runTorchReference, type TorchReference, torchSeconds } from './lib/torch-reference.js';
 import { isModelName, MODEL_NAMES, MODELS, type ModelName } from './models/index.js';
@@ -111,16 +112,15 @@ async function probeBackends(names: string[]): Promise<{ backends: BackendStatus
 /** A cell to measure: which model and mode on which backend. */
 interface Job {
   backend: string;
-  model: ModelName | 'sgemm';
+  model: ModelName | 'sgemm' | 'dispatch';
   mode: Cell['mode'];
 }
 
 function planJobs(backends: string[], models: ModelName[]): Job[] {
-  const jobs: Job[] = backends.map((backend) => ({
-    backend,
-    model: 'sgemm' as const,
-    mode: 'sgemm' as const,
-  }));
+  const jobs: Job[] = backends.flatMap((backend) => [
+    { backend, model: 'sgemm' as const, mode: 'sgemm' as const },
+    { backend, model: 'dispatch' as const, mode: 'dispatch' as const },
+  ]);
   for (const model of RUN_ORDER.filter((m) => models.includes(m))) {
     for (const mode of ['forward', 'train'] as const) {
       for (const backend of backends) jobs.push({ backend, model, mode });
@@ -162,6 +162,10 @@ interface WorkerResult {
   median: number;
   times: number[];
   gflops?: number;
+  maxRelErr?: number;
+  kernels?: Cell['kernels'];
+  usPerCall?: NonNullable<Cell['dispatch']>['usPerCall'];
+  engineUs?: number;
   batch?: number;
   leakedTensors?: number;
 }
@@ -174,7 +178,7 @@ async function runJob(
   progress: Progress,
 ) {
   const args = ['--backend', job.backend, '--mode', job.mode, '--budget', String(budgetS)];
-  if (job.model !== 'sgemm') args.push('--model', job.model);
+  if (job.model !== 'sgemm' && job.model !== 'dispatch') args.push('--model', job.model);
   if (opts.quick) args.push('--quick');
   const out = await worker(args, budgetS, progress);
   const cell: Cell = { backend: job.backend, model: job.model, mode: job.mode, status: 'ok', budgetS };
@@ -182,18 +186,28 @@ async function runJob(
   if (out.timedOut) return { ...cell, status: 'timeout' as const };
   const r = out.result as WorkerResult | undefined;
   if (!r) return { ...cell, status: 'error' as const, error: out.error ?? 'no result' };
+  if (job.mode === 'dispatch' && r.usPerCall) {
+    return { ...cell, dispatch: { usPerCall: r.usPerCall, engineUs: r.engineUs ?? Number.NaN } };
+  }
   Object.assign(cell, {
     seconds: r.median,
     iters: r.times.length,
     batch: r.batch,
     leakedTensors: r.leakedTensors,
+    kernels: r.kernels,
   });
   if (job.mode === 'sgemm') {
     cell.gflops = r.gflops;
+    cell.maxRelErr = r.maxRelErr;
+    // a wrong or skipped product would give any speed: refuse the figure
+    if (!(r.maxRelErr !== undefined && r.maxRelErr < 1e-4)) {
+      return { ...cell, status: 'error' as const, error: `wrong product (max rel. error ${r.maxRelErr})` };
+    }
     cell.torch = torchSgemm(ref);
     if (cell.torch && r.gflops) cell.ratio = r.gflops / cell.torch;
   } else {
-    cell.torch = torchSeconds(ref, torchKey({ model: job.model as ModelName, mode: job.mode }, opts.quick));
+    const mode = job.mode as 'train' | 'forward';
+    cell.torch = torchSeconds(ref, torchKey({ model: job.model as ModelName, mode }, opts.quick));
     if (cell.torch) cell.ratio = r.median / cell.torch;
   }
   return cell;
@@ -202,6 +216,7 @@ async function runJob(
 export async function runEngine(opts: EngineOptions, progress: Progress): Promise<EngineReport> {
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
+  const loadAtStart = loadavg();
   progress.note('probing backends …');
   const { backends, tfjs } = await probeBackends(opts.backends);
   progress.note(
@@ -223,7 +238,9 @@ export async function runEngine(opts: EngineOptions, progress: Progress): Promis
       continue;
     }
     const name =
-      job.model === 'sgemm' ? `${job.backend} sgemm 1024³` : `${job.backend} ${job.model} ${job.mode}`;
+      job.model === 'sgemm' || job.model === 'dispatch'
+        ? `${job.backend} ${job.model === 'sgemm' ? 'sgemm 1024³' : 'dispatch cost'}`
+        : `${job.backend} ${job.model} ${job.mode}`;
     progress.start(`[${i + 1}/${jobs.length}] ${name} (budget ${budgetS} s)`);
     const cell = await runJob(job, budgetS, opts, ref, progress);
     progress.done(cell);
@@ -247,6 +264,8 @@ export async function runEngine(opts: EngineOptions, progress: Progress): Promis
       }
     : { available: false, reason: ref.reason };
   const machine = {
+    peak: cpuPeak(),
+    loadavg: loadAtStart,
     cpus: cpus().length,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,

@@ -1,5 +1,6 @@
 /**
- * PyTorch's numbers for the same models on this machine, from ../shared/bench/torch_reference.py
+ * PyTorch's numbers for the same models on this machine, from bench/torch_reference.py (a copy in
+ * the project, so a fresh clone reproduces the bench) or else ../shared/bench/torch_reference.py,
  * run with Debian's Python in the same benchmark run (its README: compare ratios only).
  *
  *   const ref = await runTorchReference({ repoRoot, quick: true });
@@ -31,7 +32,7 @@ export type TorchReference =
 
 /** Options of `runTorchReference`. */
 export interface TorchReferenceOptions {
-  /** The dlpipe checkout; the script is looked for at `<repoRoot>/../shared/bench/`. */
+  /** The dlpipe checkout; the script is looked for in `<repoRoot>/bench/`, then `<repoRoot>/../shared/bench/`. */
   repoRoot: string;
   /** Pass `--quick` through. */
   quick: boolean;
@@ -40,7 +41,8 @@ export interface TorchReferenceOptions {
 }
 
 export function torchScriptPath(repoRoot: string): string {
-  return resolve(repoRoot, '..', 'shared', 'bench', 'torch_reference.py');
+  const own = resolve(repoRoot, 'bench', 'torch_reference.py');
+  return existsSync(own) ? own : resolve(repoRoot, '..', 'shared', 'bench', 'torch_reference.py');
 }
 
 /** Whether the script and a Python that can `import torch` are there; the reason when not. */

@@ -9,7 +9,7 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
-import { alloc, raw } from './layout-util.js';
+import { alloc, raw, whyNotRaw } from './layout-util.js';
 import { GRAD_CODES, UNARY_CODES } from './math-codes.js';
 import { f32, fallback, type KernelArgs, output, type TensorInfo, whyNotF32 } from './util.js';
 
@@ -61,7 +61,8 @@ function cast(addon: NativeAddon): tf.KernelFunc {
     const dtype = (args.attrs as { dtype: tf.DataType }).dtype;
     const xv = raw(backend, x);
     if (dtype === x.dtype) return fallback('Cast', args, 'no-copy');
-    if (!xv || !CASTABLE.includes(dtype)) return fallback('Cast', args, 'dtype');
+    if (!CASTABLE.includes(dtype)) return fallback('Cast', args, 'dtype');
+    if (!xv) return fallback('Cast', args, whyNotRaw(x)); // oneHot's int32 in a Float32Array
     const out = alloc(dtype, xv.length);
     if (out.length > 0 && !addon.cast(xv, out)) return fallback('Cast', args, 'no-copy'); // int32 beyond ±2^24: share, as cpu
     return backend.makeTensorInfo(x.shape.slice(), dtype, out);
