@@ -19,7 +19,7 @@
  * chunk. dist/build-stamp.json lists each bundled source with its mtime at build time: the bins
  * (scripts/cli-launcher.mjs) run dist/cli.js only while every listed file still has that mtime.
  */
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,8 +115,11 @@ export function mtimes(files) {
   );
 }
 
-/** esbuild's settings for a CLI bundle: `entryPoints` ({ name: file }) into `outdir`. */
-export function bundleOptions(entryPoints, outdir) {
+/**
+ * esbuild's settings for a CLI bundle: `entryPoints` ({ name: file }) into `outdir`, with its
+ * paths written for `finalDir` (where it will be run from: a sibling of `outdir`, or itself).
+ */
+export function bundleOptions(entryPoints, outdir, finalDir = outdir) {
   return {
     absWorkingDir: ROOT,
     entryPoints,
@@ -137,24 +140,39 @@ export function bundleOptions(entryPoints, outdir) {
     keepNames: true,
     metafile: true,
     logLevel: 'warning',
-    plugins: [sourceLayoutPlugin(outdir)],
+    plugins: [sourceLayoutPlugin(finalDir)],
   };
 }
 
-/** Bundles one app into `outdir` (default apps/<app>/dist) and writes its build stamp. */
+/**
+ * Bundles one app into `outdir` (default apps/<app>/dist) and writes its build stamp. The new
+ * build is written beside it and swapped in whole, so a CLI starting meanwhile finds the old
+ * build, the new one or none (then tsx), never half of one.
+ */
 export async function buildApp(app, { outdir = join(ROOT, 'apps', app, 'dist') } = {}) {
   const esbuild = await import('esbuild');
   const entry = join(ROOT, 'apps', app, 'src', 'cli.ts');
   if (!existsSync(entry)) throw new Error(`no app '${app}': ${entry} is missing; apps: ${APPS.join(', ')}`);
   for (let attempt = 1; ; attempt++) {
     const startedAt = Date.now();
-    rmSync(outdir, { recursive: true, force: true });
-    const result = await esbuild.build(bundleOptions({ cli: entry }, outdir));
+    const next = `${outdir}.next-${process.pid}`;
+    rmSync(next, { recursive: true, force: true });
+    let result;
+    try {
+      result = await esbuild.build(bundleOptions({ cli: entry }, next, outdir));
+    } catch (err) {
+      rmSync(next, { recursive: true, force: true });
+      throw err;
+    }
     const inputs = [...Object.keys(result.metafile.inputs).map(toPosix), ...EXTRA_INPUTS].sort();
     const files = mtimes(inputs);
     const changed = inputs.filter((f) => !(files[f] < startedAt));
     if (changed.length > 0 && attempt < 3) continue; // edited while bundling: bundle again
-    writeFileSync(join(outdir, STAMP_FILE), `${JSON.stringify({ app, builtAt: startedAt, files })}\n`);
+    writeFileSync(join(next, STAMP_FILE), `${JSON.stringify({ app, builtAt: startedAt, files })}\n`);
+    const old = `${outdir}.old-${process.pid}`;
+    if (existsSync(outdir)) renameSync(outdir, old);
+    renameSync(next, outdir);
+    rmSync(old, { recursive: true, force: true });
     const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
     const chunks = Object.keys(result.metafile.outputs).filter((o) => o.endsWith('.js')).length;
     return { app, outdir, inputs: inputs.length, chunks, bytes };
@@ -170,7 +188,14 @@ async function main(argv) {
   }
   const t0 = performance.now();
   for (const app of apps) {
-    const r = await buildApp(app);
+    let r;
+    try {
+      r = await buildApp(app);
+    } catch (err) {
+      // esbuild has printed its errors with their locations above.
+      console.error(`build: ${app} failed${err.errors ? '' : `: ${err.message}`}`);
+      process.exit(1);
+    }
     const kb = (r.bytes / 1024).toFixed(0);
     console.log(
       `${app.padEnd(7)} ${relative(ROOT, r.outdir)}: ${r.chunks} chunks, ${kb} KiB from ${r.inputs} sources`,
