@@ -23,7 +23,7 @@ export class MapValidation implements Callback {
   constructor(
     private readonly detector: Detector,
     private readonly data: DetectionImages,
-    private readonly o: MapValidationOptions = {},
+    o: MapValidationOptions = {},
   ) {
     this.every = Math.max(1, o.every ?? 1);
   }
