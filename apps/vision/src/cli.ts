@@ -37,6 +37,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     'convert detection annotations between COCO JSON, Pascal VOC XML and YOLO txt',
     async () => (await import('./commands/convert.js')).convert,
   ),
+  generate: lazy(
+    'write a detection set (bananas, emoji-10) made from real photos with pasted sprites',
+    async () => (await import('./commands/generate.js')).generate,
+  ),
   detect: lazy(
     'detect objects in an image or a folder with a trained detector (JSON + PNGs with boxes)',
     async () => (await import('./commands/detect.js')).detect,

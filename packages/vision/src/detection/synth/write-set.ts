@@ -147,7 +147,7 @@ function checkTarget(dir: string, overwrite: boolean): void {
   if (existsSync(dir) && readdirSync(dir).length > 0 && !overwrite) {
     throw new DatasetError(
       dir,
-      'already exists and is not empty: pass overwrite: true to replace it, or another out',
+      'already exists and is not empty: pass overwrite: true (--overwrite) to replace it, or another out',
     );
   }
 }
