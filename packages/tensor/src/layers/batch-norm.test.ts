@@ -1,13 +1,15 @@
 /**
  * The fused training-mode batch norm against tfjs's own moments + batchNorm (the cpu backend
  * runs that path): values, gradients (also through the batch statistics), the layer's moving
- * statistics, its class name in saved models, and flat tensor counts over training steps.
+ * statistics, its class name in saved models, and flat tensor counts over training steps. Each
+ * comparison asserts that the native side ran the fused kernels (`expectNative`), so a fallback to
+ * the tfjs ops cannot pass as a test of the kernels.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidArgumentError } from '@dlpipe/core';
-import { tf, useBackend } from '@dlpipe/engine';
-import { assertSameOnBackends, nativeSkip, seeded } from '@dlpipe/engine/testing';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, tf, useBackend } from '@dlpipe/engine';
+import { assertSameOnBackends, expectNative, nativeSkip, seeded } from '@dlpipe/engine/testing';
 import { ShapeMismatchError } from '../errors.js';
 import { BatchNormalization, batchNormalization, batchNormTrain } from './batch-norm.js';
 
@@ -27,21 +29,25 @@ describe('batchNormTrain', { skip }, () => {
     // Offset data (mean ≈ 10, std ≈ 3) to exercise the shifted variance.
     const x = () => seeded(s, 1, 'float32', 3).add(10);
     it(`x[${s}]: y, mean and variance equal tfjs's moments + batchNorm`, async () => {
-      await assertSameOnBackends(() => {
-        const r = batchNormTrain(x(), seeded([c], 2) as tf.Tensor1D, seeded([c], 3) as tf.Tensor1D, 1e-5);
-        return [r.y, r.mean, r.variance];
-      }, 2e-5);
+      await expectNative(BATCH_NORM_TRAIN, () =>
+        assertSameOnBackends(() => {
+          const r = batchNormTrain(x(), seeded([c], 2) as tf.Tensor1D, seeded([c], 3) as tf.Tensor1D, 1e-5);
+          return [r.y, r.mean, r.variance];
+        }, 2e-5),
+      );
     });
     it(`x[${s}]: gradients for x, scale and offset, also through the statistics`, async () => {
       const w = () => seeded(s, 7);
-      await assertSameOnBackends(
-        () =>
-          tf.grads((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
-            const r = batchNormTrain(xi, g as tf.Tensor1D, b as tf.Tensor1D, 1e-3);
-            return r.y.mul(w()).sum().add(r.mean.mul(0.3).sum()).add(r.variance.mul(0.2).sum());
-          })([x(), seeded([c], 2), seeded([c], 3)]),
-        1e-4,
-        'gradients',
+      await expectNative([BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD], () =>
+        assertSameOnBackends(
+          () =>
+            tf.grads((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+              const r = batchNormTrain(xi, g as tf.Tensor1D, b as tf.Tensor1D, 1e-3);
+              return r.y.mul(w()).sum().add(r.mean.mul(0.3).sum()).add(r.variance.mul(0.2).sum());
+            })([x(), seeded([c], 2), seeded([c], 3)]),
+          1e-4,
+          'gradients',
+        ),
       );
     });
   }
@@ -73,7 +79,8 @@ describe('BatchNormalization layer', { skip }, () => {
   };
 
   it('training output, moving statistics and inference equal the stock layer', async () => {
-    await assertSameOnBackends(run, 2e-5);
+    // training runs the fused kernel, inference tfjs's FusedBatchNorm (native too)
+    await expectNative([BATCH_NORM_TRAIN, 'FusedBatchNorm'], () => assertSameOnBackends(run, 2e-5));
   });
 
   it('a frozen layer normalizes with its moving statistics and does not update them (Keras)', async () => {
@@ -117,9 +124,10 @@ describe('BatchNormalization layer', { skip }, () => {
     await useBackend('native');
     const layer = batchNormalization();
     const x = seeded([2, 3, 3, 4], 1);
-    const { kernels } = await tf.profile(() =>
-      tf.tidy(() => layer.apply(x, { training: true }) as tf.Tensor),
-    );
+    let kernels: Array<{ name: string }> = [];
+    await expectNative(BATCH_NORM_TRAIN, async () => {
+      ({ kernels } = await tf.profile(() => tf.tidy(() => layer.apply(x, { training: true }) as tf.Tensor)));
+    });
     const names = new Set(kernels.map((k) => k.name));
     assert.ok(names.has('DlpipeBatchNormTrain'), [...names].join(','));
     assert.ok(!names.has('Mean'), [...names].join(','));
@@ -157,7 +165,14 @@ describe('BatchNormalization layer', { skip }, () => {
             tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
         );
       });
-    step();
+    // The whole step on native code: convolution, fused batch norm and their gradients. Cast may
+    // fall back: tfjs's oneHot keeps its int32 labels in a Float32Array, which the native Cast
+    // hands to the cpu kernel ('storage').
+    await expectNative(
+      [BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput'],
+      step,
+      { allowFallback: ['Cast'] },
+    );
     const before = tf.memory().numTensors;
     for (let i = 0; i < 5; i++) step();
     assert.equal(tf.memory().numTensors, before);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ADAM_UPDATE, tf, useBackend } from '@dlpipe/engine';
-import { nativeSkip, seeded } from '@dlpipe/engine/testing';
+import { expectNative, nativeSkip, seeded } from '@dlpipe/engine/testing';
 import { Adam, AdamW } from '@dlpipe/tensor';
 
 /** Five AdamW steps on fixed gradients; returns the weights. */
@@ -42,11 +42,19 @@ describe('fused Adam/AdamW update', () => {
     // first step of Adam moves each weight by lr·sign(g) (m̂/√v̂ = g/|g|)
     close(Array.from(w.dataSync()), [0.99, -0.99]);
   });
-  it('native: the addon kernel equals the cpu kernel', { skip: nativeSkip }, async () => {
+  it('native: the addon kernel equals the cpu kernel (Adam and AdamW)', { skip: nativeSkip }, async () => {
     const adamw = () => new AdamW({ learningRate: 0.1, weightDecay: 0.05 });
-    await useBackend('cpu');
-    const cpu = run(adamw, false);
-    await useBackend('native');
-    close(run(adamw, false), cpu, 1e-5); // float32 in C++ vs float64 in the JS kernel
+    const adam = () => new Adam({ learningRate: 0.1 });
+    for (const make of [adamw, adam]) {
+      await useBackend('cpu');
+      const cpu = run(make, false);
+      await useBackend('native');
+      let native: number[] = [];
+      const counts = await expectNative(ADAM_UPDATE, () => {
+        native = run(make, false);
+      });
+      assert.equal(counts[ADAM_UPDATE]!.native, 5, 'one fused update per step');
+      close(native, cpu, 1e-5); // float32 in C++ vs float64 in the JS kernel
+    }
   });
 });

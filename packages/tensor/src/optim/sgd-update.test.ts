@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SGD_UPDATE, tf, useBackend } from '@dlpipe/engine';
-import { nativeSkip, seeded } from '@dlpipe/engine/testing';
+import { expectNative, nativeSkip, seeded } from '@dlpipe/engine/testing';
 import { SGD, SGDW } from '@dlpipe/tensor';
 
 /** Five steps on fixed gradients; returns the weights. `forceOps` removes the fused kernel. */
@@ -46,7 +46,12 @@ describe('fused SGD update', () => {
       await useBackend('cpu');
       const cpu = run(make, false);
       await useBackend('native');
-      close(run(make, false), cpu, 1e-5);
+      let native: number[] = [];
+      const counts = await expectNative(SGD_UPDATE, () => {
+        native = run(make, false);
+      });
+      assert.equal(counts[SGD_UPDATE]!.native, 5, 'one fused update per step');
+      close(native, cpu, 1e-5);
     });
   }
   it('momentum matches tfjs tf.train.momentum (same recurrence, buffer starts at g)', async () => {
