@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { LabelStoreError } from '../errors.js';
-import { boxSetOf, type NewBox } from './box-labels.js';
+import {
+  applyBoxDecisions,
+  type BoxDecisionRow,
+  type BoxRecord,
+  boxSetOf,
+  decideByScore,
+  type NewBox,
+  parseBoxDecision,
+} from './box-labels.js';
 import type { LabelStore } from './label-store.js';
 import { MemoryLabelStore } from './memory-store.js';
 import { LABEL_STORE_VERSION } from './sqlite-boxes.js';
@@ -115,6 +123,69 @@ for (const [kind, make] of stores) {
       s.close();
     });
 
+    it('relabels boxes by id, keeping the rest of each box', () => {
+      const s = make();
+      s.addBoxes([dog, bike, horse]);
+      assert.equal(s.setBoxLabel([1, 3, 99], 'cat'), 2);
+      assert.deepEqual(
+        s.boxes().map((b) => [b.label, b.status, b.score, b.x1]),
+        [
+          ['cat', 'pending', 0.4274, 124.76],
+          ['bicycle', 'pending', 0.48, 109.45],
+          ['cat', 'pending', 0.4274, 0],
+        ],
+      );
+      assert.deepEqual(s.boxStats().byLabel, { cat: 2, bicycle: 1 });
+      assert.throws(
+        () => s.setBoxLabel([2], ' '),
+        (e) => e instanceof LabelStoreError && /class ' ' is empty/.test(e.message),
+      );
+      s.close();
+    });
+
+    it('applies review decisions all or nothing', async () => {
+      const s = make();
+      s.addBoxes([dog, bike, horse, { ...horse, x1: 5 }]);
+      const row = (id: number, text: string, line: number): BoxDecisionRow => ({
+        id,
+        decision: parseBoxDecision(text)!,
+        where: `r.csv line ${line}`,
+      });
+      const bad: Array<[BoxDecisionRow[], RegExp]> = [
+        [[row(1, 'accept', 2), row(9, 'reject', 3)], /^r\.csv line 3: no box 9 in the store/],
+        [
+          [row(1, 'accept', 2), row(1, 'reject', 3)],
+          /^r\.csv line 3: box 1 was already decided at r\.csv line 2/,
+        ],
+        [
+          [row(2, 'relabel:bike', 4)],
+          /^r\.csv line 4: unknown class 'bike'; the store has bicycle, dog, horse/,
+        ],
+      ];
+      for (const [rows, re] of bad)
+        await assert.rejects(
+          applyBoxDecisions(s, rows),
+          (e) => e instanceof LabelStoreError && re.test(e.message),
+        );
+      assert.ok(s.boxes().every((b) => b.status === 'pending'));
+      const r = await applyBoxDecisions(
+        s,
+        [row(1, 'Accept', 2), row(2, 'reject', 3), row(3, 'relabel:zebra', 4), row(4, 'relabel:dog', 5)],
+        ['zebra'],
+      );
+      assert.deepEqual(r, { accepted: 3, rejected: 1, relabeled: 2 });
+      assert.deepEqual(
+        s.boxes().map((b) => [b.id, b.label, b.status]),
+        [
+          [1, 'dog', 'accepted'],
+          [2, 'bicycle', 'rejected'],
+          [3, 'zebra', 'accepted'],
+          [4, 'dog', 'accepted'],
+        ],
+      );
+      s.close();
+    });
+
     it('rolls boxes back with the transaction they were added in', async () => {
       const s = make();
       s.addBoxes([dog]);
@@ -133,6 +204,36 @@ for (const [kind, make] of stores) {
     });
   });
 }
+
+describe('box review decisions', () => {
+  it('parses accept, reject, relabel:<class>; empty is no decision, anything else unknown', () => {
+    assert.deepEqual(parseBoxDecision(' ACCEPT '), { action: 'accept' });
+    assert.deepEqual(parseBoxDecision('reject'), { action: 'reject' });
+    assert.deepEqual(parseBoxDecision('relabel: sports ball'), { action: 'relabel', label: 'sports ball' });
+    assert.equal(parseBoxDecision(''), null);
+    for (const t of ['yes', 'relabel:', 'relabel', 'accepted'])
+      assert.equal(parseBoxDecision(t), undefined, t);
+  });
+
+  it('decides pending boxes by score: ≥ accept-above accepted, < reject-below rejected', () => {
+    const boxes: BoxRecord[] = [0.9, 0.5, 0.49, 0.1, null].map((score, i) => ({
+      ...dog,
+      id: i + 1,
+      score,
+      status: 'pending',
+      model: 'centernet',
+      time: '',
+    }));
+    boxes.push({ ...boxes[0]!, id: 6, status: 'accepted' });
+    const ids = (r: { accept: { id: number }[]; reject: { id: number }[] }) => [
+      r.accept.map((b) => b.id),
+      r.reject.map((b) => b.id),
+    ];
+    assert.deepEqual(ids(decideByScore(boxes, { acceptAbove: 0.5 })), [[1, 2], []]);
+    assert.deepEqual(ids(decideByScore(boxes, { rejectBelow: 0.5 })), [[], [3, 4]]);
+    assert.deepEqual(ids(decideByScore(boxes, { acceptAbove: 0.8, rejectBelow: 0.2 })), [[1], [4]]);
+  });
+});
 
 describe('SQLite store schema versions', () => {
   /** A store file as written before boxes existed (schema of the labels table only, version 0). */

@@ -8,9 +8,14 @@
  *     score: 0.43, source: 'pseudo', model: 'centernet' }]);
  *   store.setBoxStatus([1, 2], 'accepted');
  *   const { classNames, images } = boxSetOf(store.boxes({ status: 'accepted' }));
+ *
+ * Review decisions (a filled-in review sheet, or thresholds on the score) go through
+ * `applyBoxDecisions`: checked against the store first, then applied all or nothing.
+ *
+ *   await applyBoxDecisions(store, [{ id: 1, decision: parseBoxDecision('relabel:cat')!, where: 'line 2' }]);
  */
 import { LabelStoreError } from '../errors.js';
-import type { LabelSource } from './label-store.js';
+import type { LabelSource, LabelStore } from './label-store.js';
 
 export type BoxStatus = 'pending' | 'accepted' | 'rejected';
 export const BOX_STATUSES: readonly BoxStatus[] = ['pending', 'accepted', 'rejected'];
@@ -83,6 +88,12 @@ export function checkBox(b: NewBox, i: number): void {
   }
 }
 
+/** Throws on a class name a box cannot have (empty, or not a string). */
+export function checkBoxLabel(label: string): void {
+  if (typeof label !== 'string' || label.trim() === '')
+    throw new LabelStoreError(`box class '${String(label)}' is empty; expected a class name such as 'dog'`);
+}
+
 /** The box as stored: defaults filled in. */
 export function boxDefaults(b: NewBox): Omit<BoxRecord, 'id'> {
   return {
@@ -144,4 +155,107 @@ export function boxSetOf(boxes: BoxRecord[]): BoxSet {
     im.boxes.push({ x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2, classId: classNames.indexOf(b.label) });
   }
   return { classNames, images: [...byItem.values()] };
+}
+
+/** A reviewer's decision on one box: relabel accepts it with another class. */
+export type BoxDecision = { action: 'accept' } | { action: 'reject' } | { action: 'relabel'; label: string };
+
+/** The decision words a review sheet takes. */
+export const BOX_DECISIONS = ['accept', 'reject', 'relabel:<class>'] as const;
+
+/** 'accept', 'reject' or 'relabel:<class>' (keywords in any case); '' is no decision (null); anything else undefined. */
+export function parseBoxDecision(text: string): BoxDecision | null | undefined {
+  const t = text.trim();
+  const word = t.toLowerCase();
+  if (t === '') return null;
+  if (word === 'accept' || word === 'reject') return { action: word };
+  const m = /^relabel:(.*)$/i.exec(t);
+  const label = m?.[1]?.trim();
+  return label ? { action: 'relabel', label } : undefined;
+}
+
+export interface BoxDecisionRow {
+  id: number;
+  decision: BoxDecision;
+  /** Where the decision comes from, for errors: "review.csv line 4". */
+  where: string;
+}
+
+export interface BoxReviewCounts {
+  accepted: number;
+  rejected: number;
+  /** Of the accepted, those given another class. */
+  relabeled: number;
+}
+
+/**
+ * Throws, naming its `where`, on the first decision for a box the store does not have, a second
+ * decision for one box, or a relabel to a class neither in the store nor in `classes`.
+ */
+export function checkBoxDecisions(
+  store: LabelStore,
+  rows: readonly BoxDecisionRow[],
+  classes: readonly string[] = [],
+): void {
+  const boxes = store.boxes();
+  const ids = new Set(boxes.map((b) => b.id));
+  const known = new Set([...boxes.map((b) => b.label), ...classes]);
+  const seen = new Map<number, string>();
+  for (const r of rows) {
+    if (!ids.has(r.id))
+      throw new LabelStoreError(`${r.where}: no box ${r.id} in the store; the sheet is from another store?`);
+    const first = seen.get(r.id);
+    if (first) throw new LabelStoreError(`${r.where}: box ${r.id} was already decided at ${first}`);
+    seen.set(r.id, r.where);
+    const d = r.decision;
+    if (d.action === 'relabel' && !known.has(d.label)) {
+      throw new LabelStoreError(
+        `${r.where}: unknown class '${d.label}'; the store has ${[...new Set(boxes.map((b) => b.label))].sort().join(', ')} (a new class must be allowed explicitly)`,
+      );
+    }
+  }
+}
+
+/** Checks `rows` (see `checkBoxDecisions`), then applies them all in one transaction. */
+export async function applyBoxDecisions(
+  store: LabelStore,
+  rows: readonly BoxDecisionRow[],
+  classes: readonly string[] = [],
+): Promise<BoxReviewCounts> {
+  checkBoxDecisions(store, rows, classes);
+  const ids = (a: BoxDecision['action']) => rows.filter((r) => r.decision.action === a).map((r) => r.id);
+  const relabels = new Map<string, number[]>();
+  for (const r of rows)
+    if (r.decision.action === 'relabel')
+      relabels.set(r.decision.label, [...(relabels.get(r.decision.label) ?? []), r.id]);
+  return store.transaction(async () => {
+    for (const [label, group] of relabels) store.setBoxLabel(group, label);
+    const relabeled = ids('relabel').length;
+    const accepted = store.setBoxStatus([...ids('accept'), ...ids('relabel')], 'accepted');
+    const rejected = store.setBoxStatus(ids('reject'), 'rejected');
+    return { accepted, rejected, relabeled };
+  });
+}
+
+export interface ScoreThresholds {
+  /** Accept pending boxes scoring at least this. */
+  acceptAbove?: number;
+  /** Reject pending boxes scoring below this. */
+  rejectBelow?: number;
+}
+
+/** The pending boxes that thresholds on the score accept and reject (boxes without a score stay). */
+export function decideByScore(
+  boxes: readonly BoxRecord[],
+  t: ScoreThresholds,
+): { accept: BoxRecord[]; reject: BoxRecord[] } {
+  const pending = boxes.filter((b) => b.status === 'pending' && b.score !== null);
+  const { acceptAbove: hi, rejectBelow: lo } = t;
+  return {
+    accept: hi === undefined ? [] : pending.filter((b) => (b.score ?? 0) >= hi),
+    reject:
+      lo === undefined
+        ? []
+        : pending.filter((b) => (b.score ?? 1) < lo && (hi === undefined || (b.score ?? 0) < hi)),
+  };
 }

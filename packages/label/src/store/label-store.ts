@@ -82,6 +82,8 @@ export interface LabelStore {
   boxes(query?: BoxQuery): BoxRecord[];
   /** Sets the review status of the boxes with these ids; returns how many exist. */
   setBoxStatus(ids: number[], status: BoxStatus): number;
+  /** Sets the class of the boxes with these ids (a reviewer's correction); returns how many exist. */
+  setBoxLabel(ids: number[], label: string): number;
   boxStats(): BoxStats;
   close(): void;
 }

@@ -13,6 +13,7 @@ import {
   type BoxStatus,
   boxDefaults,
   checkBox,
+  checkBoxLabel,
   computeBoxStats,
   matchesBox,
   type NewBox,
@@ -152,6 +153,14 @@ export class MemoryLabelStore implements LabelStore {
     const wanted = new Set(ids);
     const hit = this.boxRows.filter((b) => wanted.has(b.id));
     for (const b of hit) b.status = status;
+    return hit.length;
+  }
+
+  setBoxLabel(ids: number[], label: string): number {
+    checkBoxLabel(label);
+    const wanted = new Set(ids);
+    const hit = this.boxRows.filter((b) => wanted.has(b.id));
+    for (const b of hit) b.label = label;
     return hit.length;
   }
 

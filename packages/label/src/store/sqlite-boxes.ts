@@ -17,6 +17,7 @@ import {
   type BoxStatus,
   boxDefaults,
   checkBox,
+  checkBoxLabel,
   type NewBox,
   sameBox,
 } from './box-labels.js';
@@ -129,5 +130,11 @@ export class SqliteBoxes {
       throw new LabelStoreError(`box status '${status}' is not one of ${BOX_STATUSES.join(', ')}`);
     const up = this.db.prepare('UPDATE boxes SET status = ? WHERE id = ?');
     return this.db.transaction(() => ids.reduce((n, id) => n + up.run(status, id).changes, 0))();
+  }
+
+  setLabel(ids: number[], label: string): number {
+    checkBoxLabel(label);
+    const up = this.db.prepare('UPDATE boxes SET label = ? WHERE id = ?');
+    return this.db.transaction(() => ids.reduce((n, id) => n + up.run(label, id).changes, 0))();
   }
 }

@@ -220,6 +220,10 @@ export class SqliteLabelStore implements LabelStore {
     return this.boxTable.setStatus(ids, status);
   }
 
+  setBoxLabel(ids: number[], label: string): number {
+    return this.boxTable.setLabel(ids, label);
+  }
+
   boxStats(): BoxStats {
     return computeBoxStats(this.boxes());
   }
