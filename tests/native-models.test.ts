@@ -2,12 +2,15 @@
  * The native engine on whole d2l models: LeNet, ResNet-18 and the Transformer give the same
  * losses over 5 training steps as tfjs's cpu backend (relative tolerance 1e-3: float32 sums in a
  * different order, compounded over 5 SGD/Adam steps), and 500 training steps keep the tensor count
- * flat and RSS bounded. Small batches (ResNet-18 at 16×16) keep the cpu side quick.
+ * flat and RSS bounded. Small batches (ResNet-18 at 16×16) keep the cpu side quick. The native
+ * side asserts that each model's main kernels ran native code (`expectNative`): a fallback to the
+ * cpu kernels would compare cpu with cpu. The one fallback allowed is Cast's 'storage' on the
+ * one-hot labels (tfjs's OneHot keeps int32 in a Float32Array; the native Cast hands that to cpu).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setSeed } from '@dlpipe/core';
-import { nativeSkip } from '@dlpipe/engine/testing';
+import { expectNative, nativeSkip } from '@dlpipe/engine/testing';
 import { useBackend } from '@dlpipe/tensor';
 import { MODELS } from '../bench/models/index.js';
 
@@ -26,6 +29,57 @@ async function losses(
   return out;
 }
 
+/** The kernels each model claims to run natively on every training step. */
+const NATIVE_KERNELS: Record<keyof typeof MODELS, string[]> = {
+  lenet: [
+    'FusedConv2D',
+    'Conv2DBackpropInput',
+    'Conv2DBackpropFilter',
+    'AvgPool',
+    'AvgPoolGrad',
+    '_FusedMatMul',
+    'Sigmoid',
+    'DlpipeSigmoidGrad',
+    'DlpipeSgdUpdate',
+  ],
+  resnet18: [
+    'FusedConv2D',
+    'Conv2DBackpropInput',
+    'Conv2DBackpropFilter',
+    'DlpipeBatchNormTrain',
+    'DlpipeBatchNormTrainGrad',
+    'MaxPool',
+    'MaxPoolGrad',
+    'Relu',
+    'DlpipeReluGrad',
+    'DlpipeSgdUpdate',
+  ],
+  transformer: [
+    'BatchMatMul',
+    'Softmax',
+    'DlpipeSoftmaxGrad',
+    'GatherV2',
+    'UnsortedSegmentSum',
+    'DlpipeAdamUpdate',
+  ],
+};
+
+/** `losses` on native, asserting the model's native kernels and Cast's one known fallback. */
+async function nativeLosses(model: keyof typeof MODELS, batch: number, size?: number, lr?: number) {
+  let out: number[] = [];
+  const counts = await expectNative(
+    NATIVE_KERNELS[model],
+    async () => {
+      out = await losses('native', model, batch, size, lr);
+    },
+    { allowFallback: ['Cast'] },
+  );
+  const { 'no-copy': _shared = 0, storage = 0, ...other } = counts.Cast?.reasons ?? {};
+  assert.deepEqual(other, {}, `Cast fallbacks other than no-copy/storage: ${JSON.stringify(other)}`);
+  assert.ok(storage <= 3 * out.length, `Cast storage fallbacks ${storage} over ${out.length} steps`);
+  return out;
+}
+
 describe('native engine on whole models', { skip: nativeSkip }, () => {
   // ResNet-18 with lr 0.003: on a batch of 8 random examples, larger rates (the benchmark's 0.05,
   // even 0.01) memorize within 3 steps with logits so sharp that float32 rounding differences of
@@ -39,7 +93,7 @@ describe('native engine on whole models', { skip: nativeSkip }, () => {
   for (const [model, batch, size, lr] of cases) {
     it(`${model} (batch ${batch}${size ? `, ${size}×${size}` : ''}): same losses as cpu over 5 steps`, async () => {
       const cpu = await losses('cpu', model, batch, size, lr);
-      const native = await losses('native', model, batch, size, lr);
+      const native = await nativeLosses(model, batch, size, lr);
       assert.ok(cpu[4]! !== cpu[0]!, 'the loss moves');
       cpu.forEach((l, i) => {
         assert.ok(
