@@ -1,11 +1,12 @@
 /**
  * `pnpm label stats` and `pnpm label export`: what the store holds (items by source and label,
- * pseudo-labels per iteration and their confidence), and the labels as CSV/Feather.
+ * pseudo-labels per iteration and their confidence, boxes by status and class), and the labels as
+ * CSV/Feather.
  *
  *   pnpm label stats --store labels.sqlite [--json]
  */
 import { checkOutputFile, defineCommand } from '@dlpipe/core';
-import { exportLabels, type LabelStats } from '@dlpipe/label';
+import { type BoxStats, exportLabels, type LabelStats } from '@dlpipe/label';
 import { z } from 'zod';
 import { storeFlag, withLabelStore } from '../store-flags.js';
 
@@ -14,6 +15,16 @@ const counts = (r: Record<string, number>, sep = ' ') =>
   Object.entries(r)
     .map(([k, v]) => `${k}${sep}${v}`)
     .join(', ');
+
+/** Box counts as lines, when the store has boxes. */
+function boxLines(b: BoxStats): string[] {
+  if (b.boxes === 0) return [];
+  const byLabel = Object.entries(b.byLabel).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
+  return [
+    `boxes: ${b.boxes} on ${b.images} images; by status: ${counts(b.byStatus)}`,
+    `boxes by class: ${counts(Object.fromEntries(byLabel))}`,
+  ];
+}
 
 /** The stats as lines for people. */
 function statsLines(store: string, s: LabelStats): string[] {
@@ -33,15 +44,17 @@ function statsLines(store: string, s: LabelStats): string[] {
 }
 
 export const stats = defineCommand({
-  summary: 'counts by source, label and iteration; pseudo-label confidence',
+  summary: 'counts by source, label and iteration; pseudo-label confidence; boxes by status and class',
   description:
-    'Prints how many items the store labels, by source (human, pseudo, imported) and by label, and the pseudo-labels per self-training iteration with their confidence.',
+    'Prints how many items the store labels, by source (human, pseudo, imported) and by label, and the pseudo-labels per self-training iteration with their confidence; and its boxes by review status (pending, accepted, rejected) and by class.',
   flags: { store: storeFlag },
   examples: ['pnpm label stats --store labels.sqlite --json'],
   json: true,
   async run({ store }) {
-    const s = await withLabelStore(store, (st) => st.stats(), { readonly: true });
-    return { lines: statsLines(store, s), data: s };
+    const [s, boxes] = await withLabelStore(store, (st) => [st.stats(), st.boxStats()] as const, {
+      readonly: true,
+    });
+    return { lines: [...statsLines(store, s), ...boxLines(boxes)], data: { ...s, boxes } };
   },
 });
 
