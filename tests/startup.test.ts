@@ -28,8 +28,6 @@ interface LauncherModule {
 const build = (await import(join(root, 'scripts/build.mjs'))) as BuildModule;
 const launcher = (await import(join(root, 'scripts/cli-launcher.mjs'))) as LauncherModule;
 
-/** Apps whose cli.ts imports commands that need tfjs eagerly (their `--help` loads it). */
-const EAGER_TFJS = new Set(['label']);
 
 /** Environment of a CLI run: no test or dev switches unless given. */
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -114,7 +112,7 @@ describe('built CLIs', { timeout: 240_000 }, () => {
   }
 
   it('--help loads no TensorFlow.js chunk (lazy commands are chunks of their own)', () => {
-    for (const app of build.APPS.filter((a) => !EAGER_TFJS.has(a))) {
+    for (const app of build.APPS) {
       const tf = staticImports(join(tmp, app)).filter((p) => p.includes('/@tensorflow/'));
       assert.deepEqual(tf, [], `${app}: cli.js loads ${tf.join(', ')}`);
     }
