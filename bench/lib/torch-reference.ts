@@ -1,7 +1,7 @@
 /**
- * PyTorch's numbers for the same models on this machine, from bench/torch_reference.py (a copy in
- * the project, so a fresh clone reproduces the bench) or else ../shared/bench/torch_reference.py,
- * run with Debian's Python in the same benchmark run (its README: compare ratios only).
+ * PyTorch's numbers for the same models on this machine, from the project's own
+ * bench/engine_torch.py (so a fresh clone reproduces the bench), run with Debian's Python in the
+ * same benchmark run: compare ratios, not absolute times.
  *
  *   const ref = await runTorchReference({ repoRoot, quick: true });
  *   if (ref.ok) ref.result['lenet_b256']?.s;
@@ -32,7 +32,7 @@ export type TorchReference =
 
 /** Options of `runTorchReference`. */
 export interface TorchReferenceOptions {
-  /** The dlpipe checkout; the script is looked for in `<repoRoot>/bench/`, then `<repoRoot>/../shared/bench/`. */
+  /** The dlpipe checkout; the script is `<repoRoot>/bench/engine_torch.py`. */
   repoRoot: string;
   /** Pass `--quick` through. */
   quick: boolean;
@@ -40,9 +40,9 @@ export interface TorchReferenceOptions {
   budgetS?: number;
 }
 
+/** The reference script: the project's bench/engine_torch.py, nothing outside the checkout. */
 export function torchScriptPath(repoRoot: string): string {
-  const own = resolve(repoRoot, 'bench', 'torch_reference.py');
-  return existsSync(own) ? own : resolve(repoRoot, '..', 'shared', 'bench', 'torch_reference.py');
+  return resolve(repoRoot, 'bench', 'engine_torch.py');
 }
 
 /** Whether the script and a Python that can `import torch` are there; the reason when not. */
