@@ -69,6 +69,7 @@ function checkSheetDir(dir: string, overwrite: boolean): void {
   }
 }
 
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
 /** Draws each image's pending boxes ("#id class score") and writes the PNGs and boxes.csv into `dir`. */
@@ -340,7 +341,7 @@ pnpm label export-boxes writes the accepted boxes as a detection set.`,
       await swapInSheet(sheet, images);
       return {
         lines: [
-          `wrote ${images.length} images with ${nBoxes} pending boxes to ${sheet}: fill the decision column of ${join(sheet, SHEET_CSV)} (accept, reject, relabel:<class>), then pnpm label review-boxes --store ${store} --apply ${join(sheet, SHEET_CSV)}`,
+          `wrote ${plural(images.length, 'image')} with ${plural(nBoxes, 'pending box', 'pending boxes')} to ${sheet}: fill the decision column of ${join(sheet, SHEET_CSV)} (accept, reject, relabel:<class>), then pnpm label review-boxes --store ${store} --apply ${join(sheet, SHEET_CSV)}`,
         ],
         data: { sheet, images: images.map(([itemId]) => itemId), boxes: nBoxes, csv: join(sheet, SHEET_CSV) },
       };
