@@ -80,6 +80,25 @@ const visionBin = binOf('vision');
 if (visionBin) {
   await run(visionBin, ['train', '--limit', '256', '--epochs', '1', '--runs', runs, '--name', 'm'], { env });
 }
+// A trained detector and its set, for vision detect and val: TinySSD, one epoch on 8 banana images of 64².
+const detectionSet = join(work, 'sets', 'bananas');
+if (visionBin) {
+  const set = ['--set', 'bananas', '--out', join(work, 'sets'), '--train-size', '8', '--val-size', '2'];
+  await run(visionBin, ['generate', ...set, '--image-size', '64'], { env });
+  const train = [
+    '--model',
+    'tinyssd',
+    '--data',
+    detectionSet,
+    '--image-size',
+    '64',
+    '--epochs',
+    '1',
+    '--batch',
+    '4',
+  ];
+  await run(visionBin, ['train', ...train, '--runs', runs, '--name', 'ssd'], { env });
+}
 
 /** Flags every command of an app gets, so that only the parameter under test is bad. */
 function baseFlags(cmd: CommandInfo, caseDir: string): Record<string, string> {
@@ -100,6 +119,10 @@ function goodValue(cmd: CommandInfo, p: Param, caseDir: string, storeCopy: strin
   if (p.label === '--labels') return corpus.good.labels;
   if (key === 'scrape run <job>') return corpus.good.job;
   if (key === 'vision predict <path>') return corpus.good.image;
+  if (key === 'vision detect <path>') return corpus.good.image;
+  if (cmd.app === 'vision' && ['detect', 'val'].includes(cmd.name) && p.label === '--model')
+    return join(runs, 'ssd');
+  if (key === 'vision val --data') return detectionSet;
   if (!p.required) return undefined;
   const role = OVERRIDES[key]?.role ?? p.role;
   if (role === 'inputFile') return corpus.good.csv;

@@ -23,7 +23,9 @@ export const DETECTION_IMAGE_EXTENSIONS = [
   '.bmp',
 ];
 
-const isImage = (name: string) => DETECTION_IMAGE_EXTENSIONS.some((e) => name.toLowerCase().endsWith(e));
+/** Whether a file name ends in one of DETECTION_IMAGE_EXTENSIONS (case-insensitive). */
+export const isDetectionImageName = (name: string) =>
+  DETECTION_IMAGE_EXTENSIONS.some((e) => name.toLowerCase().endsWith(e));
 
 /** Image files under `dir` (recursive), relative to it with '/' separators, sorted. */
 export function listImages(dir: string): string[] {
@@ -32,7 +34,7 @@ export function listImages(dir: string): string[] {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (isImage(e.name)) out.push(relative(dir, p).split('\\').join('/'));
+      else if (isDetectionImageName(e.name)) out.push(relative(dir, p).split('\\').join('/'));
     }
   };
   walk(dir);

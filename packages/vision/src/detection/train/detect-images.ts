@@ -15,7 +15,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { tf } from '@dlpipe/tensor';
 import { DatasetError, ImageDecodeError } from '../../errors.js';
 import { decodeImage } from '../../image/decode.js';
-import { listImages } from '../formats/image-files.js';
+import { DETECTION_IMAGE_EXTENSIONS, isDetectionImageName, listImages } from '../formats/image-files.js';
 import type { Detection, DetectOptions, Detector } from '../model/detector.js';
 import { drawDetections } from './draw-detections.js';
 import { pixelBox } from './evaluate-detector.js';
@@ -55,6 +55,10 @@ export async function detectInputs(path: string): Promise<{ root: string; files:
   if (!existsSync(path)) throw new DatasetError(path, 'no such image or folder');
   const isDir = statSync(path).isDirectory();
   const root = isDir ? path : dirname(path);
+  if (!isDir && !isDetectionImageName(path)) {
+    // a folder is listed by extension; a file named otherwise is most likely the wrong argument
+    throw new DatasetError(path, `not an image file name: expected ${DETECTION_IMAGE_EXTENSIONS.join(', ')}`);
+  }
   const files = isDir ? listImages(path).map((f) => join(path, f)) : [path];
   if (files.length === 0)
     throw new DatasetError(path, 'no images in this folder (jpg, png, webp, gif, tif, avif, bmp)');
