@@ -143,13 +143,15 @@ describe('pnpm label review-boxes', () => {
 
     const r = await cmd(reviewBoxes, '--store', store, '--apply', filled);
     assert.deepEqual(r.out?.lines, ['3 accepted (1 relabeled), 1 rejected; 1 left pending']);
+    // the relabel rejects the detector's box 2 (cat) and adds a person's box 7 (dog)
     assert.deepEqual(statuses(store), [
       '1:dog:accepted',
-      '2:dog:accepted',
+      '2:cat:rejected',
       '3:dog:rejected',
       '4:person:accepted',
       '5:person:pending',
       '6:person:accepted',
+      '7:dog:accepted',
     ]);
 
     const out = join(tmp, 'set');
@@ -166,15 +168,15 @@ describe('pnpm label review-boxes', () => {
   it('stats counts boxes by status and class, in lines and --json', async () => {
     const r = await cmd(stats, '--store', store);
     assert.deepEqual(r.out?.lines?.slice(-2), [
-      'boxes: 6 on 2 images; by status: pending 1, accepted 4, rejected 1',
-      'boxes by class: dog 3, person 3',
+      'boxes: 7 on 2 images; by status: pending 1, accepted 4, rejected 2',
+      'boxes by class: dog 3, person 3, cat 1',
     ]);
     const d = await data(stats, '--store', store, '--json');
     assert.deepEqual(d.boxes, {
-      boxes: 6,
+      boxes: 7,
       images: 2,
-      byStatus: { pending: 1, accepted: 4, rejected: 1 },
-      byLabel: { dog: 3, person: 3 },
+      byStatus: { pending: 1, accepted: 4, rejected: 2 },
+      byLabel: { dog: 3, person: 3, cat: 1 },
     });
   });
 });
@@ -267,7 +269,8 @@ describe('review-boxes --apply: all or nothing', () => {
     );
     const d = await data(reviewBoxes, '--store', store, '--apply', good, '--classes', 'fox,wolf', '--json');
     assert.deepEqual([d.accepted, d.relabeled, d.rejected, d.pending], [2, 1, 0, 3]);
-    assert.deepEqual(statuses(store).slice(0, 3), ['1:dog:accepted', '2:fox:accepted', '3:dog:pending']);
+    assert.deepEqual(statuses(store).slice(0, 3), ['1:dog:accepted', '2:cat:rejected', '3:dog:pending']);
+    assert.equal(statuses(store).at(-1), `${statuses(store).length}:fox:accepted`);
   });
 
   it('refuses a sheet without an id or decision column, and mixed steps', async () => {

@@ -198,7 +198,9 @@ export const reviewBoxes = defineCommand({
   description: `Lists the pending boxes (from pnpm label detect). --sheet writes a review sheet: a PNG per image
 with each pending box drawn as "#id class score", and ${SHEET_CSV} (id, image, sheet, class, score, x1, y1, x2,
 y2, decision). Fill the decision column with accept, reject or relabel:<class> (empty: left pending), then
---apply it: every line is checked first (ids, decisions, classes) and the decisions are applied all or nothing.
+--apply it: every line is checked first (ids, decisions, classes) and the decisions are applied all or nothing
+(a relabel rejects the detector's box and adds a person's box with the new class, so rerunning detect does not
+propose it again).
 --accept-above / --reject-below decide pending boxes by score instead (--dry-run counts only). Then
 pnpm label export-boxes writes the accepted boxes as a detection set.`,
   flags: {

@@ -175,14 +175,18 @@ for (const [kind, make] of stores) {
       );
       assert.deepEqual(r, { accepted: 3, rejected: 1, relabeled: 2 });
       assert.deepEqual(
-        s.boxes().map((b) => [b.id, b.label, b.status]),
+        s.boxes().map((b) => [b.id, b.label, b.status, b.source, b.x1]),
         [
-          [1, 'dog', 'accepted'],
-          [2, 'bicycle', 'rejected'],
-          [3, 'zebra', 'accepted'],
-          [4, 'dog', 'accepted'],
+          [1, 'dog', 'accepted', 'pseudo', 124.76],
+          [2, 'bicycle', 'rejected', 'pseudo', 109.45],
+          [3, 'horse', 'rejected', 'pseudo', 0],
+          [4, 'horse', 'rejected', 'pseudo', 5],
+          [5, 'zebra', 'accepted', 'human', 0],
+          [6, 'dog', 'accepted', 'human', 5],
         ],
       );
+      // the detector run again proposes the relabelled boxes again: they are known, not pending anew
+      assert.deepEqual(s.addBoxes([horse, { ...horse, x1: 5 }]), { added: 0, skipped: 2 });
       s.close();
     });
 

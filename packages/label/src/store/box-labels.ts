@@ -184,7 +184,7 @@ export interface BoxDecisionRow {
 export interface BoxReviewCounts {
   accepted: number;
   rejected: number;
-  /** Of the accepted, those given another class. */
+  /** Of the accepted, those given another class (a person's box added, the detector's rejected). */
   relabeled: number;
 }
 
@@ -216,7 +216,11 @@ export function checkBoxDecisions(
   }
 }
 
-/** Checks `rows` (see `checkBoxDecisions`), then applies them all in one transaction. */
+/**
+ * Checks `rows` (see `checkBoxDecisions`), then applies them all in one transaction. A relabel
+ * keeps the history honest: the detector's box is rejected (so the same box from a rerun of the
+ * detector is recognised and skipped) and a person's box with the new class is added, accepted.
+ */
 export async function applyBoxDecisions(
   store: LabelStore,
   rows: readonly BoxDecisionRow[],
@@ -224,16 +228,20 @@ export async function applyBoxDecisions(
 ): Promise<BoxReviewCounts> {
   checkBoxDecisions(store, rows, classes);
   const ids = (a: BoxDecision['action']) => rows.filter((r) => r.decision.action === a).map((r) => r.id);
-  const relabels = new Map<string, number[]>();
-  for (const r of rows)
-    if (r.decision.action === 'relabel')
-      relabels.set(r.decision.label, [...(relabels.get(r.decision.label) ?? []), r.id]);
+  const byId = new Map(store.boxes().map((b) => [b.id, b]));
+  const corrected: NewBox[] = [];
+  for (const r of rows) {
+    if (r.decision.action !== 'relabel') continue;
+    const b = byId.get(r.id)!; // checkBoxDecisions saw every id
+    const { x1, y1, x2, y2, itemId } = b;
+    corrected.push({ itemId, label: r.decision.label, x1, y1, x2, y2, source: 'human', status: 'accepted' });
+  }
   return store.transaction(async () => {
-    for (const [label, group] of relabels) store.setBoxLabel(group, label);
-    const relabeled = ids('relabel').length;
-    const accepted = store.setBoxStatus([...ids('accept'), ...ids('relabel')], 'accepted');
+    const accepted = store.setBoxStatus(ids('accept'), 'accepted');
     const rejected = store.setBoxStatus(ids('reject'), 'rejected');
-    return { accepted, rejected, relabeled };
+    store.setBoxStatus(ids('relabel'), 'rejected');
+    const relabeled = store.addBoxes(corrected).added;
+    return { accepted: accepted + relabeled, rejected, relabeled };
   });
 }
 
