@@ -1,6 +1,6 @@
 """PyTorch reference for `pnpm bench nlp --only seq2seq`: d2l's translation models — the GRU
 encoder-decoder (§10.7), the Bahdanau attention decoder (§11.4) and the Transformer (§11.7,
-imported from ../shared/bench/torch_reference.py) — trained on the ids dlpipe wrote (same pairs,
+from bench/nlp_seq2seq_torch_transformer.py) — trained on the ids dlpipe wrote (same pairs,
 vocabularies, numSteps, batch, Adam lr, clipping 1, d2l's masked CE summed over the batch), then
 greedy and beam-search (GNMT length penalty) decoding of the test sources. Prints one line
 `RESULT {json}` with seconds per epoch, the last epoch's mean batch loss and the output ids.
@@ -19,7 +19,8 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 from torch.nn import functional as F  # noqa: E402
 
-SHARED = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'shared', 'bench')
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nlp_seq2seq_torch_transformer import make_transformer  # noqa: E402
 
 
 def init_seq2seq(module):
@@ -145,35 +146,28 @@ class RnnSeq2Seq(nn.Module):
 
 
 class TransformerSeq2Seq(nn.Module):
-    """d2l §11.7's Transformer from ../shared/bench/torch_reference.py; decoding re-runs the prefix."""
+    """d2l §11.7's Transformer (bench/nlp_seq2seq_torch_transformer.py, the twin of dlpipe's
+    TransformerSeq2Seq: positions continue after cached steps, self-attention always causal);
+    decoding feeds one token per step with the blocks' cached inputs, as dlpipe does."""
 
     def __init__(self, vs, vt, hiddens, ffn, heads, layers, dropout):
         super().__init__()
-        sys.path.insert(0, SHARED)
-        from torch_reference import Transformer  # noqa: E402
-        self.net = Transformer(vs, vt, n=hiddens, f=ffn, h=heads, L=layers, dr=dropout)
+        self.net = make_transformer(vs, vt, num_hiddens=hiddens, ffn_num_hiddens=ffn, num_heads=heads,
+                                    num_blks=layers, dropout=dropout)
 
     def forward(self, src, src_len, dec_in):
-        return self.net(src, src_len, dec_in)
+        return self.net(src, dec_in, src_len)
 
     def start(self, src, src_len):
-        n = self.net
-        X = n.pe_e(n.emb_e(src) * math.sqrt(n.n))
-        for b in n.enc:
-            X = b(X, src_len)
-        return X, src_len
+        return self.net.decoder.init_state(self.net.encoder(src, src_len), src_len)
 
     def step(self, prefix, state):
-        n = self.net
-        enc, src_len = state
-        Y = n.pe_d(n.emb_d(prefix) * math.sqrt(n.n))
-        for b in n.dec:
-            Y = b(Y, enc, src_len)
-        return n.dense(Y)[:, -1], state
+        logits, state = self.net.decoder(prefix[:, -1:], state)
+        return logits[:, -1], state
 
     def reorder(self, state, idx):
-        enc, src_len = state
-        return enc[idx], src_len[idx]
+        enc, src_len, cached = state
+        return [enc[idx], src_len[idx], [None if c is None else c[idx] for c in cached]]
 
 
 def masked_ce(logits, labels, valid_len):
