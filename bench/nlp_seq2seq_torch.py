@@ -24,9 +24,9 @@ from nlp_seq2seq_torch_transformer import make_transformer  # noqa: E402
 
 
 def init_seq2seq(module):
-    """d2l's init_seq2seq: Xavier-uniform Linear and GRU weights."""
-    if type(module) == nn.Linear:
-        nn.init.xavier_uniform_(module.weight)
+    """d2l's init_seq2seq as it acts in the book: Xavier-uniform GRU weights. Its Linear branch never
+    fires there (the dense layers and the attention's W_q, W_k, w_v are LazyLinear, still unmaterialized
+    when it runs), so they keep PyTorch's default U(±1/√in), as in dlpipe's models."""
     if type(module) == nn.GRU:
         for name in module._flat_weights_names:
             if 'weight' in name:
