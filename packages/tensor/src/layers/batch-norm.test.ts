@@ -165,13 +165,11 @@ describe('BatchNormalization layer', { skip }, () => {
             tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
         );
       });
-    // The whole step on native code: convolution, fused batch norm and their gradients. Cast may
-    // fall back: tfjs's oneHot keeps its int32 labels in a Float32Array, which the native Cast
-    // hands to the cpu kernel ('storage').
+    // The whole step on native code: convolution, fused batch norm and their gradients (and the
+    // labels' Cast: no kernel falls back).
     await expectNative(
       [BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput'],
       step,
-      { allowFallback: ['Cast'] },
     );
     const before = tf.memory().numTensors;
     for (let i = 0; i < 5; i++) step();

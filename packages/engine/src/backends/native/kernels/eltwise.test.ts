@@ -147,6 +147,14 @@ describe('native Cast', { skip }, () => {
     assert.deepEqual(Array.from(tf.mul(f, 2).dataSync()), [2, 4, 6]);
     f.dispose();
   });
+  it("oneHot's int32 values held in a Float32Array cast natively to float32 and bool", async () => {
+    const labels = () => tf.oneHot(tf.tensor1d([0, 3, 1, 3], 'int32'), 4);
+    const counts = await expectNative('Cast', async () => {
+      await assertSameOnBackends(() => tf.cast(labels(), 'float32'), 0);
+      await assertSameOnBackends(() => tf.cast(labels(), 'bool'), 0);
+    });
+    assert.equal(counts.Cast?.native, 2);
+  });
   it('same-dtype casts and unsupported targets run the cpu kernel', async () => {
     await expectFallback('Cast', 'no-copy', () =>
       assertSameOnBackends(() => tf.cast(seeded([3], 1), 'float32')),

@@ -59,10 +59,17 @@ function cast(addon: NativeAddon): tf.KernelFunc {
     const backend = args.backend as MathBackendCPU;
     const x = (args.inputs as { x: TensorInfo }).x;
     const dtype = (args.attrs as { dtype: tf.DataType }).dtype;
-    const xv = raw(backend, x);
+    let xv = raw(backend, x);
     if (dtype === x.dtype) return fallback('Cast', args, 'no-copy');
     if (!CASTABLE.includes(dtype)) return fallback('Cast', args, 'dtype');
-    if (!xv) return fallback('Cast', args, whyNotRaw(x)); // oneHot's int32 in a Float32Array
+    const stored = backend.data.get(x.dataId)?.values;
+    if (!xv && x.dtype === 'int32' && stored instanceof Float32Array) {
+      // tfjs's oneHot keeps its int32 values in a Float32Array: exact small integers, so the
+      // float32 cast is a copy, and the bool cast (x ≠ 0) reads them as floats
+      if (dtype === 'float32') return backend.makeTensorInfo(x.shape.slice(), 'float32', stored.slice());
+      xv = stored;
+    }
+    if (!xv) return fallback('Cast', args, whyNotRaw(x));
     const out = alloc(dtype, xv.length);
     if (out.length > 0 && !addon.cast(xv, out)) return fallback('Cast', args, 'no-copy'); // int32 beyond ±2^24: share, as cpu
     return backend.makeTensorInfo(x.shape.slice(), dtype, out);
