@@ -227,7 +227,10 @@ describe('generateDetectionSet', () => {
     assert.equal(existsSync(join(tmp, 'x', 'emoji-10')), false);
     mkdirSync(join(tmp, 'full', 'emoji-10'), { recursive: true });
     writeFileSync(join(tmp, 'full', 'emoji-10', 'keep.txt'), 'mine');
-    await assert.rejects(tiny('full'), /already exists and is not empty: pass overwrite: true \(--overwrite\)/);
+    await assert.rejects(
+      tiny('full'),
+      /already exists and is not empty: pass overwrite: true \(--overwrite\)/,
+    );
     assert.equal(readFileSync(join(tmp, 'full', 'emoji-10', 'keep.txt'), 'utf8'), 'mine');
   });
 });
