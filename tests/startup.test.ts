@@ -28,7 +28,6 @@ interface LauncherModule {
 const build = (await import(join(root, 'scripts/build.mjs'))) as BuildModule;
 const launcher = (await import(join(root, 'scripts/cli-launcher.mjs'))) as LauncherModule;
 
-
 /** Environment of a CLI run: no test or dev switches unless given. */
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const e: NodeJS.ProcessEnv = { ...process.env, ...extra };
