@@ -10,6 +10,7 @@
  */
 
 import { type CocoEvalResult, cocoEvaluate } from '../eval/coco-evaluate.js';
+import { detectionSetToCoco } from '../formats/coco-json.js';
 import type { CocoDataset, CocoDetection } from '../formats/coco-schema.js';
 import type { Detection, DetectOptions, Detector } from '../model/detector.js';
 import type { LoadedDetectionSet } from '../synth/load-set.js';
@@ -40,31 +41,9 @@ export async function detectAll(
   return out;
 }
 
-/** The split as a COCO dataset: image i has id i + 1, class k category id k + 1, area = w·h. */
+/** The split as a COCO dataset: image i has id i + 1, class k category id k + 1, area = w·h (the formats' writer). */
 export function cocoGroundTruth(set: LoadedDetectionSet): CocoDataset {
-  let id = 0;
-  return {
-    images: set.images.map((im, i) => ({
-      id: i + 1,
-      file_name: im.file,
-      width: im.width,
-      height: im.height,
-    })),
-    categories: set.classNames.map((name, k) => ({ id: k + 1, name })),
-    annotations: set.images.flatMap((im, i) =>
-      im.boxes.map((b) => {
-        const w = b.x2 - b.x1;
-        const h = b.y2 - b.y1;
-        return {
-          id: ++id,
-          image_id: i + 1,
-          category_id: b.classId + 1,
-          bbox: [b.x1, b.y1, w, h],
-          area: w * h,
-        };
-      }),
-    ),
-  };
+  return detectionSetToCoco(set);
 }
 
 const clip01 = (v: number) => Math.min(1, Math.max(0, v));
