@@ -20,7 +20,7 @@ import {
   type CocoDataset,
   type CocoDetection,
   cocoEvaluate,
-  detectionDataSource,
+  detectionImages,
   generateDetectionSet,
   type LoadedDetectionSet,
   loadDetectionSet,
@@ -54,10 +54,13 @@ async function evaluate(det: YoloDetector, setDir: string, val: LoadedDetectionS
     annotations: gt.annotations.filter((a) => ids.has(a.image_id)),
   };
   const catIds = gt.categories.map((c) => c.id).sort((a, b) => a - b);
-  const src = await detectionDataSource({ ...val, images: val.images.slice(0, limit) }, { batchSize: 32 });
+  const valImages = await detectionImages(
+    { ...val, images: val.images.slice(0, limit) },
+    { imageSize: det.config.imageSize },
+  );
   const dets: CocoDetection[] = [];
   let i = 0;
-  for (const b of src.batches(0, new Rng(0))) {
+  for (const b of valImages.source({ batchSize: 32 }).batches(0, new Rng(0))) {
     const perImage = await det.detect(b.x as tf.Tensor4D, { scoreThreshold: 0.001, iouThreshold: 0.7 });
     tf.dispose([b.x as tf.Tensor, b.y]);
     for (const found of perImage) {
@@ -103,6 +106,11 @@ export async function main(argv: string[]): Promise<number> {
       'torch-steps': { type: 'string', default: '6' },
       'no-torch': { type: 'boolean', default: false },
       seed: { type: 'string', default: '0' },
+      'train-limit': { type: 'string' },
+      'val-limit': { type: 'string' },
+      'image-size': { type: 'string', default: '256' },
+      'bn-momentum': { type: 'string' },
+      'no-flip': { type: 'boolean', default: false },
     },
   });
   const epochs = Number(v.epochs);
@@ -114,17 +122,26 @@ export async function main(argv: string[]): Promise<number> {
   }
   const backend = await initBackend();
   const setDir = await ensureSet(v.data);
-  const [trainLimit, valLimit] = v.quick ? [400, 100] : [0, 500];
+  const [trainLimit, valLimit] = [
+    Number(v['train-limit'] ?? (v.quick ? 400 : 0)),
+    Number(v['val-limit'] ?? (v.quick ? 100 : 500)),
+  ];
+  const imageSize = Number(v['image-size']);
   const trainSet = loadDetectionSet(setDir, 'train');
   if (trainLimit) trainSet.images = trainSet.images.slice(0, trainLimit);
   const val = loadDetectionSet(setDir, 'val');
-  const train = await detectionDataSource(trainSet, { batchSize, shuffle: true, maxObjects: 8 });
+  const train = (await detectionImages(trainSet, { imageSize, maxObjects: 8 })).source({
+    batchSize,
+    shuffle: true,
+    flip: !v['no-flip'],
+  });
   setSeed(Number(v.seed));
   const det = new YoloDetector({
     arch: 'yolo',
     numClasses: trainSet.classNames.length,
-    imageSize: 256,
+    imageSize,
     classNames: trainSet.classNames,
+    ...(v['bn-momentum'] ? { bnMomentum: Number(v['bn-momentum']) } : {}),
   });
   const steps = epochs * train.length;
   const schedule = warmup(

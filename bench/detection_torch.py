@@ -1,6 +1,6 @@
 """PyTorch twin of dlpipe's YOLO detector (packages/vision/src/detection/yolo/) for `pnpm bench yolo`:
 the same layers (residual backbone, FPN neck, decoupled head at strides 8/16/32, ReLU, BN momentum
-0.03 eps 1e-3), the same task-aligned assigner (topk 10, alpha 0.5, beta 6, plain IoU), the same loss
+0.1 eps 1e-3), the same task-aligned assigner (topk 10, alpha 0.5, beta 6, plain IoU), the same loss
 (7.5 * CIoU + 0.5 * BCE over the target-score sum) and optimizer (AdamW, lr, weight decay 5e-4),
 pinned to 2 threads. Reads emoji-10 as generateDetectionSet writes it (COCO annotations).
 
@@ -32,7 +32,7 @@ class Conv(nn.Module):
     def __init__(self, cin, cout, k, s=1):
         super().__init__()
         self.conv = nn.Conv2d(cin, cout, k, s, k // 2, bias=False)
-        self.bn = nn.BatchNorm2d(cout, eps=1e-3, momentum=0.03)
+        self.bn = nn.BatchNorm2d(cout, eps=1e-3, momentum=0.1)
 
     def forward(self, x):
         return F.relu(self.bn(self.conv(x)))

@@ -1,6 +1,6 @@
 /**
- * `pnpm vision train --model tinyssd`, `vision detect` and `vision val` end to end on a tiny
- * generated banana set (40 images of 64², one epoch): the run has the classification layout plus
+ * `pnpm vision train --model tinyssd|yolo`, `vision detect` and `vision val` end to end on tiny
+ * generated sets (bananas: 40 images of 64², one epoch; emoji-10: 20 images, two epochs): the run has the classification layout plus
  * detections.png, detect's JSON has one record per drawn box and one PNG per image at the
  * original size, val's numbers equal `cocoEvaluate` on the COCO files it writes; and bad input
  * (missing or classifier run, unknown set, undecodable image, a file as --out) is one line, exit 2,
@@ -109,6 +109,54 @@ describe('vision train --model tinyssd, detect, val', () => {
     for (const [k, v] of Object.entries(ref)) assert.equal(stats[k], v, k);
     assert.equal(stats.perClass[0].name, 'banana');
     assert.ok(existsSync(join(out, 'pr-curves.png')));
+  });
+});
+
+describe('vision train --model yolo, detect, val', () => {
+  const emoji = join(tmp, 'sets', 'emoji-10');
+  const yoloRun = join(tmp, 'runs', 'yolo');
+  before(async () => {
+    await generateDetectionSet({
+      name: 'emoji-10',
+      out: join(tmp, 'sets'),
+      trainSize: 16,
+      valSize: 4,
+      imageSize: 64,
+      backgrounds: 'npm',
+    });
+  });
+
+  it("trains with YOLO's defaults (AdamW, warm-up + cosine, flips), then detects and validates", () => {
+    const r = vision(
+      'train',
+      ...['--model', 'yolo', '--data', emoji, '--image-size', '64', '--epochs', '2', '--batch', '8'],
+      ...['--runs', join(tmp, 'runs'), '--name', 'yolo', '--json'],
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(out.optimizer, { name: 'adamw', lr: 0.002, weightDecay: 5e-4 });
+    const metrics = JSON.parse(readFileSync(join(yoloRun, 'metrics.json'), 'utf8'));
+    assert.equal(metrics.classNames.length, 10);
+    assert.equal(metrics.model.arch, 'yolo');
+    assert.equal(metrics.model.config.bnMomentum, 0.1);
+    assert.deepEqual(
+      [metrics.settings.schedule, metrics.settings.augment, metrics.settings.steps],
+      ['cosine', true, 4],
+    );
+    assert.equal(metrics.history.length, 2);
+    for (const f of ['curves.png', 'detections.png', 'history.jsonl', 'model/model.json'])
+      assert.ok(existsSync(join(yoloRun, f)), f);
+
+    const d = vision('detect', join(emoji, 'images', 'val'), '--model', yoloRun, '--out', join(tmp, 'yd'));
+    assert.equal(d.status, 0, d.stderr);
+    assert.equal(readdirSync(join(tmp, 'yd')).filter((f) => f.endsWith('.png')).length, 4);
+    const v = vision('val', '--model', yoloRun, '--data', emoji, '--out', join(tmp, 'yv'), '--json');
+    assert.equal(v.status, 0, v.stderr);
+    const stats = JSON.parse(v.stdout);
+    assert.equal(stats.perClass.length, 10);
+    const gt = JSON.parse(readFileSync(join(tmp, 'yv', 'ground-truth.json'), 'utf8'));
+    const dets = JSON.parse(readFileSync(join(tmp, 'yv', 'detections.json'), 'utf8'));
+    assert.equal(stats.AP, cocoEvaluate(gt, dets).stats.AP);
   });
 });
 

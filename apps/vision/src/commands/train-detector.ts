@@ -63,7 +63,6 @@ function unusedFlags(o: TrainDetectorValues): string[] {
     ['--test-data', o.testData !== undefined],
     ['--resize (use --image-size)', o.resize !== undefined],
     ['--channels', o.channels !== undefined],
-    ['--augment', o.augment],
     ['--limit', o.limit > 0],
   ];
   return given.filter(([, g]) => g).map(([f]) => f);
@@ -101,6 +100,8 @@ export async function runTrainDetector(o: TrainDetectorValues & { model: Detecto
     ...(o.epochs ? { epochs: o.epochs } : {}),
     ...(o.batch ? { batchSize: o.batch } : {}),
     optimizer,
+    // --augment turns random flips on (YOLO flips by default, TinySSD trains as d2l: none).
+    ...(o.augment ? { augment: true } : {}),
     seed: o.seed,
     resume: o.resume,
     checkpointEvery: o.checkpointEvery,

@@ -30,8 +30,9 @@ epochs). A run whose accuracy is still at chance level after an epoch says so on
 --data without --test-data holds out 20% (stratified, seeded); --augment adds random resized
 crops and flips.
 --model tinyssd|yolo trains a detector instead: --data is then a detection set (bananas,
-emoji-10, a set folder or a COCO JSON file), --image-size its input side; the run gets
-metrics.json (COCO mAP), curves.png (loss and mAP), detections.png, checkpoints/ and model/.`,
+emoji-10, a set folder or a COCO JSON file), --image-size its input side, --augment random
+left–right flips (yolo flips by default); the run gets metrics.json (COCO mAP), curves.png (loss
+and mAP), detections.png, checkpoints/ and model/.`,
   flags: {
     ...dataFlags,
     batch: z.coerce
@@ -70,6 +71,7 @@ metrics.json (COCO mAP), curves.png (loss and mAP), detections.png, checkpoints/
     'pnpm vision train --model lenet --dataset fashion-mnist',
     'pnpm vision train --model resnet18 --data photos/ --resize 96 --augment --optimizer adam --lr 0.001',
     'pnpm vision train --model tinyssd --data bananas --epochs 20',
+    'pnpm vision train --model yolo --data emoji-10',
   ],
   json: true,
   async run(o) {

@@ -107,6 +107,17 @@ export interface DetectionSourceOptions {
   batchSize: number;
   /** Default false. */
   shuffle?: boolean;
+  /**
+   * Mirror each image left–right with probability 0.5 (boxes mirrored with it), drawn from the
+   * epoch's rng after the shuffle, so a seed gives the same batches. Default false.
+   */
+  flip?: boolean;
+}
+
+/** A `DataSource` whose batches come synchronously (what `fit` takes, and easy to iterate). */
+export interface DetectionSource extends DataSource<XYBatch> {
+  readonly length: number;
+  batches(epoch: number, rng: Rng): Iterable<XYBatch>;
 }
 
 /** A decoded split: RGB bytes at the detector's size and d2l's label rows. */
@@ -119,7 +130,7 @@ export interface DetectionImages {
   /** One image's RGB bytes at S×S. */
   pixels(i: number): Uint8Array;
   /** Mini-batches for `fit` (deterministic per epoch when shuffled). */
-  source(o: DetectionSourceOptions): DataSource<XYBatch> & { readonly length: number };
+  source(o: DetectionSourceOptions): DetectionSource;
 }
 
 /** Decodes every image of `set` once at `imageSize`² (bytes: a quarter of float memory). */
@@ -137,11 +148,22 @@ export async function detectionImages(
     bytes.set(d.data as Uint8Array, i * px);
   }
   const { data, maxObjects } = detectionLabels(set, o.maxObjects);
-  const toFloat = (idx: ArrayLike<number>) => {
+  const toFloat = (idx: ArrayLike<number>, mirrored?: Uint8Array) => {
     const x = new Float32Array(idx.length * px);
     for (let j = 0; j < idx.length; j++) {
       const off = idx[j]! * px;
-      for (let p = 0; p < px; p++) x[j * px + p] = bytes[off + p]! / 255;
+      if (mirrored?.[j]) {
+        for (let r = 0; r < S; r++) {
+          const row = off + r * S * 3;
+          const out = j * px + r * S * 3;
+          for (let c = 0; c < S; c++) {
+            const from = row + (S - 1 - c) * 3;
+            x[out + c * 3] = bytes[from]! / 255;
+            x[out + c * 3 + 1] = bytes[from + 1]! / 255;
+            x[out + c * 3 + 2] = bytes[from + 2]! / 255;
+          }
+        }
+      } else for (let p = 0; p < px; p++) x[j * px + p] = bytes[off + p]! / 255;
     }
     return tf.tensor4d(x, [idx.length, S, S, 3]);
   };
@@ -152,17 +174,28 @@ export async function detectionImages(
     maxObjects,
     images: (from, to) => toFloat(range(from, Math.min(n, to))),
     pixels: (i) => bytes.subarray(i * px, (i + 1) * px),
-    source: ({ batchSize, shuffle }) => ({
+    source: ({ batchSize, shuffle, flip }) => ({
       length: Math.ceil(n / batchSize),
       *batches(_epoch: number, rng: Rng) {
         const order = shuffle ? rng.permutation(n) : Int32Array.from(range(0, n));
+        const mirror = new Uint8Array(n);
+        if (flip) for (let i = 0; i < n; i++) mirror[i] = rng.next() < 0.5 ? 1 : 0;
         for (let s = 0; s < n; s += batchSize) {
           const idx = order.subarray(s, Math.min(n, s + batchSize));
+          const mirrored = mirror.subarray(s, Math.min(n, s + batchSize));
           const y = new Float32Array(idx.length * maxObjects * 5);
           idx.forEach((k, j) => {
-            y.set(data.subarray(k * maxObjects * 5, (k + 1) * maxObjects * 5), j * maxObjects * 5);
+            const rows = data.subarray(k * maxObjects * 5, (k + 1) * maxObjects * 5);
+            y.set(rows, j * maxObjects * 5);
+            if (!mirrored[j]) return;
+            for (let m = 0; m < maxObjects; m++) {
+              const r = j * maxObjects * 5 + m * 5;
+              if (y[r]! < 0) continue; // padding row
+              y[r + 1] = 1 - rows[m * 5 + 3]!;
+              y[r + 3] = 1 - rows[m * 5 + 1]!;
+            }
           });
-          yield { x: toFloat(idx), y: tf.tensor3d(y, [idx.length, maxObjects, 5]) };
+          yield { x: toFloat(idx, mirrored), y: tf.tensor3d(y, [idx.length, maxObjects, 5]) };
         }
       },
     }),

@@ -19,7 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setSeed } from '@dlpipe/core';
+import { Rng, setSeed } from '@dlpipe/core';
 import { initBackend, readHistory, tf } from '@dlpipe/tensor';
 import sharp from 'sharp';
 import { cocoEvaluate } from '../eval/coco-evaluate.js';
@@ -177,6 +177,43 @@ describe('validateDetector', () => {
     }
     assert.ok(Math.abs(r.curves.mean.ap - r.stats.AP) < 1e-12);
     assert.ok(Math.abs(r.curves.mean50.ap - r.stats.AP50) < 1e-12);
+  });
+});
+
+describe('detectionImages flips', () => {
+  it('mirrors about half the images with their boxes, the same way for the same seed', async () => {
+    const data = await detectionImages(await resolveDetectionData(setDir, 'val'), { imageSize: 32 });
+    const take = (flip: boolean) => {
+      const [b] = [...data.source({ batchSize: 24, flip }).batches(0, new Rng(5))];
+      const out = { x: b!.x as tf.Tensor4D, y: b!.y.arraySync() as number[][][] };
+      return out;
+    };
+    const plain = take(false);
+    const a = take(true);
+    const again = take(true);
+    assert.deepEqual(a.y, again.y);
+    assert.deepEqual(a.x.dataSync(), again.x.dataSync());
+    const mirroredX = tf.reverse(plain.x, 2);
+    let flipped = 0;
+    for (let i = 0; i < 24; i++) {
+      const [got, asIs, mirrored] = tf.tidy(() => [a.x, plain.x, mirroredX].map((t) => t.slice(i, 1)));
+      const same = (u: tf.Tensor, v: tf.Tensor) => u.dataSync().every((e, k) => e === v.dataSync()[k]);
+      const isFlipped = same(got!, mirrored!);
+      assert.ok(isFlipped || same(got!, asIs!), `image ${i}: neither the image nor its mirror`);
+      tf.dispose([got!, asIs!, mirrored!]);
+      for (const [m, row] of a.y[i]!.entries()) {
+        const p = plain.y[i]![m]!;
+        if (p[0]! < 0)
+          assert.deepEqual(row, p); // padding rows stay padding
+        else if (isFlipped) {
+          assert.deepEqual([row[0], row[2], row[4]], [p[0], p[2], p[4]]);
+          assert.ok(Math.abs(row[1]! - (1 - p[3]!)) < 1e-6 && Math.abs(row[3]! - (1 - p[1]!)) < 1e-6);
+        } else assert.deepEqual(row, p);
+      }
+      if (isFlipped) flipped++;
+    }
+    assert.ok(flipped >= 6 && flipped <= 18, `${flipped} of 24 flipped`);
+    tf.dispose([plain.x, a.x, again.x, mirroredX]);
   });
 });
 

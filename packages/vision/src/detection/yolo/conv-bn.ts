@@ -24,8 +24,12 @@ export interface ConvSpec {
   momentum?: number;
 }
 
-/** Batch-norm settings shared by every `ConvBnAct` (Ultralytics: momentum 0.03, eps 1e-3). */
-export const BN_MOMENTUM = 0.03;
+/**
+ * Batch-norm settings shared by every `ConvBnAct`: eps 1e-3 as Ultralytics, momentum 0.1 as
+ * PyTorch's default. Ultralytics' 0.03 is tuned for hundreds of epochs: with a few thousand
+ * steps its running statistics lag the weights and early validation scores nothing.
+ */
+export const BN_MOMENTUM = 0.1;
 export const BN_EPS = 1e-3;
 
 const uniform = (shape: number[], fanIn: number) =>

@@ -48,8 +48,8 @@ export const yoloConfigSchema = z.object({
     .default([16, 32, 64, 128, 256]),
   neckWidth: z.number().int().min(1).default(64),
   headWidth: z.number().int().min(1).default(64),
-  /** Batch-norm momentum (PyTorch convention). Ultralytics' 0.03 suits long runs; tiny runs want 0.1+. */
-  bnMomentum: z.number().gt(0).max(1).default(0.03),
+  /** Batch-norm momentum (PyTorch convention). 0.1 (PyTorch's); Ultralytics' 0.03 suits hundreds of epochs. */
+  bnMomentum: z.number().gt(0).max(1).default(0.1),
   gains: z
     .object({ box: z.number().min(0).default(7.5), cls: z.number().min(0).default(0.5) })
     .default({ box: 7.5, cls: 0.5 }),

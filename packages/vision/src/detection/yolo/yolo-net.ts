@@ -35,7 +35,7 @@ export interface YoloNetOptions {
   headWidth: number;
   /** Input side in pixels (for the class-bias prior). */
   imageSize: number;
-  /** Batch-norm momentum of every conv. Default 0.03 (Ultralytics). */
+  /** Batch-norm momentum of every conv. Default `BN_MOMENTUM` (0.1). */
   bnMomentum?: number;
 }
 
