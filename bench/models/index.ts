@@ -4,12 +4,20 @@
  */
 import type { BenchModelSpec } from './bench-model.js';
 import { lenet } from './lenet.js';
+import { lenetOps, resnet18Ops } from './plain-ops.js';
 import { resnet18 } from './resnet18.js';
 import { transformer } from './transformer.js';
 
 export type { BenchModel, BenchModelSpec } from './bench-model.js';
 
-export const MODELS = { lenet, resnet18, transformer } satisfies Record<string, BenchModelSpec>;
+/** `-ops`: the same nets written with plain tf ops (plain-ops.ts), compared with the same PyTorch rows. */
+export const MODELS = {
+  lenet,
+  'lenet-ops': lenetOps,
+  resnet18,
+  'resnet18-ops': resnet18Ops,
+  transformer,
+} satisfies Record<string, BenchModelSpec>;
 export type ModelName = keyof typeof MODELS;
 export const MODEL_NAMES = Object.keys(MODELS) as ModelName[];
 

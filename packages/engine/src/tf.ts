@@ -3,12 +3,23 @@
  * `x.add(y)`), layers, the graph-model converter and tf.data, all on one engine. Import it as
  * `import { tf } from '@dlpipe/tensor'` (which re-exports it).
  *
- * The backend is chosen in `backend.ts`; the union package registers `cpu` (and a `webgl`
+ * `moments` and `batchNorm` are dlpipe's: used together as batch norm, they run the fused
+ * training kernels on the native backend (fusion/moments-batch-norm.ts); `setOpFusion(false)`
+ * turns that off. The backend is chosen in `backend.ts`; the union package registers `cpu` (and a `webgl`
  * backend that never initializes in Node, which dlpipe never selects).
  */
 import { env, type Tensor } from '@tensorflow/tfjs';
 
 export * from '@tensorflow/tfjs';
+// Op-level fusions: these names shadow tfjs's own (same signatures; see each module's header).
+export {
+  batchNorm,
+  batchNorm2d,
+  batchNorm3d,
+  batchNorm4d,
+  moments,
+  setOpFusion,
+} from './fusion/moments-batch-norm.js';
 
 // Production mode: no debug checks and no console banners ("install our node backend") from tfjs;
 // dlpipe says itself which backend it uses and why (backend.ts).

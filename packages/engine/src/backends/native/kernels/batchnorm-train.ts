@@ -14,10 +14,10 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { asAttrMap, inputsOf } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './fused-names.js';
 import { f32, type KernelArgs, output, type TensorInfo } from './util.js';
 
-export const BATCH_NORM_TRAIN = 'DlpipeBatchNormTrain';
-export const BATCH_NORM_TRAIN_GRAD = 'DlpipeBatchNormTrainGrad';
+export { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD };
 
 /** The kernel's inputs: x (rank ≥ 1, channels last) and per-channel scale and offset. */
 export interface BatchNormTrainInputs {
