@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setSeed } from '@dlpipe/core';
 import {
   type CellKind,
   type EncoderImpl,
@@ -48,6 +49,7 @@ async function ours(
   const vocab = Vocab.build(chars);
   const ids = vocab.indicesOf(chars);
   const cut = Math.floor(ids.length * 0.95);
+  setSeed(0); // the same initial weights in every run
   const lm = new RNNLM({ vocabSize: vocab.size, kind, numHiddens, impl });
   let t0 = 0;
   const r = await fit(lm, lmDataSource(ids.slice(0, cut), BATCH), {

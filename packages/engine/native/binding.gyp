@@ -15,7 +15,8 @@
         "src/eltwise.cc",
         "src/binary.cc",
         "src/reduce.cc",
-        "src/softmax.cc"
+        "src/softmax.cc",
+        "src/gru-sequence.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "/usr/include"],
       "libraries": ["-ldnnl", "-lgomp"],

@@ -25,6 +25,11 @@ export {
   type BatchNormTrainInputs,
   registerBatchNormTrainGrad,
 } from './backends/native/kernels/batchnorm-train.js';
+export {
+  GRU_SEQUENCE,
+  GRU_SEQUENCE_GRAD,
+  registerGruSequenceGrad,
+} from './backends/native/kernels/gru-sequence.js';
 export * from './errors.js';
 export * from './optim/adam-update.js';
 export * from './optim/sgd-update.js';

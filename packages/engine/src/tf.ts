@@ -18,6 +18,7 @@ export {
   batchNorm3d,
   batchNorm4d,
   moments,
+  opFusionEnabled,
   setOpFusion,
 } from './fusion/moments-batch-norm.js';
 

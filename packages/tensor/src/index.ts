@@ -13,6 +13,7 @@ export * from './io/file-io.js';
 export * from './io/model-io.js';
 export * from './layers/batch-norm.js';
 export * from './layers/dropout.js';
+export * from './layers/gru-sequence.js';
 export * from './losses/losses.js';
 export * from './metrics/index.js';
 export * from './optim/adadelta.js';

@@ -55,7 +55,8 @@ static Napi::Value Info(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ExportKernels(env, exports, {{"setThreads", SetThreads}, {"info", Info}});
   for (InitGroup* init : {InitMatMul, InitConv, InitOptim, InitPool, InitBatchNorm, InitBatchNormTrain,
-                          InitLayout, InitGather, InitEltwise, InitBinary, InitReduce, InitSoftmax}) {
+                          InitLayout, InitGather, InitEltwise, InitBinary, InitReduce, InitSoftmax,
+                          InitGruSequence}) {
     init(env, exports);
   }
   return exports;

@@ -86,6 +86,6 @@ inline void ExportKernels(Napi::Env env, Napi::Object exports, std::initializer_
 // Registration hooks of each kernel group: `void InitConv(Napi::Env env, Napi::Object exports)`.
 using InitGroup = void(Napi::Env env, Napi::Object exports);
 InitGroup InitMatMul, InitConv, InitOptim, InitPool, InitBatchNorm, InitBatchNormTrain, InitLayout,
-    InitGather, InitEltwise, InitBinary, InitReduce, InitSoftmax;
+    InitGather, InitEltwise, InitBinary, InitReduce, InitSoftmax, InitGruSequence;
 
 }  // namespace dlpipe

@@ -36,6 +36,11 @@ export function setOpFusion(on: boolean): boolean {
   return was;
 }
 
+/** Whether op-level fusions are on (`setOpFusion`); sequence ops such as `gruSequence` follow it too. */
+export function opFusionEnabled(): boolean {
+  return fusionOn;
+}
+
 function fusedKernelHere(): boolean {
   return tfc.getKernel(BATCH_NORM_TRAIN, tfc.getBackend()) !== undefined;
 }

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { setSeed } from '@dlpipe/core';
-import { initBackend, tf } from '@dlpipe/tensor';
+import {
+  diffDispatchCounts,
+  dispatchCounts,
+  GRU_SEQUENCE,
+  GRU_SEQUENCE_GRAD,
+  initBackend,
+  tf,
+} from '@dlpipe/tensor';
 import { ModelUseError } from '../errors.js';
 import { CELL_KINDS } from './cells.js';
 import { LayersEncoder } from './layers-encoder.js';
@@ -63,6 +70,29 @@ describe('scratch and tfjs-layers encoders agree given the same weights', () => 
       layers.dispose();
     });
   }
+
+  it('a GRU layer runs as one sequence kernel forward and one backward on the native backend', async (t) => {
+    if (tf.getBackend() !== 'native') return t.skip('native backend not loaded');
+    setSeed(5);
+    const enc = new ScratchEncoder({
+      kind: 'gru',
+      inputDim: 3,
+      numHiddens: 4,
+      numLayers: 2,
+      bidirectional: true,
+    });
+    const X = tf.randomNormal([2, 6, 3]) as tf.Tensor3D;
+    const before = dispatchCounts();
+    tf.dispose(tf.grads((x: tf.Tensor) => tf.sum(enc.forward(x as tf.Tensor3D).outputs))([X]));
+    const counts = diffDispatchCounts(dispatchCounts(), before);
+    // 2 layers × 2 directions, native code each time, no per-step cell kernels
+    assert.deepEqual(
+      [counts[GRU_SEQUENCE]?.native, counts[GRU_SEQUENCE_GRAD]?.native, counts[GRU_SEQUENCE_GRAD]?.fallback],
+      [4, 4, 0],
+    );
+    assert.equal(counts.Sigmoid, undefined);
+    enc.dispose();
+  });
 
   it('the last forward output equals the final state; the backward direction ends at t = 0', () => {
     setSeed(3);

@@ -1,6 +1,7 @@
 /**
  * The recurrent encoder from tf ops (d2l's `RNNScratch`, `GRUScratch`, `LSTMScratch`, deep and
- * bidirectional): a loop over time steps of the cell step functions, on `tf.variable`s. As cuDNN
+ * bidirectional): a loop over time steps of the cell step functions, on `tf.variable`s (a GRU
+ * layer on the native backend: one sequence kernel, `gruSequence`, forward and backward). As cuDNN
  * and PyTorch do, each layer first projects its whole input sequence for every gate in one matmul
  * (X W_x + b), so the loop only adds H W_h; it works time-major ([steps · batch, …] rows), where
  * per-step pieces are contiguous row blocks, and transposes back to [batch, steps, …] at the end.
@@ -8,7 +9,7 @@
  *   const enc = new ScratchEncoder({ kind: 'lstm', inputDim: 28, numHiddens: 32, numLayers: 2 });
  *   const { outputs, state } = enc.forward(X);       // X [batch, steps, 28]
  */
-import { tf } from '@dlpipe/tensor';
+import { gruSequence, hasGruSequenceKernel, tf } from '@dlpipe/tensor';
 import {
   CELL_GATES,
   CELL_STEPS_PROJECTED,
@@ -84,6 +85,44 @@ export class ScratchEncoder implements RecurrentEncoder {
     return { outs, state: s };
   }
 
+  /**
+   * One direction of one GRU layer as a single sequence op (`gruSequence`: one native kernel
+   * forward and one backward through time): all states [steps · batch, H] in time order, final state.
+   */
+  private runGruSequence(
+    parts: tf.Tensor2D[],
+    init: CellState,
+    p: CellParams,
+    steps: number,
+    reverse: boolean,
+  ) {
+    const H = this.options.numHiddens;
+    const batch = init[0]!.shape[0];
+    const cat = (names: string[]) =>
+      tf.concat(
+        names.map((n) => p[n]!),
+        names[0]!.startsWith('b_') ? 0 : 1,
+      );
+    const Wx = cat(['W_xz', 'W_xr', 'W_xh']) as tf.Tensor2D;
+    let row = 0;
+    const terms = parts.map((x) => {
+      const d = x.shape[1];
+      const block = parts.length === 1 ? Wx : tf.slice(Wx, [row, 0], [d, -1]);
+      row += d;
+      return tf.matMul(x, block);
+    });
+    const timeReversed = (t: tf.Tensor2D, width: number) =>
+      tf.reshape(tf.reverse(tf.reshape(t, [steps, batch, width]), 0), [steps * batch, width]) as tf.Tensor2D;
+    let xp = tf.add(
+      terms.length === 1 ? terms[0]! : tf.addN(terms),
+      cat(['b_z', 'b_r', 'b_h']),
+    ) as tf.Tensor2D;
+    if (reverse) xp = timeReversed(xp, 3 * H);
+    const hs = gruSequence(xp, init[0]!, cat(['W_hz', 'W_hr', 'W_hh']) as tf.Tensor2D, steps);
+    const last = tf.slice(hs, [(steps - 1) * batch, 0], [batch, H]) as tf.Tensor2D;
+    return { seq: reverse ? timeReversed(hs, H) : hs, state: [last] };
+  }
+
   forward(X: tf.Tensor3D, state?: EncoderState): EncoderOutput {
     const { kind, numHiddens, numLayers } = this.options;
     const [batch, steps, inputDim] = X.shape;
@@ -97,6 +136,12 @@ export class ScratchEncoder implements RecurrentEncoder {
         const i = l * dirs + d;
         const p = this.params[i]!;
         const init = state?.[i] ?? zeroState(kind, batch, numHiddens);
+        if (kind === 'gru' && hasGruSequenceKernel()) {
+          const r = this.runGruSequence(parts, init, p, steps, d === 1);
+          next.push(r.seq);
+          finals.push(r.state);
+          continue;
+        }
         const r = this.run(projectSequence(kind, parts, p, steps), init, p, d === 1);
         next.push(tf.concat(r.outs, 0) as tf.Tensor2D);
         finals.push(r.state);

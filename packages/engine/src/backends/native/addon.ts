@@ -76,6 +76,30 @@ export interface NativeAddon {
     channels: number,
     varianceEpsilon: number,
   ): void;
+  // A GRU layer (d2l's cell) over a whole sequence, time-major, gates z, r, h (gru-sequence.cc).
+  gruSequence(
+    xp: Float32Array,
+    h0: Float32Array,
+    wh: Float32Array,
+    steps: number,
+    batch: number,
+    hidden: number,
+    hs: Float32Array,
+    gates: Float32Array,
+  ): void;
+  gruSequenceGrad(
+    dhs: Float32Array,
+    gates: Float32Array,
+    hs: Float32Array,
+    h0: Float32Array,
+    wh: Float32Array,
+    steps: number,
+    batch: number,
+    hidden: number,
+    dxp: Float32Array,
+    dh0: Float32Array,
+    dwh: Float32Array,
+  ): void;
   // Batch norm in training mode: batch statistics over all axes but the last (batchnorm-train.cc).
   batchNormTrain(
     x: Float32Array,

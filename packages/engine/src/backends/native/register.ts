@@ -12,6 +12,7 @@ import { batchNormKernels } from './kernels/batchnorm.js';
 import { batchNormTrainKernels } from './kernels/batchnorm-train.js';
 import { convKernels } from './kernels/conv.js';
 import { gatherKernels } from './kernels/gather.js';
+import { gruSequenceKernels } from './kernels/gru-sequence.js';
 import { layoutKernels } from './kernels/layout.js';
 import { mathKernels } from './kernels/math.js';
 import { matMulKernels } from './kernels/matmul.js';
@@ -27,6 +28,7 @@ const KERNEL_GROUPS: Array<(addon: NativeAddon) => Record<string, tf.KernelFunc>
   poolKernels,
   batchNormKernels,
   batchNormTrainKernels,
+  gruSequenceKernels,
   layoutKernels,
   sliceKernels,
   gatherKernels,

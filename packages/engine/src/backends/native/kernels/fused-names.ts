@@ -9,3 +9,8 @@
 export const BATCH_NORM_TRAIN = 'DlpipeBatchNormTrain';
 /** Its gradient: dy, x, mean, variance, scale, dMean, dVariance → dx, dscale, doffset. */
 export const BATCH_NORM_TRAIN_GRAD = 'DlpipeBatchNormTrainGrad';
+
+/** A GRU layer over a sequence: xp [T·B, 3H], h0 [B, H], wh [H, 3H] → hs [T·B, H], gates [T·B, 3H] (gru-sequence.ts). */
+export const GRU_SEQUENCE = 'DlpipeGruSequence';
+/** Its gradient: dhs, gates, hs, h0, wh → dxp, dh0, dwh. */
+export const GRU_SEQUENCE_GRAD = 'DlpipeGruSequenceGrad';
