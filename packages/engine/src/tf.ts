@@ -22,6 +22,9 @@ export {
   setOpFusion,
 } from './fusion/moments-batch-norm.js';
 
+// tfjs-layers' GRU runs as the native sequence kernel where it can (fusion/gru-layer.ts).
+import './fusion/gru-layer.js';
+
 // Production mode: no debug checks and no console banners ("install our node backend") from tfjs;
 // dlpipe says itself which backend it uses and why (backend.ts).
 env().set('PROD', true);

@@ -1,0 +1,103 @@
+/**
+ * tfjs-layers' GRU through the sequence kernel against tfjs's own GRU (the cpu backend runs it):
+ * outputs, final states and the gradients of the input and of every weight, for sequences and
+ * last outputs, given initial states, backwards, bidirectional; the kernel ran (and tfjs's cell
+ * ops did not); hard-sigmoid gates, masks and training dropout keep tfjs's path.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { useBackend } from '../backend.js';
+import { diffDispatchCounts, dispatchCounts } from '../backends/native/dispatch-counts.js';
+import { GRU_SEQUENCE, GRU_SEQUENCE_GRAD } from '../backends/native/kernels/fused-names.js';
+import { assertSameOnBackends, expectNative, nativeSkip, seeded } from '../backends/native/test-helpers.js';
+import * as tf from '../tf.js';
+
+const skip = nativeSkip;
+
+interface Case {
+  what: string;
+  returnSequences?: boolean;
+  returnState?: boolean;
+  goBackwards?: boolean;
+  bidirectional?: boolean;
+  initialState?: boolean;
+}
+
+const cases: Case[] = [
+  { what: 'sequence and state', returnSequences: true, returnState: true },
+  { what: 'last output only' },
+  { what: 'given an initial state', returnSequences: true, returnState: true, initialState: true },
+  { what: 'backwards', returnSequences: true, goBackwards: true },
+  { what: 'bidirectional', returnSequences: true, bidirectional: true },
+];
+
+/** A GRU with seeded weights applied to x; outputs and the gradients of x and every weight. */
+function run(k: Case): tf.Tensor[] {
+  const [B, T, D, H] = [3, 5, 4, 6];
+  const gru = tf.layers.gru({
+    units: H,
+    recurrentActivation: 'sigmoid',
+    returnSequences: k.returnSequences ?? false,
+    returnState: k.returnState ?? false,
+    goBackwards: k.goBackwards ?? false,
+  });
+  const layer = k.bidirectional ? tf.layers.bidirectional({ layer: gru, mergeMode: 'concat' }) : gru;
+  const x = seeded([B, T, D], 1, 'float32', 2);
+  const h0 = seeded([B, H], 5);
+  const kwargs = k.initialState ? { initialState: [h0] } : {};
+  layer.apply(x, kwargs); // builds the weights
+  layer.setWeights(layer.getWeights().map((w, i) => seeded(w.shape, 10 + i, 'float32', 0.6)));
+  const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+  const outs = () => [layer.apply(x, kwargs) as tf.Tensor | tf.Tensor[]].flat();
+  const loss = () => tf.addN(outs().map((o, i) => tf.sum(tf.mul(o, seeded(o.shape, 20 + i))))) as tf.Scalar;
+  const dx = tf.grad((v: tf.Tensor) => {
+    const o = [layer.apply(v, kwargs) as tf.Tensor | tf.Tensor[]].flat();
+    return tf.addN(o.map((t, i) => tf.sum(tf.mul(t, seeded(t.shape, 20 + i))))) as tf.Scalar;
+  })(x);
+  const { grads } = tf.variableGrads(loss, weights);
+  const result = [...outs(), dx, ...weights.map((w) => grads[w.name]!)];
+  layer.dispose();
+  return result;
+}
+
+describe('tf.layers.gru through the sequence kernel', { skip }, () => {
+  for (const k of cases) {
+    it(`equals tfjs's GRU: ${k.what}`, async () => {
+      const counts = await expectNative([GRU_SEQUENCE, GRU_SEQUENCE_GRAD], () =>
+        assertSameOnBackends(() => run(k), 1e-4, k.what),
+      );
+      assert.equal(counts.Sigmoid, undefined, "tfjs's cell ran");
+    });
+  }
+
+  it("keeps tfjs's path for hard-sigmoid gates, masks and training dropout", async () => {
+    await useBackend('native');
+    const x = seeded([2, 4, 3], 1);
+    const apply = (layer: tf.layers.Layer, kwargs: Record<string, unknown> = {}) => {
+      const before = dispatchCounts();
+      tf.dispose(layer.apply(x, kwargs) as tf.Tensor);
+      layer.dispose();
+      return diffDispatchCounts(dispatchCounts(), before)[GRU_SEQUENCE]?.native ?? 0;
+    };
+    assert.equal(apply(tf.layers.gru({ units: 5 })), 0, 'hardSigmoid (tfjs default)');
+    const mask = tf.tensor2d([
+      [1, 1, 1, 0],
+      [1, 1, 0, 0],
+    ]);
+    assert.equal(apply(tf.layers.gru({ units: 5, recurrentActivation: 'sigmoid' }), { mask }), 0, 'mask');
+    assert.equal(
+      apply(tf.layers.gru({ units: 5, recurrentActivation: 'sigmoid', dropout: 0.5 }), { training: true }),
+      0,
+      'dropout while training',
+    );
+    assert.equal(
+      apply(tf.layers.gru({ units: 5, recurrentActivation: 'sigmoid', dropout: 0.5 })),
+      1,
+      'inference',
+    );
+    const was = tf.setOpFusion(false);
+    assert.equal(apply(tf.layers.gru({ units: 5, recurrentActivation: 'sigmoid' })), 0, 'fusion off');
+    tf.setOpFusion(was);
+    tf.dispose([x, mask]);
+  });
+});
