@@ -16,7 +16,8 @@
         "src/binary.cc",
         "src/reduce.cc",
         "src/softmax.cc",
-        "src/gru-sequence.cc"
+        "src/gru-sequence.cc",
+        "src/lstm-sequence.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "/usr/include"],
       "libraries": ["-ldnnl", "-lgomp"],

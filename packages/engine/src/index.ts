@@ -30,6 +30,11 @@ export {
   GRU_SEQUENCE_GRAD,
   registerGruSequenceGrad,
 } from './backends/native/kernels/gru-sequence.js';
+export {
+  LSTM_SEQUENCE,
+  LSTM_SEQUENCE_GRAD,
+  registerLstmSequenceGrad,
+} from './backends/native/kernels/lstm-sequence.js';
 export * from './errors.js';
 export * from './optim/adam-update.js';
 export * from './optim/sgd-update.js';

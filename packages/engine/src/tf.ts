@@ -22,8 +22,8 @@ export {
   setOpFusion,
 } from './fusion/moments-batch-norm.js';
 
-// tfjs-layers' GRU runs as the native sequence kernel where it can (fusion/gru-layer.ts).
-import './fusion/gru-layer.js';
+// tfjs-layers' GRU and LSTM run as the native sequence kernels where they can (fusion/recurrent-layers.ts).
+import './fusion/recurrent-layers.js';
 
 // Production mode: no debug checks and no console banners ("install our node backend") from tfjs;
 // dlpipe says itself which backend it uses and why (backend.ts).

@@ -86,6 +86,7 @@ inline void ExportKernels(Napi::Env env, Napi::Object exports, std::initializer_
 // Registration hooks of each kernel group: `void InitConv(Napi::Env env, Napi::Object exports)`.
 using InitGroup = void(Napi::Env env, Napi::Object exports);
 InitGroup InitMatMul, InitConv, InitOptim, InitPool, InitBatchNorm, InitBatchNormTrain, InitLayout,
-    InitGather, InitEltwise, InitBinary, InitReduce, InitSoftmax, InitGruSequence;
+    InitGather, InitEltwise, InitBinary, InitReduce, InitSoftmax, InitGruSequence,
+    InitLstmSequence;
 
 }  // namespace dlpipe

@@ -1,7 +1,8 @@
 /**
  * The recurrent encoder from tf ops (d2l's `RNNScratch`, `GRUScratch`, `LSTMScratch`, deep and
- * bidirectional): a loop over time steps of the cell step functions, on `tf.variable`s (a GRU
- * layer on the native backend: one sequence kernel, `gruSequence`, forward and backward). As cuDNN
+ * bidirectional): a loop over time steps of the cell step functions, on `tf.variable`s (a GRU or
+ * LSTM layer on the native backend: one sequence kernel, `gruSequence` / `lstmSequence`, forward
+ * and backward). As cuDNN
  * and PyTorch do, each layer first projects its whole input sequence for every gate in one matmul
  * (X W_x + b), so the loop only adds H W_h; it works time-major ([steps · batch, …] rows), where
  * per-step pieces are contiguous row blocks, and transposes back to [batch, steps, …] at the end.
@@ -9,7 +10,7 @@
  *   const enc = new ScratchEncoder({ kind: 'lstm', inputDim: 28, numHiddens: 32, numLayers: 2 });
  *   const { outputs, state } = enc.forward(X);       // X [batch, steps, 28]
  */
-import { gruSequence, hasGruSequenceKernel, tf } from '@dlpipe/tensor';
+import { gruSequence, hasGruSequenceKernel, hasLstmSequenceKernel, lstmSequence, tf } from '@dlpipe/tensor';
 import {
   CELL_GATES,
   CELL_STEPS_PROJECTED,
@@ -85,25 +86,28 @@ export class ScratchEncoder implements RecurrentEncoder {
     return { outs, state: s };
   }
 
+  /** Whether this cell kind runs as one sequence kernel here (GRU, LSTM on the native backend). */
+  private get sequenceKernel(): boolean {
+    const { kind } = this.options;
+    return (kind === 'gru' && hasGruSequenceKernel()) || (kind === 'lstm' && hasLstmSequenceKernel());
+  }
+
   /**
-   * One direction of one GRU layer as a single sequence op (`gruSequence`: one native kernel
-   * forward and one backward through time): all states [steps · batch, H] in time order, final state.
+   * One direction of one GRU or LSTM layer as a single sequence op (`gruSequence`,
+   * `lstmSequence`: one native kernel forward and one backward through time): all hidden states
+   * [steps · batch, H] in time order, and the final state.
    */
-  private runGruSequence(
-    parts: tf.Tensor2D[],
-    init: CellState,
-    p: CellParams,
-    steps: number,
-    reverse: boolean,
-  ) {
-    const H = this.options.numHiddens;
+  private runSequence(parts: tf.Tensor2D[], init: CellState, p: CellParams, steps: number, reverse: boolean) {
+    const { kind, numHiddens: H } = this.options;
+    const gates = CELL_GATES[kind];
+    const G = gates.length;
     const batch = init[0]!.shape[0];
-    const cat = (names: string[]) =>
+    const cat = (prefix: string, axis: number) =>
       tf.concat(
-        names.map((n) => p[n]!),
-        names[0]!.startsWith('b_') ? 0 : 1,
+        gates.map((g) => p[`${prefix}${g}`]!),
+        axis,
       );
-    const Wx = cat(['W_xz', 'W_xr', 'W_xh']) as tf.Tensor2D;
+    const Wx = cat('W_x', 1) as tf.Tensor2D;
     let row = 0;
     const terms = parts.map((x) => {
       const d = x.shape[1];
@@ -113,14 +117,21 @@ export class ScratchEncoder implements RecurrentEncoder {
     });
     const timeReversed = (t: tf.Tensor2D, width: number) =>
       tf.reshape(tf.reverse(tf.reshape(t, [steps, batch, width]), 0), [steps * batch, width]) as tf.Tensor2D;
-    let xp = tf.add(
-      terms.length === 1 ? terms[0]! : tf.addN(terms),
-      cat(['b_z', 'b_r', 'b_h']),
-    ) as tf.Tensor2D;
-    if (reverse) xp = timeReversed(xp, 3 * H);
-    const hs = gruSequence(xp, init[0]!, cat(['W_hz', 'W_hr', 'W_hh']) as tf.Tensor2D, steps);
-    const last = tf.slice(hs, [(steps - 1) * batch, 0], [batch, H]) as tf.Tensor2D;
-    return { seq: reverse ? timeReversed(hs, H) : hs, state: [last] };
+    let xp = tf.add(terms.length === 1 ? terms[0]! : tf.addN(terms), cat('b_', 0)) as tf.Tensor2D;
+    if (reverse) xp = timeReversed(xp, G * H);
+    const wh = cat('W_h', 1) as tf.Tensor2D;
+    const lastOf = (t: tf.Tensor2D) => tf.slice(t, [(steps - 1) * batch, 0], [batch, H]) as tf.Tensor2D;
+    let hs: tf.Tensor2D;
+    let state: CellState;
+    if (kind === 'lstm') {
+      const r = lstmSequence(xp, init[0]!, init[1]!, wh, steps);
+      hs = r.hs;
+      state = [lastOf(r.hs), lastOf(r.cs)];
+    } else {
+      hs = gruSequence(xp, init[0]!, wh, steps);
+      state = [lastOf(hs)];
+    }
+    return { seq: reverse ? timeReversed(hs, H) : hs, state };
   }
 
   forward(X: tf.Tensor3D, state?: EncoderState): EncoderOutput {
@@ -136,8 +147,8 @@ export class ScratchEncoder implements RecurrentEncoder {
         const i = l * dirs + d;
         const p = this.params[i]!;
         const init = state?.[i] ?? zeroState(kind, batch, numHiddens);
-        if (kind === 'gru' && hasGruSequenceKernel()) {
-          const r = this.runGruSequence(parts, init, p, steps, d === 1);
+        if (this.sequenceKernel) {
+          const r = this.runSequence(parts, init, p, steps, d === 1);
           next.push(r.seq);
           finals.push(r.state);
           continue;

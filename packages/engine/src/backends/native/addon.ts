@@ -100,6 +100,36 @@ export interface NativeAddon {
     dh0: Float32Array,
     dwh: Float32Array,
   ): void;
+  // An LSTM layer (d2l's cell) over a whole sequence, time-major, gates i, f, c, o (lstm-sequence.cc).
+  lstmSequence(
+    xp: Float32Array,
+    h0: Float32Array,
+    c0: Float32Array,
+    wh: Float32Array,
+    steps: number,
+    batch: number,
+    hidden: number,
+    hs: Float32Array,
+    cs: Float32Array,
+    gates: Float32Array,
+  ): void;
+  lstmSequenceGrad(
+    dhs: Float32Array,
+    dcs: Float32Array,
+    gates: Float32Array,
+    hs: Float32Array,
+    cs: Float32Array,
+    h0: Float32Array,
+    c0: Float32Array,
+    wh: Float32Array,
+    steps: number,
+    batch: number,
+    hidden: number,
+    dxp: Float32Array,
+    dh0: Float32Array,
+    dc0: Float32Array,
+    dwh: Float32Array,
+  ): void;
   // Batch norm in training mode: batch statistics over all axes but the last (batchnorm-train.cc).
   batchNormTrain(
     x: Float32Array,

@@ -14,6 +14,7 @@ import { convKernels } from './kernels/conv.js';
 import { gatherKernels } from './kernels/gather.js';
 import { gruSequenceKernels } from './kernels/gru-sequence.js';
 import { layoutKernels } from './kernels/layout.js';
+import { lstmSequenceKernels } from './kernels/lstm-sequence.js';
 import { mathKernels } from './kernels/math.js';
 import { matMulKernels } from './kernels/matmul.js';
 import { optimKernels } from './kernels/optim.js';
@@ -29,6 +30,7 @@ const KERNEL_GROUPS: Array<(addon: NativeAddon) => Record<string, tf.KernelFunc>
   batchNormKernels,
   batchNormTrainKernels,
   gruSequenceKernels,
+  lstmSequenceKernels,
   layoutKernels,
   sliceKernels,
   gatherKernels,

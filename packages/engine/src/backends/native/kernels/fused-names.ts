@@ -14,3 +14,8 @@ export const BATCH_NORM_TRAIN_GRAD = 'DlpipeBatchNormTrainGrad';
 export const GRU_SEQUENCE = 'DlpipeGruSequence';
 /** Its gradient: dhs, gates, hs, h0, wh → dxp, dh0, dwh. */
 export const GRU_SEQUENCE_GRAD = 'DlpipeGruSequenceGrad';
+
+/** An LSTM layer over a sequence: xp [T·B, 4H], h0, c0 [B, H], wh [H, 4H] → hs, cs [T·B, H], gates [T·B, 4H] (lstm-sequence.ts). */
+export const LSTM_SEQUENCE = 'DlpipeLstmSequence';
+/** Its gradient: dhs, dcs, gates, hs, cs, h0, c0, wh → dxp, dh0, dc0, dwh. */
+export const LSTM_SEQUENCE_GRAD = 'DlpipeLstmSequenceGrad';

@@ -1,5 +1,5 @@
 /**
- * tfjs-layers' GRU through the sequence kernel against tfjs's own GRU (the cpu backend runs it):
+ * tfjs-layers' GRU and LSTM through the sequence kernels against tfjs's own (the cpu backend runs them):
  * outputs, final states and the gradients of the input and of every weight, for sequences and
  * last outputs, given initial states, backwards, bidirectional; the kernel ran (and tfjs's cell
  * ops did not); hard-sigmoid gates, masks and training dropout keep tfjs's path.
@@ -8,7 +8,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { useBackend } from '../backend.js';
 import { diffDispatchCounts, dispatchCounts } from '../backends/native/dispatch-counts.js';
-import { GRU_SEQUENCE, GRU_SEQUENCE_GRAD } from '../backends/native/kernels/fused-names.js';
+import {
+  GRU_SEQUENCE,
+  GRU_SEQUENCE_GRAD,
+  LSTM_SEQUENCE,
+  LSTM_SEQUENCE_GRAD,
+} from '../backends/native/kernels/fused-names.js';
 import { assertSameOnBackends, expectNative, nativeSkip, seeded } from '../backends/native/test-helpers.js';
 import * as tf from '../tf.js';
 
@@ -16,6 +21,7 @@ const skip = nativeSkip;
 
 interface Case {
   what: string;
+  kind?: 'gru' | 'lstm';
   returnSequences?: boolean;
   returnState?: boolean;
   goBackwards?: boolean;
@@ -29,22 +35,26 @@ const cases: Case[] = [
   { what: 'given an initial state', returnSequences: true, returnState: true, initialState: true },
   { what: 'backwards', returnSequences: true, goBackwards: true },
   { what: 'bidirectional', returnSequences: true, bidirectional: true },
+  { what: 'LSTM sequence and states', kind: 'lstm', returnSequences: true, returnState: true },
+  { what: 'LSTM given initial states', kind: 'lstm', returnState: true, initialState: true },
+  { what: 'LSTM bidirectional', kind: 'lstm', returnSequences: true, bidirectional: true },
 ];
 
 /** A GRU with seeded weights applied to x; outputs and the gradients of x and every weight. */
 function run(k: Case): tf.Tensor[] {
   const [B, T, D, H] = [3, 5, 4, 6];
-  const gru = tf.layers.gru({
+  const args = {
     units: H,
-    recurrentActivation: 'sigmoid',
+    recurrentActivation: 'sigmoid' as const,
     returnSequences: k.returnSequences ?? false,
     returnState: k.returnState ?? false,
     goBackwards: k.goBackwards ?? false,
-  });
-  const layer = k.bidirectional ? tf.layers.bidirectional({ layer: gru, mergeMode: 'concat' }) : gru;
+  };
+  const cell = k.kind === 'lstm' ? tf.layers.lstm(args) : tf.layers.gru(args);
+  const layer = k.bidirectional ? tf.layers.bidirectional({ layer: cell, mergeMode: 'concat' }) : cell;
   const x = seeded([B, T, D], 1, 'float32', 2);
-  const h0 = seeded([B, H], 5);
-  const kwargs = k.initialState ? { initialState: [h0] } : {};
+  const states = k.kind === 'lstm' ? [seeded([B, H], 5), seeded([B, H], 6)] : [seeded([B, H], 5)];
+  const kwargs = k.initialState ? { initialState: states } : {};
   layer.apply(x, kwargs); // builds the weights
   layer.setWeights(layer.getWeights().map((w, i) => seeded(w.shape, 10 + i, 'float32', 0.6)));
   const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -60,12 +70,12 @@ function run(k: Case): tf.Tensor[] {
   return result;
 }
 
-describe('tf.layers.gru through the sequence kernel', { skip }, () => {
+describe('tf.layers.gru and lstm through the sequence kernels', { skip }, () => {
   for (const k of cases) {
-    it(`equals tfjs's GRU: ${k.what}`, async () => {
-      const counts = await expectNative([GRU_SEQUENCE, GRU_SEQUENCE_GRAD], () =>
-        assertSameOnBackends(() => run(k), 1e-4, k.what),
-      );
+    it(`equals tfjs's layer: ${k.what}`, async () => {
+      const kernels =
+        k.kind === 'lstm' ? [LSTM_SEQUENCE, LSTM_SEQUENCE_GRAD] : [GRU_SEQUENCE, GRU_SEQUENCE_GRAD];
+      const counts = await expectNative(kernels, () => assertSameOnBackends(() => run(k), 1e-4, k.what));
       assert.equal(counts.Sigmoid, undefined, "tfjs's cell ran");
     });
   }
