@@ -25,6 +25,7 @@ export {
   type BatchNormTrainInputs,
   registerBatchNormTrainGrad,
 } from './backends/native/kernels/batchnorm-train.js';
+export { SCALE_MANY, SUM_SQUARES } from './backends/native/kernels/fused-names.js';
 export {
   GRU_SEQUENCE,
   GRU_SEQUENCE_GRAD,

@@ -74,10 +74,53 @@ Napi::Value SgdUpdate(const Napi::CallbackInfo& info) {
   });
 }
 
+// sumSquares([a0, a1, …]) → Σ over every array of Σ aᵢ² (double accumulation): the squared global
+// norm of a set of gradients in one call (gradient clipping).
+Napi::Value SumSquares(const Napi::CallbackInfo& info) {
+  return Guard(info, "DlpipeSumSquares", [&]() -> Napi::Value {
+    auto arrays = info[0].As<Napi::Array>();
+    double total = 0;
+    for (uint32_t k = 0; k < arrays.Length(); k++) {
+      auto t = arrays.Get(k).As<Napi::Float32Array>();
+      const float* a = t.Data();
+      const int64_t n = static_cast<int64_t>(t.ElementLength());
+      double s = 0;
+#pragma omp parallel for if (n > 262144) reduction(+ : s) schedule(static)
+      for (int64_t i = 0; i < n; i++) s += static_cast<double>(a[i]) * a[i];
+      total += s;
+    }
+    return Napi::Number::New(info.Env(), total);
+  });
+}
+
+// scaleMany([a0, …], [out0, …], scale): outᵢ = aᵢ · scale for every array (clipped gradients).
+Napi::Value ScaleMany(const Napi::CallbackInfo& info) {
+  return Guard(info, "DlpipeScaleMany", [&]() -> Napi::Value {
+    auto ins = info[0].As<Napi::Array>();
+    auto outs = info[1].As<Napi::Array>();
+    const float scale = info[2].As<Napi::Number>().FloatValue();
+    if (ins.Length() != outs.Length()) throw std::invalid_argument("as many outputs as inputs expected");
+    for (uint32_t k = 0; k < ins.Length(); k++) {
+      auto in = ins.Get(k).As<Napi::Float32Array>();
+      auto out = outs.Get(k).As<Napi::Float32Array>();
+      const int64_t n = static_cast<int64_t>(in.ElementLength());
+      if (static_cast<int64_t>(out.ElementLength()) != n) throw std::invalid_argument("output length differs");
+      const float* a = in.Data();
+      float* o = out.Data();
+#pragma omp parallel for if (n > 262144) schedule(static)
+      for (int64_t i = 0; i < n; i++) o[i] = a[i] * scale;
+    }
+    return info.Env().Undefined();
+  });
+}
+
 }  // namespace
 
 void InitOptim(Napi::Env env, Napi::Object exports) {
-  ExportKernels(env, exports, {{"sgdUpdate", SgdUpdate}, {"adamUpdate", AdamUpdate}});
+  ExportKernels(env, exports, {{"sgdUpdate", SgdUpdate},
+                               {"adamUpdate", AdamUpdate},
+                               {"sumSquares", SumSquares},
+                               {"scaleMany", ScaleMany}});
 }
 
 }  // namespace dlpipe

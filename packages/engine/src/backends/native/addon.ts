@@ -76,6 +76,9 @@ export interface NativeAddon {
     channels: number,
     varianceEpsilon: number,
   ): void;
+  // Σ of squares over several arrays (a global norm) and scaling several arrays (optim.cc).
+  sumSquares(arrays: Float32Array[]): number;
+  scaleMany(arrays: Float32Array[], outs: Float32Array[], scale: number): void;
   // A GRU layer (d2l's cell) over a whole sequence, time-major, gates z, r, h (gru-sequence.cc).
   gruSequence(
     xp: Float32Array,

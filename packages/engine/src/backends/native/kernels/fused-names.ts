@@ -19,3 +19,8 @@ export const GRU_SEQUENCE_GRAD = 'DlpipeGruSequenceGrad';
 export const LSTM_SEQUENCE = 'DlpipeLstmSequence';
 /** Its gradient: dhs, dcs, gates, hs, cs, h0, c0, wh → dxp, dh0, dc0, dwh. */
 export const LSTM_SEQUENCE_GRAD = 'DlpipeLstmSequenceGrad';
+
+/** Σ of squares over every input tensor (any number, named g0, g1, …) → a float32 scalar (optim.ts). */
+export const SUM_SQUARES = 'DlpipeSumSquares';
+/** Every input tensor (g0, g1, …) times the attr `scale`, as as many outputs (optim.ts). */
+export const SCALE_MANY = 'DlpipeScaleMany';
