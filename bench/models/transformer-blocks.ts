@@ -6,7 +6,7 @@
  *   const att = new MultiHeadAttention({ params, name: 'att', numHiddens: 32, numHeads: 4, dropout: 0.1 });
  *   const Y = att.forward(X, X, X, validLens, true);
  */
-import { tf } from '@dlpipe/tensor';
+import { layerNorm as layerNormOp, tf } from '@dlpipe/tensor';
 
 /** Named trainable variables of one model, initialised as PyTorch initialises its modules. */
 export class ParamStore {
@@ -135,10 +135,9 @@ export class MultiHeadAttention {
   }
 }
 
-/** Layer norm over the last axis (eps 1e-5, as `nn.LayerNorm`). */
+/** Layer norm over the last axis (eps 1e-5, as `nn.LayerNorm`): @dlpipe/tensor's fused op. */
 export function layerNorm(X: tf.Tensor, p: { gamma: tf.Variable; beta: tf.Variable }): tf.Tensor {
-  const { mean, variance } = tf.moments(X, -1, true);
-  return tf.add(tf.mul(tf.div(tf.sub(X, mean), tf.sqrt(tf.add(variance, 1e-5))), p.gamma), p.beta);
+  return layerNormOp(X, p.gamma as tf.Tensor1D, p.beta as tf.Tensor1D, 1e-5);
 }
 
 /** d2l's `AddNorm`: `layerNorm(dropout(Y) + X)`. */

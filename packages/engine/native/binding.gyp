@@ -17,7 +17,8 @@
         "src/reduce.cc",
         "src/softmax.cc",
         "src/gru-sequence.cc",
-        "src/lstm-sequence.cc"
+        "src/lstm-sequence.cc",
+        "src/layernorm.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "/usr/include"],
       "libraries": ["-ldnnl", "-lgomp"],

@@ -32,6 +32,11 @@ export {
   registerGruSequenceGrad,
 } from './backends/native/kernels/gru-sequence.js';
 export {
+  LAYER_NORM,
+  LAYER_NORM_GRAD,
+  registerLayerNormGrad,
+} from './backends/native/kernels/layer-norm.js';
+export {
   LSTM_SEQUENCE,
   LSTM_SEQUENCE_GRAD,
   registerLstmSequenceGrad,

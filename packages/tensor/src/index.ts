@@ -14,6 +14,7 @@ export * from './io/model-io.js';
 export * from './layers/batch-norm.js';
 export * from './layers/dropout.js';
 export * from './layers/gru-sequence.js';
+export * from './layers/layer-norm.js';
 export * from './layers/lstm-sequence.js';
 export * from './losses/losses.js';
 export * from './metrics/index.js';

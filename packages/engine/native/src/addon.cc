@@ -56,7 +56,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ExportKernels(env, exports, {{"setThreads", SetThreads}, {"info", Info}});
   for (InitGroup* init : {InitMatMul, InitConv, InitOptim, InitPool, InitBatchNorm, InitBatchNormTrain,
                           InitLayout, InitGather, InitEltwise, InitBinary, InitReduce, InitSoftmax,
-                          InitGruSequence, InitLstmSequence}) {
+                          InitGruSequence, InitLstmSequence, InitLayerNorm}) {
     init(env, exports);
   }
   return exports;

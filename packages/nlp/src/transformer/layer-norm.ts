@@ -1,12 +1,13 @@
 /**
  * Layer normalization over the last axis (Ba et al. 2016; PyTorch's `nn.LayerNorm(numHiddens)`,
  * used by d2l §11.7's AddNorm): each position's features are standardized with their own mean and
- * biased variance, then scaled by `weight` (init ones) and shifted by `bias` (init zeros).
+ * biased variance, then scaled by `weight` (init ones) and shifted by `bias` (init zeros);
+ * @dlpipe/tensor's `layerNorm` (one kernel each way on the native backend).
  *
  *   const ln = new LayerNorm({ normShape: 8 });
  *   ln.forward(X);                                  // X [batch, steps, 8] → same shape
  */
-import { tf } from '@dlpipe/tensor';
+import { layerNorm, tf } from '@dlpipe/tensor';
 import { z } from 'zod';
 import { AttentionError } from '../attention/attention-error.js';
 import { parseAttentionOptions } from '../attention/attention-pooling.js';
@@ -52,11 +53,7 @@ export class LayerNorm {
           'build it with normShape equal to the model width.',
       );
     }
-    return tf.tidy(() => {
-      const { mean, variance } = tf.moments(X, -1, true);
-      const normed = tf.div(tf.sub(X, mean), tf.sqrt(tf.add(variance, this.options.eps)));
-      return tf.add(tf.mul(normed, this.weight), this.bias) as T;
-    });
+    return layerNorm(X, this.weight, this.bias, this.options.eps);
   }
 
   /** `weight` and `bias` (PyTorch's names). */

@@ -66,14 +66,17 @@ describe('a tiny Transformer overfits 20 reverse pairs', () => {
       }),
     );
     const counts: number[] = [];
+    // Adam at 0.002 for 200 steps: at 0.005 for 100 the run is on the edge (a loss spike near step
+    // 70 comes or not with float rounding: fused and unfused layer norm differ there, not in the
+    // end); both now end near loss 0.06.
     const result = await fit(task(model), seq2seqDataSource(data, { batchSize: 20, shuffle: true }), {
-      epochs: 100,
-      optimizer: { name: 'adam', lr: 0.005 },
+      epochs: 200,
+      optimizer: { name: 'adam', lr: 0.002 },
       progress: false,
       seed: 0,
       callbacks: [{ onStepEnd: () => void counts.push(tf.memory().numTensors) }],
     });
-    assert.equal(result.steps, 100);
+    assert.equal(result.steps, 200);
     assert.equal(new Set(counts.slice(2)).size, 1, `tensor counts over the steps: ${[...new Set(counts)]}`);
 
     const rows = Array.from({ length: 20 }, (_, i) => i);

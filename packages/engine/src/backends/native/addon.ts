@@ -76,6 +76,28 @@ export interface NativeAddon {
     channels: number,
     varianceEpsilon: number,
   ): void;
+  // Layer norm over the last axis, forward and backward (layernorm.cc).
+  layerNorm(
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    channels: number,
+    eps: number,
+    y: Float32Array,
+    mean: Float32Array,
+    rstd: Float32Array,
+  ): void;
+  layerNormGrad(
+    dy: Float32Array,
+    x: Float32Array,
+    mean: Float32Array,
+    rstd: Float32Array,
+    gamma: Float32Array,
+    channels: number,
+    dx: Float32Array,
+    dGamma: Float32Array,
+    dBeta: Float32Array,
+  ): void;
   // Σ of squares over several arrays (a global norm) and scaling several arrays (optim.cc).
   sumSquares(arrays: Float32Array[]): number;
   scaleMany(arrays: Float32Array[], outs: Float32Array[], scale: number): void;

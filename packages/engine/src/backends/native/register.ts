@@ -13,6 +13,7 @@ import { batchNormTrainKernels } from './kernels/batchnorm-train.js';
 import { convKernels } from './kernels/conv.js';
 import { gatherKernels } from './kernels/gather.js';
 import { gruSequenceKernels } from './kernels/gru-sequence.js';
+import { layerNormKernels } from './kernels/layer-norm.js';
 import { layoutKernels } from './kernels/layout.js';
 import { lstmSequenceKernels } from './kernels/lstm-sequence.js';
 import { mathKernels } from './kernels/math.js';
@@ -31,6 +32,7 @@ const KERNEL_GROUPS: Array<(addon: NativeAddon) => Record<string, tf.KernelFunc>
   batchNormTrainKernels,
   gruSequenceKernels,
   lstmSequenceKernels,
+  layerNormKernels,
   layoutKernels,
   sliceKernels,
   gatherKernels,

@@ -24,3 +24,8 @@ export const LSTM_SEQUENCE_GRAD = 'DlpipeLstmSequenceGrad';
 export const SUM_SQUARES = 'DlpipeSumSquares';
 /** Every input tensor (g0, g1, …) times the attr `scale`, as as many outputs (optim.ts). */
 export const SCALE_MANY = 'DlpipeScaleMany';
+
+/** Layer norm over the last axis: x, gamma, beta → y, mean [rows], rstd [rows] (layer-norm.ts). */
+export const LAYER_NORM = 'DlpipeLayerNorm';
+/** Its gradient: dy, x, mean, rstd, gamma → dx, dgamma, dbeta. */
+export const LAYER_NORM_GRAD = 'DlpipeLayerNormGrad';
