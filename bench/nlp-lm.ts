@@ -82,7 +82,7 @@ async function ours(
   };
 }
 
-function torch(text: string, numHiddens: number, steps: number): LMRow | string {
+function torch(text: string, kind: CellKind, numHiddens: number, steps: number): LMRow | string {
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0)
     return 'PyTorch not available (/usr/bin/python3 -c "import torch" failed; apt-get install python3-torch)';
@@ -92,7 +92,7 @@ function torch(text: string, numHiddens: number, steps: number): LMRow | string 
     writeFileSync(file, text);
     const r = spawnSync(
       '/usr/bin/python3',
-      [TORCH_SCRIPT, file, '--hiddens', String(numHiddens), '--steps', String(steps)],
+      [TORCH_SCRIPT, file, '--hiddens', String(numHiddens), '--steps', String(steps), '--kind', kind],
       { encoding: 'utf8' },
     );
     if (r.status !== 0) return `PyTorch run failed: ${r.stderr.trim().split('\n').at(-1)}`;
@@ -104,7 +104,7 @@ function torch(text: string, numHiddens: number, steps: number): LMRow | string 
       steps: number;
     };
     return {
-      name: `PyTorch ${j.torch} gru (${j.threads} threads)`,
+      name: `PyTorch ${j.torch} ${kind} (${j.threads} threads)`,
       tokensPerSecond: j.tokensPerSecond,
       valPerplexity: j.valPerplexity,
       steps: j.steps,
@@ -124,9 +124,11 @@ export async function benchCharLM(o: {
   const text = corpus(o.chars);
   const rows: LMRow[] = [];
   const notes: string[] = [];
-  const t = torch(text, o.numHiddens, o.steps);
-  if (typeof t === 'string') notes.push(t);
-  else rows.push(t);
+  for (const kind of o.kinds.filter((k) => k !== 'rnn')) {
+    const t = torch(text, kind, o.numHiddens, o.steps);
+    if (typeof t === 'string') notes.push(t);
+    else rows.push(t);
+  }
   for (const impl of o.impls)
     for (const kind of o.kinds) rows.push(await ours(text, kind, impl, o.numHiddens, o.steps));
   return { rows, notes };

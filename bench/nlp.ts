@@ -98,8 +98,10 @@ function printLM(lm: { rows: LMRow[]; notes: string[] }, steps: number, kinds: C
   console.log(
     `\nchar LM, ${what} hidden 256, batch 32 × 35, ${steps} steps   tokens/s   ratio   held-out ppl`,
   );
-  const ref = lm.rows.find((r) => r.name.startsWith('PyTorch'));
   for (const r of lm.rows) {
+    // each row against PyTorch's row of the same cell
+    const kind = r.name.split(' ').find((w) => (CELL_KINDS as readonly string[]).includes(w));
+    const ref = lm.rows.find((x) => x.name.startsWith('PyTorch') && x.name.includes(` ${kind} `));
     const ratio = ref ? `${(ref.tokensPerSecond / r.tokensPerSecond).toFixed(1)}×` : '';
     console.log(
       `${r.name.padEnd(52)}${r.tokensPerSecond.toFixed(0).padStart(9)}${ratio.padStart(8)}${r.valPerplexity.toFixed(2).padStart(14)}`,

@@ -1,8 +1,8 @@
-"""PyTorch reference for `pnpm bench nlp`: d2l's char-level GRU language model (one-hot input,
-nn.GRU, linear output), trained with Adam and gradient clipping on the same corpus, batch and
+"""PyTorch reference for `pnpm bench nlp`: d2l's char-level GRU or LSTM language model (one-hot
+input, nn.GRU / nn.LSTM, linear output), trained with Adam and gradient clipping on the same corpus, batch and
 sequence length as dlpipe's run; prints one JSON line with tokens/s and the held-out perplexity.
 
-    /usr/bin/python3 bench/nlp_torch.py corpus.txt --hiddens 256 --steps 200
+    /usr/bin/python3 bench/nlp_torch.py corpus.txt --hiddens 256 --steps 200 [--kind lstm]
 """
 import argparse
 import json
@@ -15,10 +15,11 @@ from torch.nn import functional as F
 
 
 class RNNLM(nn.Module):
-    def __init__(self, vocab_size, num_hiddens):
+    def __init__(self, vocab_size, num_hiddens, kind='gru'):
         super().__init__()
         self.vocab_size = vocab_size
-        self.rnn = nn.GRU(vocab_size, num_hiddens, batch_first=True)
+        cell = nn.LSTM if kind == 'lstm' else nn.GRU
+        self.rnn = cell(vocab_size, num_hiddens, batch_first=True)
         self.out = nn.Linear(num_hiddens, vocab_size)
 
     def forward(self, X):
@@ -44,6 +45,7 @@ def main():
     ap.add_argument('--steps', type=int, default=200)
     ap.add_argument('--lr', type=float, default=0.005)
     ap.add_argument('--threads', type=int, default=0)
+    ap.add_argument('--kind', choices=['gru', 'lstm'], default='gru')
     a = ap.parse_args()
     if a.threads:
         torch.set_num_threads(a.threads)
@@ -54,7 +56,7 @@ def main():
     ids = torch.tensor([idx[c] for c in text], dtype=torch.long)
     cut = int(len(ids) * 0.95)
     train, val = ids[:cut], ids[cut:]
-    net = RNNLM(len(chars), a.hiddens)
+    net = RNNLM(len(chars), a.hiddens, a.kind)
     opt = torch.optim.Adam(net.parameters(), lr=a.lr)
     gen = torch.Generator().manual_seed(0)
     step, tokens, t0, timed = 0, 0, None, 0.0
@@ -79,7 +81,7 @@ def main():
             total += F.cross_entropy(net(X).reshape(-1, len(chars)), Y.reshape(-1), reduction='sum').item()
             count += Y.numel()
     print(json.dumps({
-        'torch': torch.__version__, 'threads': torch.get_num_threads(), 'tokensPerSecond': tokens / timed,
+        'torch': torch.__version__, 'kind': a.kind, 'threads': torch.get_num_threads(), 'tokensPerSecond': tokens / timed,
         'steps': step, 'trainLoss': loss.item(), 'valPerplexity': math.exp(total / count) if count else None,
     }))
 
