@@ -22,6 +22,7 @@ namespace {
 
 using recurrent::CheckLengths;
 using recurrent::Gemm;
+using recurrent::GemmSplitN;
 using recurrent::kSerialWork;
 using recurrent::Sigmoid;
 using recurrent::Tanh;
@@ -37,7 +38,6 @@ Napi::Value GruSequence(const Napi::CallbackInfo& info) {
     const float* wh = F32(info[2]);
     float* hs = F32(info[6]);
     float* gates = F32(info[7]);
-    SerialBelow serial(B * 3 * H * H, kSerialWork);
     std::vector<float> s(static_cast<size_t>(B * H));
     std::memcpy(gates, xp, sizeof(float) * static_cast<size_t>(T * B * 3 * H));
     for (int64_t t = 0; t < T; t++) {
@@ -45,14 +45,14 @@ Napi::Value GruSequence(const Napi::CallbackInfo& info) {
       float* g = gates + t * B * 3 * H;
       float* h = hs + t * B * H;
       // z and r: + H·[W_hz W_hr]
-      Gemm('N', 'N', B, 2 * H, H, hprev, H, wh, 3 * H, 1.f, g, 3 * H);
+      GemmSplitN('N', 'N', B, 2 * H, H, hprev, H, wh, 3 * H, 1.f, g, 3 * H);
       for (int64_t b = 0; b < B; b++) {
         float* row = g + b * 3 * H;
         for (int64_t j = 0; j < 2 * H; j++) row[j] = Sigmoid(row[j]);
         for (int64_t j = 0; j < H; j++) s[b * H + j] = row[H + j] * hprev[b * H + j];
       }
       // candidate: + (R⊙H)·W_hh
-      Gemm('N', 'N', B, H, H, s.data(), H, wh + 2 * H, 3 * H, 1.f, g + 2 * H, 3 * H);
+      GemmSplitN('N', 'N', B, H, H, s.data(), H, wh + 2 * H, 3 * H, 1.f, g + 2 * H, 3 * H);
       for (int64_t b = 0; b < B; b++) {
         float* row = g + b * 3 * H;
         for (int64_t j = 0; j < H; j++) {
@@ -94,8 +94,6 @@ Napi::Value GruSequenceGrad(const Napi::CallbackInfo& info) {
     std::vector<float> whT(static_cast<size_t>(3 * H * H));
     for (int64_t i = 0; i < H; i++)
       for (int64_t j = 0; j < 3 * H; j++) whT[j * H + i] = wh[i * 3 * H + j];
-    std::optional<SerialBelow> serial;
-    serial.emplace(B * 3 * H * H, kSerialWork);
     for (int64_t t = T - 1; t >= 0; t--) {
       const float* hprev = t == 0 ? h0 : hs + (t - 1) * B * H;
       const float* g = gates + t * B * 3 * H;
@@ -115,7 +113,7 @@ Napi::Value GruSequenceGrad(const Napi::CallbackInfo& info) {
         }
       }
       // ds = dH̃pre · W_hhᵀ
-      Gemm('N', 'N', B, H, H, dg + 2 * H, 3 * H, whT.data() + 2 * H * H, H, 0.f, ds.data(), H);
+      GemmSplitN('N', 'N', B, H, H, dg + 2 * H, 3 * H, whT.data() + 2 * H * H, H, 0.f, ds.data(), H);
       for (int64_t b = 0; b < B; b++) {
         for (int64_t j = 0; j < H; j++) {
           const int64_t k = b * H + j;
@@ -125,9 +123,8 @@ Napi::Value GruSequenceGrad(const Napi::CallbackInfo& info) {
         }
       }
       // dH += [dZpre dRpre] · [W_hz W_hr]ᵀ
-      Gemm('N', 'N', B, H, 2 * H, dg, 3 * H, whT.data(), H, 1.f, dh, H);
+      GemmSplitN('N', 'N', B, H, 2 * H, dg, 3 * H, whT.data(), H, 1.f, dh, H);
     }
-    serial.reset();  // the time loop's thread setting ends here
     {
       // Weight gradients over every step at once: dW_h[z,r] = Hprevᵀ·dG[z,r], dW_hh = Sᵀ·dG[h].
       SerialBelow serialW(T * B * 3 * H * H, kSerialWork);

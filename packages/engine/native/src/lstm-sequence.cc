@@ -21,6 +21,7 @@ namespace {
 
 using recurrent::CheckLengths;
 using recurrent::Gemm;
+using recurrent::GemmSplitN;
 using recurrent::kSerialWork;
 using recurrent::Sigmoid;
 using recurrent::Tanh;
@@ -43,13 +44,12 @@ Napi::Value LstmSequence(const Napi::CallbackInfo& info) {
     float* hs = F32(info[7]);
     float* cs = F32(info[8]);
     float* gates = F32(info[9]);
-    SerialBelow serial(B * 4 * H * H, kSerialWork);
     std::memcpy(gates, xp, sizeof(float) * static_cast<size_t>(T * B * 4 * H));
     for (int64_t t = 0; t < T; t++) {
       const float* hprev = t == 0 ? h0 : hs + (t - 1) * B * H;
       const float* cprev = t == 0 ? c0 : cs + (t - 1) * B * H;
       float* g = gates + t * B * 4 * H;
-      Gemm('N', 'N', B, 4 * H, H, hprev, H, wh, 4 * H, 1.f, g, 4 * H);
+      GemmSplitN('N', 'N', B, 4 * H, H, hprev, H, wh, 4 * H, 1.f, g, 4 * H);
       for (int64_t b = 0; b < B; b++) {
         float* row = g + b * 4 * H;
         for (int64_t j = 0; j < 2 * H; j++) row[j] = Sigmoid(row[j]);
@@ -98,8 +98,6 @@ Napi::Value LstmSequenceGrad(const Napi::CallbackInfo& info) {
     const size_t bh = static_cast<size_t>(B * H);
     std::memset(dh, 0, sizeof(float) * bh);
     std::memset(dc, 0, sizeof(float) * bh);
-    std::optional<SerialBelow> serial;
-    serial.emplace(B * 4 * H * H, kSerialWork);
     for (int64_t t = T - 1; t >= 0; t--) {
       const float* cprev = t == 0 ? c0 : cs + (t - 1) * B * H;
       const float* g = gates + t * B * 4 * H;
@@ -121,9 +119,8 @@ Napi::Value LstmSequenceGrad(const Napi::CallbackInfo& info) {
         }
       }
       // dH = dG · W_hᵀ
-      Gemm('N', 'T', B, H, 4 * H, dg, 4 * H, wh, 4 * H, 0.f, dh, H);
+      GemmSplitN('N', 'T', B, H, 4 * H, dg, 4 * H, wh, 4 * H, 0.f, dh, H);
     }
-    serial.reset();
     // dW_h = Hprevᵀ · dG over every step: rows of step 0 pair with h0, the others with hs shifted.
     SerialBelow serialW(T * B * 4 * H * H, kSerialWork);
     Gemm('T', 'N', H, 4 * H, B, h0, H, dxp, 4 * H, 0.f, dwh, 4 * H);
