@@ -18,7 +18,8 @@
         "src/softmax.cc",
         "src/gru-sequence.cc",
         "src/lstm-sequence.cc",
-        "src/layernorm.cc"
+        "src/layernorm.cc",
+        "src/dropout.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "/usr/include"],
       "libraries": ["-ldnnl", "-lgomp"],

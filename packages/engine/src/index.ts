@@ -25,6 +25,7 @@ export {
   type BatchNormTrainInputs,
   registerBatchNormTrainGrad,
 } from './backends/native/kernels/batchnorm-train.js';
+export { DROPOUT, registerDropoutGrad } from './backends/native/kernels/dropout.js';
 export { SCALE_MANY, SUM_SQUARES } from './backends/native/kernels/fused-names.js';
 export {
   GRU_SEQUENCE,

@@ -11,6 +11,7 @@
 import { env, type Tensor } from '@tensorflow/tfjs';
 
 export * from '@tensorflow/tfjs';
+export { dropout } from './fusion/dropout.js';
 // Op-level fusions: these names shadow tfjs's own (same signatures; see each module's header).
 export {
   batchNorm,

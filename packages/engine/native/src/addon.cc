@@ -56,7 +56,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ExportKernels(env, exports, {{"setThreads", SetThreads}, {"info", Info}});
   for (InitGroup* init : {InitMatMul, InitConv, InitOptim, InitPool, InitBatchNorm, InitBatchNormTrain,
                           InitLayout, InitGather, InitEltwise, InitBinary, InitReduce, InitSoftmax,
-                          InitGruSequence, InitLstmSequence, InitLayerNorm}) {
+                          InitGruSequence, InitLstmSequence, InitLayerNorm,
+                          InitDropout}) {
     init(env, exports);
   }
   return exports;

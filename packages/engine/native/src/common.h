@@ -87,6 +87,6 @@ inline void ExportKernels(Napi::Env env, Napi::Object exports, std::initializer_
 using InitGroup = void(Napi::Env env, Napi::Object exports);
 InitGroup InitMatMul, InitConv, InitOptim, InitPool, InitBatchNorm, InitBatchNormTrain, InitLayout,
     InitGather, InitEltwise, InitBinary, InitReduce, InitSoftmax, InitGruSequence,
-    InitLstmSequence, InitLayerNorm;
+    InitLstmSequence, InitLayerNorm, InitDropout;
 
 }  // namespace dlpipe

@@ -1,7 +1,7 @@
 /**
  * Dropout as d2l's `dropout_layer`: at training, each element is zeroed with probability `rate`
  * and the survivors scaled by 1/(1-rate), so the expectation is unchanged; at inference, identity.
- * (For Layers models use `tf.layers.dropout`, which behaves the same.)
+ * (For Layers models use `tf.layers.dropout`, which behaves the same.) It runs `tf.dropout`.
  *
  *   const h = dropout(x, 0.5, { training: true });
  */
@@ -19,8 +19,6 @@ export function dropout<T extends tf.Tensor>(x: T, rate: number, options: Dropou
   if (!(rate >= 0 && rate <= 1)) throw new OptionsError(`dropout rate must be in [0, 1], got ${rate}`);
   if (!options.training || rate === 0) return x.clone() as T;
   if (rate === 1) return tf.zerosLike(x) as T;
-  return tf.tidy(() => {
-    const keep = tf.greater(tf.randomUniform(x.shape, 0, 1, 'float32', options.seed), rate);
-    return tf.div(tf.mul(x, tf.cast(keep, x.dtype)), 1 - rate) as T;
-  });
+  // tf.dropout: one native kernel each way on the native backend (engine/src/fusion/dropout.ts)
+  return tf.dropout(x, rate, undefined, options.seed) as T;
 }

@@ -76,6 +76,8 @@ export interface NativeAddon {
     channels: number,
     varianceEpsilon: number,
   ): void;
+  // Dropout's mask and product in one pass (dropout.cc).
+  dropout(x: Float32Array, rate: number, seed: number, y: Float32Array, mask: Float32Array): void;
   // Layer norm over the last axis, forward and backward (layernorm.cc).
   layerNorm(
     x: Float32Array,

@@ -11,6 +11,7 @@ import { countedCpu, countedNative } from './dispatch-counts.js';
 import { batchNormKernels } from './kernels/batchnorm.js';
 import { batchNormTrainKernels } from './kernels/batchnorm-train.js';
 import { convKernels } from './kernels/conv.js';
+import { dropoutKernels } from './kernels/dropout.js';
 import { gatherKernels } from './kernels/gather.js';
 import { gruSequenceKernels } from './kernels/gru-sequence.js';
 import { layerNormKernels } from './kernels/layer-norm.js';
@@ -33,6 +34,7 @@ const KERNEL_GROUPS: Array<(addon: NativeAddon) => Record<string, tf.KernelFunc>
   gruSequenceKernels,
   lstmSequenceKernels,
   layerNormKernels,
+  dropoutKernels,
   layoutKernels,
   sliceKernels,
   gatherKernels,

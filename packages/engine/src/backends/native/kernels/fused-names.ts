@@ -29,3 +29,6 @@ export const SCALE_MANY = 'DlpipeScaleMany';
 export const LAYER_NORM = 'DlpipeLayerNorm';
 /** Its gradient: dy, x, mean, rstd, gamma → dx, dgamma, dbeta. */
 export const LAYER_NORM_GRAD = 'DlpipeLayerNormGrad';
+
+/** Dropout: x → y, mask (0 or 1/(1−rate) per element), attrs rate and seed (dropout.ts). */
+export const DROPOUT = 'DlpipeDropout';
