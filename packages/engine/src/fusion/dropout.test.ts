@@ -1,7 +1,8 @@
 /**
  * `tf.dropout` through `DlpipeDropout`: kept elements are x/(1−rate) exactly and dropped ones 0,
  * the kept fraction is 1−rate within 4σ, a seed fixes the mask (and another seed changes it), the
- * gradient is the mask times the upstream gradient, the kernel ran; a noise shape, rate 0 and the
+ * gradient is the mask times the upstream gradient, the kernel ran, the cpu backend's JavaScript
+ * twin gives the same numbers bit for bit; a noise shape, rate 0 and the
  * fusion switch keep tfjs's dropout.
  */
 import assert from 'node:assert/strict';
@@ -9,7 +10,7 @@ import { before, describe, it } from 'node:test';
 import { useBackend } from '../backend.js';
 import { diffDispatchCounts, dispatchCounts } from '../backends/native/dispatch-counts.js';
 import { DROPOUT } from '../backends/native/kernels/fused-names.js';
-import { expectNative, nativeSkip, seeded } from '../backends/native/test-helpers.js';
+import { assertSameOnBackends, expectNative, nativeSkip, seeded } from '../backends/native/test-helpers.js';
 import * as tf from '../tf.js';
 
 const skip = nativeSkip;
@@ -60,6 +61,18 @@ describe('tf.dropout through the native kernel', { skip }, () => {
       tf.dispose([y!, g!]);
     });
     tf.dispose([x, w]);
+  });
+
+  it('gives the same mask, output and gradient on the cpu backend (its JavaScript twin)', async () => {
+    await expectNative(DROPOUT, () =>
+      assertSameOnBackends(() => {
+        const x = tf.add(seeded([7, 33, 5], 4), 2);
+        const y = tf.dropout(x, 0.37, undefined, 12345);
+        const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.dropout(v, 0.37, undefined, 99), x)))(x);
+        return [y, g];
+      }, 0),
+    );
+    await useBackend('native');
   });
 
   it("keeps tfjs's dropout for a noise shape, rate 0 and with the fusion off", () => {

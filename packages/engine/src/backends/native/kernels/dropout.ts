@@ -1,36 +1,20 @@
 /**
  * Dropout as one native kernel (dropout.cc): `DlpipeDropout` (x → y = x·mask, mask) with attrs
  * `rate` and `seed`; the mask is 0 or 1/(1−rate) from a counter-based generator, so a seed gives
- * the same mask on any thread count. Its gradient is dy·mask (the mask output is for it; a
- * gradient arriving at the mask is ignored). `tf.dropout` runs it (fusion/dropout.ts).
+ * the same mask on any thread count and on the cpu backend (whose JavaScript twin, the gradient
+ * dy·mask and the op `tf.dropout` are in fusion/dropout.ts).
  *
  *   const [y] = tf.engine().runKernel(DROPOUT, { x }, { rate: 0.1, seed: 42 });
  */
 import { InvalidArgumentError } from '@dlpipe/core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import * as tf from '../../../tf.js';
+import { registerDropoutGrad } from '../../../fusion/dropout.js';
+import type * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { DROPOUT } from './fused-names.js';
 import { f32, type KernelArgs, output, type TensorInfo } from './util.js';
 
-export { DROPOUT };
-
-let gradientRegistered = false;
-
-/** Registers the gradient of `DlpipeDropout` (global; idempotent). */
-export function registerDropoutGrad(): void {
-  if (gradientRegistered) return;
-  gradientRegistered = true;
-  tf.registerGradient({
-    kernelName: DROPOUT,
-    outputsToSave: [false, true],
-    gradFunc: (dys, saved) => {
-      const [mask] = saved as tf.Tensor[];
-      const [dy] = dys as tf.Tensor[];
-      return { x: () => tf.mul(dy!, mask!) };
-    },
-  });
-}
+export { DROPOUT, registerDropoutGrad };
 
 export function dropoutKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
   registerDropoutGrad();
