@@ -10,7 +10,6 @@
 // gates holds z, r and the candidate H̃ after their activations (what the backward needs).
 #include <cmath>
 #include <cstring>
-#include <optional>
 #include <vector>
 
 #include "common.h"
@@ -88,7 +87,7 @@ Napi::Value GruSequenceGrad(const Napi::CallbackInfo& info) {
     float* dh = F32(info[9]);  // the carried dL/dH, dL/dH0 at the end
     float* dwh = F32(info[10]);
     const size_t bh = static_cast<size_t>(B * H);
-    std::vector<float> ds(bh), S(static_cast<size_t>(T) * bh), Hprev(static_cast<size_t>(T) * bh);
+    std::vector<float> ds(bh), S(static_cast<size_t>(T) * bh);
     std::memset(dh, 0, sizeof(float) * bh);
     // W_hᵀ [3H, H], so that the per-step products below read their right operand row-major.
     std::vector<float> whT(static_cast<size_t>(3 * H * H));
@@ -100,7 +99,6 @@ Napi::Value GruSequenceGrad(const Napi::CallbackInfo& info) {
       float* dg = dxp + t * B * 3 * H;
       const float* dht = dhs + t * B * H;
       float* st = S.data() + t * bh;
-      std::memcpy(Hprev.data() + t * bh, hprev, sizeof(float) * bh);
       for (int64_t b = 0; b < B; b++) {
         for (int64_t j = 0; j < H; j++) {
           const int64_t k = b * H + j;
@@ -126,9 +124,11 @@ Napi::Value GruSequenceGrad(const Napi::CallbackInfo& info) {
       GemmSplitN('N', 'N', B, H, 2 * H, dg, 3 * H, whT.data(), H, 1.f, dh, H);
     }
     {
-      // Weight gradients over every step at once: dW_h[z,r] = Hprevᵀ·dG[z,r], dW_hh = Sᵀ·dG[h].
+      // Weight gradients over every step at once: dW_h[z,r] = Hprevᵀ·dG[z,r] (step 0's rows pair
+      // with h0, the others with hs shifted by one step), dW_hh = Sᵀ·dG[h].
       SerialBelow serialW(T * B * 3 * H * H, kSerialWork);
-      Gemm('T', 'N', H, 2 * H, T * B, Hprev.data(), H, dxp, 3 * H, 0.f, dwh, 3 * H);
+      Gemm('T', 'N', H, 2 * H, B, h0, H, dxp, 3 * H, 0.f, dwh, 3 * H);
+      if (T > 1) Gemm('T', 'N', H, 2 * H, (T - 1) * B, hs, H, dxp + B * 3 * H, 3 * H, 1.f, dwh, 3 * H);
       Gemm('T', 'N', H, H, T * B, S.data(), H, dxp + 2 * H, 3 * H, 0.f, dwh + 2 * H, 3 * H);
     }
     return info.Env().Undefined();

@@ -9,7 +9,6 @@
 //
 // gates holds I, F, C̃, O after their activations. dcs is the gradient arriving at every step's
 // cell state (the final one is what callers read); the backward adds it to the carried dC.
-#include <optional>
 #include <vector>
 
 #include "common.h"

@@ -17,7 +17,7 @@ import { asAttrMap } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { GRU_SEQUENCE, GRU_SEQUENCE_GRAD } from './fused-names.js';
-import { f32, type KernelArgs, output, type TensorInfo } from './util.js';
+import { f32Inputs, type KernelArgs, output, type TensorInfo } from './util.js';
 
 export { GRU_SEQUENCE, GRU_SEQUENCE_GRAD };
 
@@ -71,16 +71,6 @@ function geometry(name: string, t: Record<string, TensorInfo>, steps: number) {
   return { T: steps, B, H };
 }
 
-function values(name: string, backend: MathBackendCPU, t: Record<string, TensorInfo>) {
-  const out: Record<string, Float32Array> = {};
-  for (const [k, info] of Object.entries(t)) {
-    const v = f32(backend, info);
-    if (!v) throw new InvalidArgumentError(`${name}: ${k} must be float32, received ${info.dtype}`);
-    out[k] = v;
-  }
-  return out;
-}
-
 export function gruSequenceKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
   registerGruSequenceGrad();
 
@@ -89,7 +79,7 @@ export function gruSequenceKernels(addon: NativeAddon): Record<string, tf.Kernel
     const t = args.inputs as Record<string, TensorInfo>;
     const steps = (args.attrs as { steps: number }).steps;
     const { T, B, H } = geometry(GRU_SEQUENCE, t, steps);
-    const v = values(GRU_SEQUENCE, backend, t);
+    const v = f32Inputs(GRU_SEQUENCE, backend, t);
     const hs = new Float32Array(T * B * H);
     const gates = new Float32Array(T * B * 3 * H);
     addon.gruSequence(v.xp!, v.h0!, v.wh!, T, B, H, hs, gates);
@@ -101,7 +91,7 @@ export function gruSequenceKernels(addon: NativeAddon): Record<string, tf.Kernel
     const t = args.inputs as Record<string, TensorInfo>;
     const steps = (args.attrs as { steps: number }).steps;
     const { T, B, H } = geometry(GRU_SEQUENCE_GRAD, { xp: t.gates!, h0: t.h0!, wh: t.wh! }, steps);
-    const v = values(GRU_SEQUENCE_GRAD, backend, t);
+    const v = f32Inputs(GRU_SEQUENCE_GRAD, backend, t);
     const dxp = new Float32Array(T * B * 3 * H);
     const dh0 = new Float32Array(B * H);
     const dwh = new Float32Array(H * 3 * H);

@@ -14,7 +14,7 @@ import { asAttrMap } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { LAYER_NORM, LAYER_NORM_GRAD } from './fused-names.js';
-import { f32, type KernelArgs, output, type TensorInfo } from './util.js';
+import { f32Inputs, type KernelArgs, output, type TensorInfo } from './util.js';
 
 export { LAYER_NORM, LAYER_NORM_GRAD };
 
@@ -46,12 +46,7 @@ export function registerLayerNormGrad(): void {
 function checked(name: string, backend: MathBackendCPU, t: Record<string, TensorInfo>) {
   const x = t.x!;
   const C = x.shape[x.shape.length - 1] ?? 0;
-  const out: Record<string, Float32Array> = {};
-  for (const [k, info] of Object.entries(t)) {
-    const v = f32(backend, info);
-    if (!v) throw new InvalidArgumentError(`${name}: ${k} must be float32, received ${info.dtype}`);
-    out[k] = v;
-  }
+  const out = f32Inputs(name, backend, t);
   if (C === 0 || out.gamma?.length !== C || (out.beta && out.beta.length !== C)) {
     throw new InvalidArgumentError(
       `${name}: expected x [..., C] with C > 0 and gamma/beta [C]; received x [${x.shape}], gamma [${t.gamma?.shape}]`,

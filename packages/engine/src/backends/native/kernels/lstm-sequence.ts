@@ -16,7 +16,7 @@ import { asAttrMap } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { LSTM_SEQUENCE, LSTM_SEQUENCE_GRAD } from './fused-names.js';
-import { f32, type KernelArgs, output, type TensorInfo } from './util.js';
+import { f32Inputs, type KernelArgs, output, type TensorInfo } from './util.js';
 
 export { LSTM_SEQUENCE, LSTM_SEQUENCE_GRAD };
 
@@ -73,16 +73,6 @@ function geometry(name: string, t: Record<string, TensorInfo | undefined>, steps
   return { T: steps, B, H };
 }
 
-function values(name: string, backend: MathBackendCPU, t: Record<string, TensorInfo>) {
-  const out: Record<string, Float32Array> = {};
-  for (const [k, info] of Object.entries(t)) {
-    const v = f32(backend, info);
-    if (!v) throw new InvalidArgumentError(`${name}: ${k} must be float32, received ${info.dtype}`);
-    out[k] = v;
-  }
-  return out;
-}
-
 export function lstmSequenceKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
   registerLstmSequenceGrad();
 
@@ -91,7 +81,7 @@ export function lstmSequenceKernels(addon: NativeAddon): Record<string, tf.Kerne
     const t = args.inputs as Record<string, TensorInfo>;
     const steps = (args.attrs as { steps: number }).steps;
     const { T, B, H } = geometry(LSTM_SEQUENCE, t, steps);
-    const v = values(LSTM_SEQUENCE, backend, t);
+    const v = f32Inputs(LSTM_SEQUENCE, backend, t);
     const hs = new Float32Array(T * B * H);
     const cs = new Float32Array(T * B * H);
     const gates = new Float32Array(T * B * 4 * H);
@@ -108,7 +98,7 @@ export function lstmSequenceKernels(addon: NativeAddon): Record<string, tf.Kerne
     const t = args.inputs as Record<string, TensorInfo>;
     const steps = (args.attrs as { steps: number }).steps;
     const { T, B, H } = geometry(LSTM_SEQUENCE_GRAD, { xp: t.gates, h0: t.h0, c0: t.c0, wh: t.wh }, steps);
-    const v = values(LSTM_SEQUENCE_GRAD, backend, t);
+    const v = f32Inputs(LSTM_SEQUENCE_GRAD, backend, t);
     const dxp = new Float32Array(T * B * 4 * H);
     const dh0 = new Float32Array(B * H);
     const dc0 = new Float32Array(B * H);

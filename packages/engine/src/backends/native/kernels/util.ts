@@ -2,6 +2,8 @@
  * Helpers for native kernels: typed views of a cpu-backend tensor's storage, output allocation,
  * and falling back to the cpu kernel for cases the native kernel does not cover.
  */
+
+import { InvalidArgumentError } from '@dlpipe/core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { BackendError } from '../../../errors.js';
 import * as tf from '../../../tf.js';
@@ -15,6 +17,24 @@ export function f32(backend: MathBackendCPU, t: TensorInfo): Float32Array | unde
   if (t.dtype !== 'float32') return undefined;
   const v = backend.data.get(t.dataId)?.values;
   return v instanceof Float32Array ? v : undefined;
+}
+
+/**
+ * The float32 storage of every named input, or InvalidArgumentError naming the kernel and the
+ * input that is not float32 (for dlpipe's own kernels, which have no cpu kernel to fall back to).
+ */
+export function f32Inputs(
+  kernel: string,
+  backend: MathBackendCPU,
+  inputs: Record<string, TensorInfo>,
+): Record<string, Float32Array> {
+  const out: Record<string, Float32Array> = {};
+  for (const [k, info] of Object.entries(inputs)) {
+    const v = f32(backend, info);
+    if (!v) throw new InvalidArgumentError(`${kernel}: ${k} must be float32, received ${info.dtype}`);
+    out[k] = v;
+  }
+  return out;
 }
 
 export function sizeOf(shape: readonly number[]): number {
