@@ -110,6 +110,9 @@ void MaxPoolGradBlock(const PoolGeom& g, const float* x, const float* dy, float*
   int64_t pos[kBlock];
   const float* xb = x + b * g.IH * g.IW * g.C;
   float* dxb = dx + b * g.IH * g.IW * g.C;
+  // this task is the only writer of its (image, channel block): clear it here, so dx may hold
+  // stale values (a reused output) and the clearing runs on every thread
+  for (int64_t p = 0; p < g.IH * g.IW; p++) std::fill_n(dxb + p * g.C + c0, cn, 0.f);
   for (int64_t oy = 0; oy < g.OH; oy++) {
     const int64_t wy = oy * g.SH - g.PT;
     const int64_t y0 = std::max<int64_t>(0, wy), y1 = std::min(g.IH, wy + g.KH);
@@ -140,7 +143,7 @@ void MaxPoolGradBlock(const PoolGeom& g, const float* x, const float* dy, float*
   }
 }
 
-// maxPoolGrad(x, dy, dx, geom); dx must be zeroed (a fresh Float32Array is).
+// maxPoolGrad(x, dy, dx, geom); every element of dx is written (no need to clear it first).
 Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
   return Guard(info, "MaxPoolGrad", [&]() -> Napi::Value {
     PoolGeom g(Ints(info[3]));

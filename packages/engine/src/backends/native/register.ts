@@ -1,10 +1,9 @@
 /**
- * The `native` backend: tfjs's cpu backend storage (one contiguous typed array per tensor) with
- * kernels replaced by dlpipe's oneDNN addon wherever one exists; every other kernel is the cpu
+ * The `native` backend: tfjs's cpu backend storage (one contiguous typed array per tensor, float32
+ * outputs reused from a pool: native-backend.ts) with kernels replaced by dlpipe's oneDNN addon wherever one exists; every other kernel is the cpu
  * backend's own. Gradients need nothing extra: tfjs gradients call the same kernels. Every
  * dispatch is counted by path (native, fallback, cpu): `dispatchCounts()` in dispatch-counts.ts.
  */
-import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '../../tf.js';
 import { loadNativeAddon, type NativeAddon } from './addon.js';
 import { countedCpu, countedNative } from './dispatch-counts.js';
@@ -22,6 +21,7 @@ import { matMulKernels } from './kernels/matmul.js';
 import { optimKernels } from './kernels/optim.js';
 import { poolKernels } from './kernels/pool.js';
 import { sliceKernels } from './kernels/slice.js';
+import { NativeBackend } from './native-backend.js';
 
 /** Kernel groups by file, each mapping kernel names to native implementations. */
 const KERNEL_GROUPS: Array<(addon: NativeAddon) => Record<string, tf.KernelFunc>> = [
@@ -51,7 +51,7 @@ export function registerNativeBackend(): NativeAddon {
   const addon = loadNativeAddon();
   if (tf.findBackendFactory('native')) return addon;
   const overrides: Record<string, tf.KernelFunc> = Object.assign({}, ...KERNEL_GROUPS.map((g) => g(addon)));
-  tf.registerBackend('native', () => new MathBackendCPU(), 3);
+  tf.registerBackend('native', () => new NativeBackend(), 3);
   const cpuKernels = tf.getKernelsForBackend('cpu');
   // Every kernel is counted (dispatch-counts.ts): native overrides by path, the rest as cpu.
   for (const k of cpuKernels) {

@@ -15,7 +15,7 @@ import type * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { noteFallback } from '../dispatch-counts.js';
 import { GRAD_CODES } from './math-codes.js';
-import { f32, type KernelArgs, output, type TensorInfo, whyNotF32 } from './util.js';
+import { f32, type KernelArgs, outArray, output, type TensorInfo, whyNotF32 } from './util.js';
 
 /** The elementwise fused gradients: kernel name → (code, input holding x or y). */
 export const ACTIVATION_GRADS = {
@@ -115,7 +115,7 @@ export function nativeActivationGradKernels(addon: NativeAddon): Record<string, 
         noteFallback(whyNotF32(inputs.dy, inputs[saved]));
         return js[name]!(args);
       }
-      const out = new Float32Array(vv.length);
+      const out = outArray(backend, vv.length);
       const alpha = (args.attrs as { alpha?: number } | undefined)?.alpha ?? 0;
       if (out.length > 0) addon.activationGrad(code, dv, vv, out, alpha);
       return output(backend, inputs[saved]!.shape.slice(), out);
@@ -131,7 +131,7 @@ export function nativeActivationGradKernels(addon: NativeAddon): Record<string, 
       noteFallback(cols === 0 ? 'empty' : whyNotF32(dy, y));
       return js[SOFTMAX_GRAD]!(args);
     }
-    const out = new Float32Array(yv.length);
+    const out = outArray(backend, yv.length);
     if (out.length > 0) addon.softmaxGrad(dv, yv, out, out.length / cols, cols);
     return output(backend, y!.shape.slice(), out);
   };

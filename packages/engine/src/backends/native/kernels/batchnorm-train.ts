@@ -15,7 +15,7 @@ import { asAttrMap, inputsOf } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './fused-names.js';
-import { f32, type KernelArgs, output, type TensorInfo } from './util.js';
+import { f32, type KernelArgs, outArray, output, type TensorInfo } from './util.js';
 
 export { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD };
 
@@ -69,7 +69,7 @@ export function batchNormTrainKernels(addon: NativeAddon): Record<string, tf.Ker
         `${BATCH_NORM_TRAIN}: needs float32 x with C > 0 channels and C-value scale/offset; received x [${x.shape}] ${x.dtype}, scale [${scale.shape}], offset [${offset.shape}]`,
       );
     }
-    const y = new Float32Array(xv.length);
+    const y = outArray(backend, xv.length);
     const mean = new Float32Array(c);
     const variance = new Float32Array(c);
     addon.batchNormTrain(xv, sv, ov, c, eps, y, mean, variance);
@@ -89,7 +89,7 @@ export function batchNormTrainKernels(addon: NativeAddon): Record<string, tf.Ker
           .join(', ')}`,
       );
     }
-    const dx = new Float32Array(v.x.length);
+    const dx = outArray(backend, v.x.length);
     const dScale = new Float32Array(c);
     const dOffset = new Float32Array(c);
     addon.batchNormTrainGrad(

@@ -11,7 +11,7 @@ import { inputsOf } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { BATCH_NORM_GRAD, type GradInputs, gradShapes, registerBatchNormGrad } from './batchnorm-grad.js';
-import { f32, fallback, type KernelArgs, output, type TensorInfo, whyNotF32 } from './util.js';
+import { f32, fallback, type KernelArgs, outArray, output, type TensorInfo, whyNotF32 } from './util.js';
 
 /** `t`'s values as C per-channel values (a single value repeated), or undefined. */
 function perChannel(backend: MathBackendCPU, t: TensorInfo | undefined, c: number, absent: number) {
@@ -43,7 +43,7 @@ export function batchNormKernels(addon: NativeAddon): Record<string, tf.KernelFu
     const [m, v, s, o] = params;
     if (!m || !v || !s || !o || mean.shape.length !== variance.shape.length)
       return fallback(tf.FusedBatchNorm, args, 'shape');
-    const out = new Float32Array(xv.length);
+    const out = outArray(backend, xv.length);
     if (out.length > 0) addon.batchNorm(xv, m, v, s, o, out, c, eps);
     return output(backend, [...x!.shape], out);
   };

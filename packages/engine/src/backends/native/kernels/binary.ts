@@ -12,7 +12,16 @@ import * as tf from '../../../tf.js';
 import type { LayoutArray, NativeAddon } from '../addon.js';
 import { alloc, raw } from './layout-util.js';
 import { BINARY_CODES } from './math-codes.js';
-import { f32, fallback, type KernelArgs, output, sizeOf, type TensorInfo, whyNotF32 } from './util.js';
+import {
+  f32,
+  fallback,
+  type KernelArgs,
+  outArray,
+  output,
+  sizeOf,
+  type TensorInfo,
+  whyNotF32,
+} from './util.js';
 
 interface BinarySpec {
   /** Input dtypes (both inputs the same) the native loop accepts. */
@@ -66,7 +75,7 @@ function binaryKernel(addon: NativeAddon, name: string, spec: BinarySpec, code: 
       ? a.shape.slice()
       : tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const dtype = spec.out ?? a.dtype;
-    const out = alloc(dtype, sizeOf(outShape));
+    const out = alloc(dtype, sizeOf(outShape), { backend, contents: 'stale' });
     if (out.length > 0) addon.binary(code, av, a.shape, bv, b.shape, out, outShape);
     return backend.makeTensorInfo(outShape, dtype, out);
   };
@@ -84,7 +93,7 @@ function select(addon: NativeAddon): tf.KernelFunc {
     if (!(c instanceof Uint8Array) || !tv || !ev || t!.dtype !== e!.dtype)
       return fallback('Select', args, 'dtype');
     if (!same) return fallback('Select', args, 'broadcast');
-    const out: LayoutArray = alloc(t!.dtype, tv.length);
+    const out: LayoutArray = alloc(t!.dtype, tv.length, { backend, contents: 'stale' });
     if (out.length > 0) addon.select(c, tv, ev, out);
     return backend.makeTensorInfo(t!.shape.slice(), t!.dtype, out);
   };
@@ -99,7 +108,7 @@ function addN(addon: NativeAddon): tf.KernelFunc {
     const vals = xs.map((x) => f32(backend, x));
     if (!first || vals.some((v) => !v)) return fallback('AddN', args, whyNotF32(...xs));
     if (xs.some((x) => !sameShape(x.shape, first.shape))) return fallback('AddN', args, 'broadcast');
-    const out = new Float32Array(sizeOf(first.shape));
+    const out = outArray(backend, sizeOf(first.shape));
     if (out.length > 0) addon.addN(vals as Float32Array[], out);
     return output(backend, first.shape.slice(), out);
   };

@@ -13,6 +13,7 @@ import {
   f32,
   fallback,
   type KernelArgs,
+  outArray,
   output,
   sizeOf,
   type TensorInfo,
@@ -104,7 +105,7 @@ export function convKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
     if (!xv || !fv) return fallback(name, args, whyNotF32(x, filter));
     if (act === undefined || preluActivationWeights || badBias) return fallback(name, args, 'attr');
     if (typeof g === 'string') return fallback(name, args, g);
-    const out = new Float32Array(sizeOf(outShape(c)));
+    const out = outArray(backend, sizeOf(outShape(c)));
     addon.conv2d(xv, fv, out, g, bv ?? null, act, a.leakyreluAlpha ?? 0.2);
     return output(backend, outShape(c), out);
   };
@@ -121,7 +122,7 @@ export function convKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
     if (!first || !second) return fallback(name, args, whyNotF32(x, dy, filter));
     if (typeof g === 'string') return fallback(name, args, g);
     const shape = of === 'input' ? xShape : fShape;
-    const out = new Float32Array(sizeOf(shape));
+    const out = outArray(backend, sizeOf(shape));
     (of === 'input' ? addon.conv2dBackpropInput : addon.conv2dBackpropFilter)(first, second, out, g);
     return output(backend, [...shape], out);
   };

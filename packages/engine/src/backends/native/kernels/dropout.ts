@@ -12,7 +12,7 @@ import { registerDropoutGrad } from '../../../fusion/dropout.js';
 import type * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { DROPOUT } from './fused-names.js';
-import { f32, type KernelArgs, output, type TensorInfo } from './util.js';
+import { f32, type KernelArgs, outArray, output, type TensorInfo } from './util.js';
 
 export { DROPOUT, registerDropoutGrad };
 
@@ -29,8 +29,8 @@ export function dropoutKernels(addon: NativeAddon): Record<string, tf.KernelFunc
           `${DROPOUT}: needs float32 x, rate in [0, 1) and a finite seed; received ${x?.dtype}, rate ${rate}, seed ${seed}`,
         );
       }
-      const y = new Float32Array(xv.length);
-      const mask = new Float32Array(xv.length);
+      const y = outArray(backend, xv.length);
+      const mask = outArray(backend, xv.length);
       addon.dropout(xv, rate, seed, y, mask);
       return [output(backend, [...x!.shape], y), output(backend, [...x!.shape], mask)];
     },

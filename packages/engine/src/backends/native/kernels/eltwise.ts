@@ -11,7 +11,7 @@ import type * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { alloc, raw, whyNotRaw } from './layout-util.js';
 import { GRAD_CODES, UNARY_CODES } from './math-codes.js';
-import { f32, fallback, type KernelArgs, output, type TensorInfo, whyNotF32 } from './util.js';
+import { f32, fallback, type KernelArgs, outArray, output, type TensorInfo, whyNotF32 } from './util.js';
 
 /** The float alpha attribute of Step and LeakyRelu (tfjs's defaults when absent). */
 function alphaOf(name: string, attrs: KernelArgs['attrs']): number {
@@ -26,7 +26,7 @@ function unaryKernel(addon: NativeAddon, name: string, code: number): tf.KernelF
     const x = (args.inputs as { x: TensorInfo }).x;
     const xv = f32(backend, x);
     if (!xv) return fallback(name, args, whyNotF32(x));
-    const out = new Float32Array(xv.length);
+    const out = outArray(backend, xv.length);
     if (out.length > 0) addon.unary(code, xv, out, alphaOf(name, args.attrs));
     return output(backend, x.shape.slice(), out);
   };
@@ -40,7 +40,7 @@ function eluGrad(addon: NativeAddon): tf.KernelFunc {
     const dv = f32(backend, dy);
     const yv = f32(backend, y);
     if (!dv || !yv || dv.length !== yv.length) return fallback('EluGrad', args, whyNotF32(dy, y));
-    const out = new Float32Array(yv.length);
+    const out = outArray(backend, yv.length);
     if (out.length > 0) addon.activationGrad(GRAD_CODES.elu, dv, yv, out, 0);
     return output(backend, y.shape.slice(), out);
   };
@@ -70,7 +70,7 @@ function cast(addon: NativeAddon): tf.KernelFunc {
       xv = stored;
     }
     if (!xv) return fallback('Cast', args, whyNotRaw(x));
-    const out = alloc(dtype, xv.length);
+    const out = alloc(dtype, xv.length, { backend, contents: 'stale' });
     if (out.length > 0 && !addon.cast(xv, out)) return fallback('Cast', args, 'no-copy'); // int32 beyond ±2^24: share, as cpu
     return backend.makeTensorInfo(x.shape.slice(), dtype, out);
   };

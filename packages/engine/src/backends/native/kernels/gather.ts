@@ -10,7 +10,7 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { alloc, outputOf, raw, span } from './layout-util.js';
-import { f32, fallback, type KernelArgs, output, type TensorInfo } from './util.js';
+import { f32, fallback, type KernelArgs, output, type TensorInfo, zeroArray } from './util.js';
 
 export function gatherKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
   const gather = (args: KernelArgs) => {
@@ -24,7 +24,7 @@ export function gatherKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
     if (x.shape.length === 0) return fallback(tf.GatherV2, args, 'shape');
     const ax = tf.util.parseAxisParam(axis, x.shape)[0]!;
     const shape = [...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)];
-    const out = alloc(x.dtype, span(shape, 0));
+    const out = alloc(x.dtype, span(shape, 0), { backend, contents: 'stale' });
     if (iv.length === 0) return outputOf(backend, shape, x.dtype, out);
     const bad = addon.gather(xv, iv, out, span(x.shape, 0, ax), x.shape[ax]!, span(x.shape, ax + 1));
     if (bad >= 0) return fallback(tf.GatherV2, args, 'tfjs-error'); // raises tfjs's out-of-range error
@@ -45,7 +45,7 @@ export function gatherKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
       return fallback(tf.UnsortedSegmentSum, args, 'attr');
     }
     const shape = [numSegments, ...x.shape.slice(1)];
-    const out = new Float32Array(span(shape, 0));
+    const out = zeroArray(backend, span(shape, 0));
     if (out.length > 0) addon.unsortedSegmentSum(xv, ids, out, numSegments, span(x.shape, 1));
     return output(backend, shape, out);
   };

@@ -14,7 +14,7 @@ import { asAttrMap } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { LAYER_NORM, LAYER_NORM_GRAD } from './fused-names.js';
-import { f32Inputs, type KernelArgs, output, type TensorInfo } from './util.js';
+import { f32Inputs, type KernelArgs, outArray, output, type TensorInfo } from './util.js';
 
 export { LAYER_NORM, LAYER_NORM_GRAD };
 
@@ -63,7 +63,7 @@ export function layerNormKernels(addon: NativeAddon): Record<string, tf.KernelFu
     const t = args.inputs as Record<string, TensorInfo>;
     const eps = (args.attrs as { epsilon: number }).epsilon;
     const { v, C, rows } = checked(LAYER_NORM, backend, t);
-    const y = new Float32Array(rows * C);
+    const y = outArray(backend, rows * C);
     const mean = new Float32Array(rows);
     const rstd = new Float32Array(rows);
     addon.layerNorm(v.x!, v.gamma!, v.beta!, C, eps, y, mean, rstd);
@@ -78,7 +78,7 @@ export function layerNormKernels(addon: NativeAddon): Record<string, tf.KernelFu
     const backend = args.backend as MathBackendCPU;
     const t = args.inputs as Record<string, TensorInfo>;
     const { v, C, rows } = checked(LAYER_NORM_GRAD, backend, t);
-    const dx = new Float32Array(rows * C);
+    const dx = outArray(backend, rows * C);
     const dGamma = new Float32Array(C);
     const dBeta = new Float32Array(C);
     addon.layerNormGrad(v.dy!, v.x!, v.mean!, v.rstd!, v.gamma!, C, dx, dGamma, dBeta);

@@ -9,7 +9,7 @@ import { InvalidArgumentError } from '@dlpipe/core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type * as tf from '../../../tf.js';
 import type { LayoutArray } from '../addon.js';
-import type { TensorInfo } from './util.js';
+import { outArray, type TensorInfo, zeroArray } from './util.js';
 
 const STORAGE: Record<string, new (n: number) => LayoutArray> = {
   float32: Float32Array,
@@ -24,8 +24,19 @@ export function raw(backend: MathBackendCPU, t: TensorInfo): LayoutArray | undef
   return Kind && v instanceof Kind ? v : undefined;
 }
 
-/** A zeroed array for a tensor of `dtype` and `size` elements (float32, int32 or bool). */
-export function alloc(dtype: tf.DataType, size: number): LayoutArray {
+/**
+ * An array for a tensor of `dtype` and `size` elements (float32, int32 or bool). With `backend`,
+ * a float32 array may come from the native backend's pool with stale contents, so the kernel
+ * must write every element ('stale'), or asks for zeros ('zeroed'); without it, a fresh zeroed one.
+ */
+export function alloc(
+  dtype: tf.DataType,
+  size: number,
+  reuse?: { backend: MathBackendCPU; contents: 'stale' | 'zeroed' },
+): LayoutArray {
+  if (reuse && dtype === 'float32') {
+    return reuse.contents === 'zeroed' ? zeroArray(reuse.backend, size) : outArray(reuse.backend, size);
+  }
   const Kind = STORAGE[dtype];
   if (!Kind) {
     throw new InvalidArgumentError(

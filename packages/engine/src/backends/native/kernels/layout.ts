@@ -36,7 +36,7 @@ export function layoutKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
     if (moved.every((p, i) => i === 0 || p > moved[i - 1]!)) {
       return fallback(tf.Reshape, { ...args, attrs: { shape } }, 'no-copy'); // only size-1 axes move
     }
-    const out = alloc(x.dtype, xv.length);
+    const out = alloc(x.dtype, xv.length, { backend, contents: 'stale' });
     if (out.length > 0) addon.transpose(xv, out, [...x.shape], [...perm]);
     return outputOf(backend, shape, x.dtype, out);
   };
@@ -50,7 +50,7 @@ export function layoutKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
     if (!xv) return fallback(tf.Tile, args, whyNotRaw(x));
     if (x.shape.length === 0 || badReps) return fallback(tf.Tile, args, 'shape');
     const shape = x.shape.map((d, i) => d * reps[i]!);
-    const out = alloc(x.dtype, span(shape, 0));
+    const out = alloc(x.dtype, span(shape, 0), { backend, contents: 'stale' });
     if (out.length > 0) addon.tile(xv, out, [...x.shape], [...reps]);
     return outputOf(backend, shape, x.dtype, out);
   };
@@ -69,7 +69,7 @@ export function layoutKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
     const ok = (v: LayoutArray | undefined, i: number): v is LayoutArray =>
       !!v && parts[i]!.dtype === first.dtype;
     if (!values.every(ok) || !raw(backend, first)) return fallback(tf.Concat, args, 'dtype');
-    const out = alloc(first.dtype, span(shape, 0));
+    const out = alloc(first.dtype, span(shape, 0), { backend, contents: 'stale' });
     if (out.length > 0) {
       addon.concat(
         values,
@@ -94,7 +94,8 @@ export function layoutKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
     if (!xv) return fallback(tf.PadV2, args, whyNotRaw(x));
     if (x.shape.length === 0 || badPad) return fallback(tf.PadV2, args, 'shape');
     const shape = paddings.map(([b, a], i) => b + x.shape[i]! + a);
-    const out = alloc(x.dtype, span(shape, 0));
+    const contents = constantValue === 0 ? 'zeroed' : 'stale';
+    const out = alloc(x.dtype, span(shape, 0), { backend, contents });
     if (constantValue !== 0) out.fill(constantValue);
     if (xv.length > 0) {
       addon.pad(

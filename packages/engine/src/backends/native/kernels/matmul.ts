@@ -12,10 +12,12 @@ import {
   f32,
   fallback,
   type KernelArgs,
+  outArray,
   output,
   sizeOf,
   type TensorInfo,
   whyNotF32,
+  zeroArray,
 } from './util.js';
 
 interface MatMulShape {
@@ -58,7 +60,7 @@ export function matMulKernels(addon: NativeAddon): Record<string, tf.KernelFunc>
     if (!av || !bv || biasV === undefined) return fallback(name, args, whyNotF32(a, b, bias));
     if (typeof s === 'string') return fallback(name, args, s);
     if (code === undefined || (biasV && biasV.length !== s.n)) return fallback(name, args, 'attr');
-    const out = new Float32Array(sizeOf(s.outShape));
+    const out = s.k > 0 ? outArray(backend, sizeOf(s.outShape)) : zeroArray(backend, sizeOf(s.outShape));
     if (out.length > 0 && s.k > 0) {
       addon.batchMatMul(
         av,

@@ -11,7 +11,7 @@ import { SGD_UPDATE, type SgdUpdateAttrs, sgdParams } from '../../../optim/sgd-u
 import type * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { SCALE_MANY, SUM_SQUARES } from './fused-names.js';
-import { f32, fallback, output, type TensorInfo, whyNotF32 } from './util.js';
+import { f32, fallback, outArray, output, type TensorInfo, whyNotF32 } from './util.js';
 
 /** The float32 storage of every input, in the order given, or undefined when one is not float32. */
 function allF32(backend: MathBackendCPU, inputs: Record<string, TensorInfo>) {
@@ -32,7 +32,7 @@ export function optimKernels(addon: NativeAddon): Record<string, tf.KernelFunc> 
       const backend = args.backend as MathBackendCPU;
       const all = allF32(backend, args.inputs as Record<string, TensorInfo>);
       if (!all) throw new InvalidArgumentError(`${SCALE_MANY}: every input must be float32`);
-      const outs = all.vals.map((v) => new Float32Array(v.length));
+      const outs = all.vals.map((v) => outArray(backend, v.length));
       addon.scaleMany(all.vals, outs, (args.attrs as { scale: number }).scale);
       return outs.map((o, i) => output(backend, [...all.infos[i]!.shape], o));
     },
@@ -43,7 +43,7 @@ export function optimKernels(addon: NativeAddon): Record<string, tf.KernelFunc> 
       if (vals.some((x) => !x)) return fallback(ADAM_UPDATE, args, whyNotF32(w, g, m, v));
       if (vals.some((x) => x!.length !== vals[0]!.length)) return fallback(ADAM_UPDATE, args, 'shape');
       const n = vals[0]!.length;
-      const outs = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+      const outs = [outArray(backend, n), outArray(backend, n), outArray(backend, n)];
       const [wv, gv, mv, vv] = vals as Float32Array[];
       addon.adamUpdate(
         wv!,
@@ -66,8 +66,8 @@ export function optimKernels(addon: NativeAddon): Record<string, tf.KernelFunc> 
       if (!wv || !gv || bv === undefined) return fallback(SGD_UPDATE, args, whyNotF32(w, g, buf));
       if (gv.length !== wv.length || (bv && bv.length !== wv.length))
         return fallback(SGD_UPDATE, args, 'shape');
-      const w2 = new Float32Array(wv.length);
-      const b2 = bv ? new Float32Array(wv.length) : null;
+      const w2 = outArray(backend, wv.length);
+      const b2 = bv ? outArray(backend, wv.length) : null;
       addon.sgdUpdate(wv, gv, bv, w2, b2, sgdParams(attrsOf<SgdUpdateAttrs>(args.attrs)));
       const outs = [output(backend, [...w!.shape], w2)];
       if (b2) outs.push(output(backend, [...w!.shape], b2));

@@ -9,7 +9,16 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { attrsOf } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
-import { f32, fallback, type KernelArgs, output, sizeOf, type TensorInfo, whyNotF32 } from './util.js';
+import {
+  f32,
+  fallback,
+  type KernelArgs,
+  outArray,
+  output,
+  sizeOf,
+  type TensorInfo,
+  whyNotF32,
+} from './util.js';
 
 type PoolInfo = ReturnType<typeof tf.backend_util.computePool2DInfo>;
 
@@ -60,7 +69,7 @@ export function poolKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
     const g = poolGeom(c);
     if (!xv) return fallback(name, args, whyNotF32(x));
     if (!g) return fallback(name, args, sizeOf(x.shape) === 0 ? 'empty' : 'shape');
-    const out = new Float32Array(sizeOf(c.outShape));
+    const out = outArray(backend, sizeOf(c.outShape));
     (name === 'MaxPool' ? addon.maxPool : addon.avgPool)(xv, out, g);
     return output(backend, [...c.outShape], out);
   };
@@ -79,7 +88,7 @@ export function poolKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
     if (!dyv || !inputOk) return fallback(name, args, whyNotF32(dy, input));
     if (!g || !tf.util.arraysEqual(dy.shape, c.outShape))
       return fallback(name, args, sizeOf(input.shape) === 0 ? 'empty' : 'shape');
-    const dx = new Float32Array(sizeOf(input.shape));
+    const dx = outArray(backend, sizeOf(input.shape));
     if (xv) addon.maxPoolGrad(xv, dyv, dx, g);
     else addon.avgPoolGrad(dyv, dx, g);
     return output(backend, [...input.shape], dx);

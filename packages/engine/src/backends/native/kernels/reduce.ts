@@ -50,7 +50,7 @@ function reduceKernel(addon: NativeAddon, name: string, code: number): tf.Kernel
       attrs.axis ?? attrs.reductionIndices,
       attrs.keepDims ?? false,
     );
-    const out = alloc(x.dtype, sizeOf(outShape));
+    const out = alloc(x.dtype, sizeOf(outShape), { backend, contents: 'stale' });
     addon.reduce(code, xv, x.shape, axes, out);
     return backend.makeTensorInfo(outShape, x.dtype, out);
   };

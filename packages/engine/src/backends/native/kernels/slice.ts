@@ -42,7 +42,7 @@ export function sliceKernels(addon: NativeAddon): Record<string, tf.KernelFunc> 
     if (!xv || rank === 0 || begin.length !== rank || step.length !== rank || size.length !== rank)
       return undefined;
     if (!inRange(x.shape, begin, step, size)) return undefined;
-    const out = alloc(x.dtype, span(size, 0));
+    const out = alloc(x.dtype, span(size, 0), { backend, contents: 'stale' });
     if (out.length > 0) addon.stridedSlice(xv, out, [...x.shape], begin, step, size);
     return out;
   };

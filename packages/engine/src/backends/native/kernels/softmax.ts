@@ -9,7 +9,7 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { BackendError } from '../../../errors.js';
 import type * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
-import { f32, fallback, type KernelArgs, output, type TensorInfo, whyNotF32 } from './util.js';
+import { f32, fallback, type KernelArgs, outArray, output, type TensorInfo, whyNotF32 } from './util.js';
 
 /** Whether `axis` (negative counts from the end) names the last axis of `shape`. */
 function isLastAxis(axis: number | number[] | undefined, rank: number): boolean {
@@ -33,7 +33,7 @@ function softmaxKernel(addon: NativeAddon, name: 'Softmax' | 'LogSoftmax'): tf.K
       );
     }
     const cols = logits.shape[rank - 1]!;
-    const out = new Float32Array(xv.length);
+    const out = outArray(backend, xv.length);
     if (out.length > 0) addon.softmax(xv, out, out.length / cols, cols, name === 'LogSoftmax');
     return output(backend, logits.shape.slice(), out);
   };

@@ -8,6 +8,7 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { BackendError } from '../../../errors.js';
 import * as tf from '../../../tf.js';
 import { type FallbackReason, noteFallback } from '../dispatch-counts.js';
+import { poolOf } from '../native-backend.js';
 
 export type KernelArgs = Parameters<tf.KernelFunc>[0];
 export type TensorInfo = tf.TensorInfo;
@@ -39,6 +40,19 @@ export function f32Inputs(
 
 export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * Storage for a float32 output of `length` elements that the kernel writes in full: an array
+ * reused from the native backend's pool (stale contents), else a fresh one.
+ */
+export function outArray(backend: MathBackendCPU, length: number): Float32Array {
+  return poolOf(backend)?.take(length) ?? new Float32Array(length);
+}
+
+/** Like `outArray`, but zeroed: for kernels that accumulate into their output. */
+export function zeroArray(backend: MathBackendCPU, length: number): Float32Array {
+  return poolOf(backend)?.takeZeroed(length) ?? new Float32Array(length);
 }
 
 /** A new float32 tensor owning `values`. */
