@@ -8,7 +8,7 @@
 import { abovePeakWarning, type CpuPeak, pctOfPeak } from './lib/cpu-peak.js';
 import type { TorchResult } from './lib/torch-reference.js';
 
-export type CellMode = 'train' | 'forward' | 'sgemm' | 'dispatch';
+export type CellMode = 'train' | 'forward' | 'latency' | 'sgemm' | 'bmm' | 'dispatch';
 
 /** Kernels per step on the native backend, by path (from its dispatch counters). */
 export interface KernelsPerStep {
@@ -54,6 +54,12 @@ export interface Cell {
   maxRelErr?: number;
   /** Live tensors gained over the timed steps (0 = no leak). */
   leakedTensors?: number;
+  /** Peak resident memory of the cell's process, MB, and that peak before the workload's tensors. */
+  peakRssMB?: number;
+  baseRssMB?: number;
+  /** The same for PyTorch's process running this workload's group (train: after its train steps). */
+  torchRssMB?: number;
+  torchBaseRssMB?: number;
   /** Seconds the child process was allowed. */
   budgetS: number;
   error?: string;
@@ -77,9 +83,12 @@ export interface ModelRow {
   /** Trainable parameters counted in dlpipe (undefined if no child got that far). */
   params?: number;
   torchParams: number;
-  /** PyTorch's seconds per train step and per forward, where the reference ran. */
+  /** Batch of the latency row (inference forward), where the model has one. */
+  latencyBatch?: number;
+  /** PyTorch's seconds per train step, per forward and per inference forward, where the reference ran. */
   torchTrain?: number;
   torchForward?: number;
+  torchLatency?: number;
 }
 
 export interface EngineReport {
@@ -93,6 +102,8 @@ export interface EngineReport {
     version?: string;
     threads?: number;
     sgemmGflops?: number;
+    /** PyTorch's GFLOP/s of each BatchMatMul row. */
+    bmmGflops?: Record<string, number | undefined>;
     /** The reference's RESULT as it printed it. */
     result?: TorchResult;
   };
@@ -124,7 +135,7 @@ function cellText(cell: Cell | undefined, notes: string[], peak: CpuPeak): strin
     return `${text.slice(0, ERROR_WIDTH - 6)}… [${notes.length}]`;
   }
   const approx = cell.iters === 0 ? '~' : '';
-  if (cell.mode === 'sgemm') {
+  if (cell.mode === 'sgemm' || cell.mode === 'bmm') {
     const torch = cell.ratio === undefined ? '' : `; ${(cell.ratio * 100).toFixed(0)}% of PyTorch`;
     return `${cell.gflops?.toFixed(1)} GFLOP/s (${pctOfPeak(cell.gflops ?? Number.NaN, peak)}${torch})`;
   }
@@ -160,10 +171,12 @@ function modelRows(report: EngineReport, backends: BackendStatus[], notes: strin
   const find = (b: string, m: string, mode: CellMode) =>
     report.cells.find((c) => c.backend === b && c.model === m && c.mode === mode);
   for (const m of report.models) {
-    for (const mode of ['train', 'forward'] as const) {
-      const batch = mode === 'train' ? m.trainBatch : m.forwardBatch;
-      const label = `${m.name} ${mode === 'train' ? 'train step' : 'forward'} (b${batch})`;
-      const torch = mode === 'train' ? m.torchTrain : m.torchForward;
+    const modes = m.latencyBatch === undefined ? (['train', 'forward'] as const) : MODES;
+    for (const mode of modes) {
+      const batch = mode === 'train' ? m.trainBatch : mode === 'latency' ? m.latencyBatch : m.forwardBatch;
+      const what = { train: 'train step', forward: 'forward', latency: 'inference latency' }[mode];
+      const label = `${m.name} ${what} (b${batch})`;
+      const torch = { train: m.torchTrain, forward: m.torchForward, latency: m.torchLatency }[mode];
       rows.push([
         label,
         torchText(torch),
@@ -179,7 +192,40 @@ function modelRows(report: EngineReport, backends: BackendStatus[], notes: strin
       ...sgemm.map((c) => cellText(c, notes, report.machine.peak)),
     ]);
   }
+  for (const [row, label] of Object.entries(BMM_LABELS)) {
+    const cells = backends.map((b) => find(b.name, row, 'bmm'));
+    if (!cells.some(Boolean)) continue;
+    rows.push([
+      label,
+      torchText(report.torch.bmmGflops?.[row], report.machine.peak),
+      ...cells.map((c) => cellText(c, notes, report.machine.peak)),
+    ]);
+  }
   return rows;
+}
+
+const MODES = ['train', 'forward', 'latency'] as const;
+
+/** The BatchMatMul rows: [batch, m, k] · [batch, k, n] (bench/engine-worker.ts's BMM_SHAPES). */
+const BMM_LABELS: Record<string, string> = {
+  'bmm-attention': 'BatchMatMul [64,256,64]·[64,64,256]',
+  'bmm-square': 'BatchMatMul [64,256,256]·[64,256,256]',
+};
+
+/** Peak resident memory of each train cell next to PyTorch's, MB (the process's; base = before the workload). */
+function memoryLines(report: EngineReport): string[] {
+  const mb = (peak?: number, base?: number) =>
+    peak === undefined ? '?' : `${peak.toFixed(0)} MB (base ${base?.toFixed(0) ?? '?'})`;
+  const lines = report.cells
+    .filter((c) => c.mode === 'train' && c.peakRssMB !== undefined)
+    .map(
+      (c) =>
+        `${c.backend} ${c.model} train: ${mb(c.peakRssMB, c.baseRssMB)}; ` +
+        `PyTorch ${mb(c.torchRssMB, c.torchBaseRssMB)}`,
+    );
+  return lines.length
+    ? ['', 'peak resident memory per process (base: before the model and batch were made)', ...lines]
+    : [];
 }
 
 function paramsLine(report: EngineReport): string {
@@ -224,8 +270,12 @@ function peakWarnings(report: EngineReport): string[] {
   const peak = report.machine.peak;
   const figures: Array<[string, number | undefined]> = [
     ['PyTorch sgemm', report.torch.sgemmGflops],
+    ...Object.entries(report.torch.bmmGflops ?? {}).map(([row, g]): [string, number | undefined] => [
+      `PyTorch ${row}`,
+      g,
+    ]),
     ...report.cells
-      .filter((c) => c.mode === 'sgemm')
+      .filter((c) => c.mode === 'sgemm' || c.mode === 'bmm')
       .map((c): [string, number | undefined] => [`${c.backend} sgemm`, c.gflops]),
   ];
   return figures.flatMap(([what, g]) => {
@@ -247,12 +297,13 @@ export function renderTable(report: EngineReport): string {
     `dlpipe engine bench${report.quick ? ' (quick)' : ''}: ${report.machine.cpus} CPUs, Node ${report.machine.node}, ` +
       `tfjs ${report.tfjs ?? '?'}${t.available ? `, PyTorch ${t.version} with ${t.threads} threads` : ''}`,
     `load average ${report.machine.loadavg.map((x) => x.toFixed(1)).join(' ')} at the start; fp32 peak: ${report.machine.peak.description}`,
-    'median seconds per step (ratio = time / PyTorch time); sgemm in GFLOP/s (% of peak; % of PyTorch)',
+    'median seconds per step (ratio = time / PyTorch time); sgemm and BatchMatMul in GFLOP/s (% of peak; % of PyTorch)',
     '',
     pad([head, ...modelRows(report, loaded, notes)]),
     '',
     paramsLine(report),
     ...dispatchLines(report),
+    ...memoryLines(report),
     ...peakWarnings(report),
   ];
   if (!t.available) lines.push(t.reason ?? 'PyTorch reference not available');

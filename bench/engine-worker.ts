@@ -7,6 +7,11 @@
  *   node --import tsx bench/engine-worker.ts --backend cpu --model lenet --mode train --budget 30
  *   node --import tsx bench/engine-worker.ts --backend wasm --mode sgemm --budget 20
  *   node --import tsx bench/engine-worker.ts --backend native --mode dispatch --budget 20
+ *   node --import tsx bench/engine-worker.ts --backend native --model resnet18 --mode latency --budget 30
+ *   node --import tsx bench/engine-worker.ts --backend native --mode bmm --shape square --budget 20
+ *
+ * Every RESULT carries `peakRssMB`, the process's peak resident memory (node, tfjs and the
+ * backend included), and `baseRssMB`, the peak before the workload's tensors were made.
  */
 import { parseArgs } from 'node:util';
 import { setSeed } from '@dlpipe/core';
@@ -21,9 +26,12 @@ import {
   useBackend,
 } from '@dlpipe/tensor';
 import { median, timeIt } from './lib/measure.js';
-import { isModelName, MODEL_NAMES, MODELS } from './models/index.js';
+import { type BenchModelSpec, isModelName, MODEL_NAMES, MODELS } from './models/index.js';
 
-type Mode = 'train' | 'forward' | 'sgemm' | 'dispatch';
+type Mode = 'train' | 'forward' | 'latency' | 'sgemm' | 'bmm' | 'dispatch';
+
+/** Peak resident memory of this process so far, MB. */
+const peakRssMB = () => process.resourceUsage().maxRSS / 1024;
 
 function emit(kind: 'INFO' | 'PROGRESS' | 'RESULT' | 'ERROR', payload: unknown): void {
   process.stdout.write(`${kind} ${JSON.stringify(payload)}\n`);
@@ -83,6 +91,62 @@ function sgemm(quick: boolean, deadline: number) {
   const counts = dispatchCounts().BatchMatMul;
   const flop = 2 * n ** 3;
   return { ...timing, n, flop, gflops: flop / timing.median / 1e9, maxRelErr, matMulPath: counts };
+}
+
+/**
+ * The batched products of the bench's BatchMatMul rows: attention's QKᵀ at L 256, d 64
+ * ([64, 256, 64] · [64, 64, 256], bound by writing the output) and a square one that is bound by
+ * arithmetic ([64, 256, 256] · [64, 256, 256]).
+ */
+export const BMM_SHAPES = {
+  attention: { batch: 64, m: 256, k: 64, n: 256 },
+  square: { batch: 64, m: 256, k: 256, n: 256 },
+} as const;
+export type BmmShape = keyof typeof BMM_SHAPES;
+
+/**
+ * `tf.matMul` of [b, m, k] · [b, k, n]: 2·b·m·n·k FLOP over the median time, and the product
+ * checked against float64 dot products on 16 entries of the first and last matrices.
+ */
+function bmm(which: string, quick: boolean, deadline: number) {
+  if (!Object.hasOwn(BMM_SHAPES, which))
+    throw new Error(`unknown --shape '${which}'; expected one of ${Object.keys(BMM_SHAPES).join(', ')}`);
+  const shape = BMM_SHAPES[which as BmmShape];
+  const { batch, m, k, n } = shape;
+  const a = tf.randomNormal([batch, m, k]);
+  const b = tf.randomNormal([batch, k, n]);
+  // Not read back: every backend here runs kernels synchronously in Node, so the product is done
+  // when matMul returns. Reading it would hand its storage to the caller for good, and every call
+  // would fault in a fresh 16–64 MB array; a model passes the product on to its next op instead.
+  const timing = timeIt(
+    () => {
+      tf.matMul(a, b).dispose();
+    },
+    { warmup: 3, iters: quick ? 5 : 15, deadline, onCall: (phase, i) => emit('PROGRESS', { phase, i }) },
+  );
+  const product = tf.matMul(a, b);
+  const c = product.dataSync() as Float32Array;
+  product.dispose();
+  const av = a.dataSync() as Float32Array;
+  const bv = b.dataSync() as Float32Array;
+  let maxRelErr = 0;
+  for (const z of [0, batch - 1]) {
+    for (let s = 0; s < 8; s++) {
+      const i = (s * 37 + 5) % m;
+      const j = (s * 59 + 11) % n;
+      let dot = 0;
+      let mag = 0;
+      for (let q = 0; q < k; q++) {
+        const p = av[(z * m + i) * k + q]! * bv[(z * k + q) * n + j]!;
+        dot += p;
+        mag += Math.abs(p);
+      }
+      maxRelErr = Math.max(maxRelErr, Math.abs(c[(z * m + i) * n + j]! - dot) / mag);
+    }
+  }
+  tf.dispose([a, b]);
+  const flop = 2 * batch * m * n * k;
+  return { ...timing, flop, gflops: flop / timing.median / 1e9, maxRelErr, shape };
 }
 
 /** Kernels per step by path (native backend only: the counters count its dispatches). */
@@ -145,19 +209,25 @@ function dispatchCost(quick: boolean) {
 }
 
 /** Median train-step or forward time of one model, with a check that no tensor leaks. */
-function model(name: string, mode: 'train' | 'forward', quick: boolean, deadline: number) {
+function model(name: string, mode: 'train' | 'forward' | 'latency', quick: boolean, deadline: number) {
   if (!isModelName(name))
     throw new Error(`unknown model '${name}'; expected one of ${MODEL_NAMES.join(', ')}`);
-  const spec = MODELS[name];
-  const batch = mode === 'train' ? spec.trainBatch(quick) : spec.forwardBatch;
+  const spec: BenchModelSpec = MODELS[name];
+  if (mode === 'latency' && spec.latencyBatch === undefined)
+    throw new Error(`model '${name}' has no latency row`);
+  const batch =
+    mode === 'train' ? spec.trainBatch(quick) : mode === 'latency' ? spec.latencyBatch! : spec.forwardBatch;
   setSeed(0);
   const net = spec.create({ batch });
   emit('INFO', { params: net.paramCount(), batch });
-  const step = mode === 'train' ? () => void net.trainStep() : () => net.forward();
+  const infer = net.infer?.bind(net);
+  if (mode === 'latency' && !infer) throw new Error(`model '${name}' has no inference pass`);
+  const step =
+    mode === 'train' ? () => void net.trainStep() : mode === 'latency' ? infer! : () => net.forward();
   const counts: number[] = []; // live tensors before each call; the first call may create state
   const timing = timeIt(step, {
-    warmup: spec.warmup,
-    iters: quick ? 3 : 5,
+    warmup: mode === 'latency' ? 3 : spec.warmup,
+    iters: mode === 'latency' ? (quick ? 10 : 30) : quick ? 3 : 5,
     deadline,
     onCall: (phase, i) => {
       counts.push(tf.memory().numTensors);
@@ -181,6 +251,7 @@ async function main(): Promise<void> {
       mode: { type: 'string', default: 'train' },
       budget: { type: 'string', default: '60' },
       quick: { type: 'boolean', default: false },
+      shape: { type: 'string', default: 'attention' },
     },
   });
   if (values.probe) return probe(values.backends.split(',').filter(Boolean));
@@ -189,13 +260,16 @@ async function main(): Promise<void> {
   const deadline = started + Number(values.budget) * 1000 * 0.9;
   await initBackend({ backend: values.backend, notice: () => {} });
   const mode = values.mode as Mode;
+  const baseRssMB = peakRssMB();
   const result =
     mode === 'sgemm'
       ? sgemm(values.quick, deadline)
-      : mode === 'dispatch'
-        ? dispatchCost(values.quick)
-        : model(values.model, mode, values.quick, deadline);
-  emit('RESULT', result);
+      : mode === 'bmm'
+        ? bmm(values.shape, values.quick, deadline)
+        : mode === 'dispatch'
+          ? dispatchCost(values.quick)
+          : model(values.model, mode, values.quick, deadline);
+  emit('RESULT', { ...result, baseRssMB, peakRssMB: peakRssMB() });
 }
 
 main().catch((err: Error) => {

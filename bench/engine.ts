@@ -15,8 +15,8 @@ import { type BackendStatus, type Cell, type EngineReport, renderTable } from '.
 import { runChild } from './lib/child.js';
 import { cpuPeak } from './lib/cpu-peak.js';
 import { Progress } from './lib/progress.js';
-import { runTorchReference, type TorchReference, torchSeconds } from './lib/torch-reference.js';
-import { isModelName, MODEL_NAMES, MODELS, type ModelName } from './models/index.js';
+import { runTorchReference, type TorchReference, torchEntry, torchSeconds } from './lib/torch-reference.js';
+import { type BenchModelSpec, isModelName, MODEL_NAMES, MODELS, type ModelName } from './models/index.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORKER = fileURLToPath(new URL('./engine-worker.ts', import.meta.url));
@@ -109,25 +109,35 @@ async function probeBackends(names: string[]): Promise<{ backends: BackendStatus
   return { backends: names.map((name) => ({ name, ok: false, reason })) };
 }
 
+/** The BatchMatMul rows (bench/engine-worker.ts's BMM_SHAPES), as cell model names. */
+const BMM_ROWS = ['bmm-attention', 'bmm-square'] as const;
+type BmmRow = (typeof BMM_ROWS)[number];
+
 /** A cell to measure: which model and mode on which backend. */
 interface Job {
   backend: string;
-  model: ModelName | 'sgemm' | 'dispatch';
+  model: ModelName | 'sgemm' | BmmRow | 'dispatch';
   mode: Cell['mode'];
 }
 
 function planJobs(backends: string[], models: ModelName[]): Job[] {
   const jobs: Job[] = backends.flatMap((backend) => [
     { backend, model: 'sgemm' as const, mode: 'sgemm' as const },
+    ...BMM_ROWS.map((model) => ({ backend, model, mode: 'bmm' as const })),
     { backend, model: 'dispatch' as const, mode: 'dispatch' as const },
   ]);
   for (const model of RUN_ORDER.filter((m) => models.includes(m))) {
-    for (const mode of ['forward', 'train'] as const) {
+    const spec: BenchModelSpec = MODELS[model];
+    const modes = spec.latencyBatch === undefined ? MODEL_MODES.slice(0, 2) : MODEL_MODES;
+    for (const mode of modes) {
       for (const backend of backends) jobs.push({ backend, model, mode });
     }
   }
   return jobs;
 }
+
+const MODEL_MODES = ['forward', 'train', 'latency'] as const;
+type ModelMode = (typeof MODEL_MODES)[number];
 
 /** This cell's budget: at most a cap, leaving every later cell at least a floor. */
 function cellBudget(remainingS: number, jobsLeft: number, quick: boolean): number {
@@ -146,11 +156,17 @@ function skipReason(job: Job, done: Cell[], budgetS: number): string | undefined
   return forward?.status === 'timeout' ? `forward > ${forward.budgetS} s` : undefined;
 }
 
-/** The reference's key for a model's row, e.g. `resnet18_b32`, `lenetfwd_b256`. */
-function torchKey(job: { model: ModelName; mode: 'train' | 'forward' }, quick: boolean): string {
-  const spec = MODELS[job.model];
+/** The reference's key for a model's row, e.g. `resnet18_b32`, `lenetfwd_b256`, `resnetlat_b1`. */
+function torchKey(job: { model: ModelName; mode: ModelMode }, quick: boolean): string {
+  const spec: BenchModelSpec = MODELS[job.model];
+  if (job.mode === 'latency') return `${spec.torchKeys.latency}_b${spec.latencyBatch}`;
   const batch = job.mode === 'train' ? spec.trainBatch(quick) : spec.forwardBatch;
   return `${job.mode === 'train' ? spec.torchKeys.train : spec.torchKeys.forward}_b${batch}`;
+}
+
+/** The reference's key of a BatchMatMul row (`bmm-square` → `bmm_square`). */
+function torchBmmKey(row: string): string {
+  return row.replace('-', '_');
 }
 
 function torchSgemm(ref: TorchReference): number | undefined {
@@ -168,6 +184,8 @@ interface WorkerResult {
   engineUs?: number;
   batch?: number;
   leakedTensors?: number;
+  peakRssMB?: number;
+  baseRssMB?: number;
 }
 
 async function runJob(
@@ -178,7 +196,8 @@ async function runJob(
   progress: Progress,
 ) {
   const args = ['--backend', job.backend, '--mode', job.mode, '--budget', String(budgetS)];
-  if (job.model !== 'sgemm' && job.model !== 'dispatch') args.push('--model', job.model);
+  if (job.mode === 'bmm') args.push('--shape', job.model.replace('bmm-', ''));
+  else if (job.model !== 'sgemm' && job.model !== 'dispatch') args.push('--model', job.model);
   if (opts.quick) args.push('--quick');
   const out = await worker(args, budgetS, progress);
   const cell: Cell = { backend: job.backend, model: job.model, mode: job.mode, status: 'ok', budgetS };
@@ -195,8 +214,18 @@ async function runJob(
     batch: r.batch,
     leakedTensors: r.leakedTensors,
     kernels: r.kernels,
+    peakRssMB: r.peakRssMB,
+    baseRssMB: r.baseRssMB,
   });
-  if (job.mode === 'sgemm') {
+  if (job.mode === 'bmm') {
+    cell.gflops = r.gflops;
+    cell.maxRelErr = r.maxRelErr;
+    if (!(r.maxRelErr !== undefined && r.maxRelErr < 1e-4)) {
+      return { ...cell, status: 'error' as const, error: `wrong product (max rel. error ${r.maxRelErr})` };
+    }
+    cell.torch = torchEntry(ref, torchBmmKey(job.model))?.gflops;
+    if (cell.torch && r.gflops) cell.ratio = r.gflops / cell.torch;
+  } else if (job.mode === 'sgemm') {
     cell.gflops = r.gflops;
     cell.maxRelErr = r.maxRelErr;
     // a wrong or skipped product would give any speed: refuse the figure
@@ -206,8 +235,11 @@ async function runJob(
     cell.torch = torchSgemm(ref);
     if (cell.torch && r.gflops) cell.ratio = r.gflops / cell.torch;
   } else {
-    const mode = job.mode as 'train' | 'forward';
-    cell.torch = torchSeconds(ref, torchKey({ model: job.model as ModelName, mode }, opts.quick));
+    const mode = job.mode as ModelMode;
+    const entry = torchEntry(ref, torchKey({ model: job.model as ModelName, mode }, opts.quick));
+    cell.torch = entry?.s;
+    cell.torchRssMB = entry?.rss_mb;
+    cell.torchBaseRssMB = entry?.base_rss_mb;
     if (cell.torch) cell.ratio = r.median / cell.torch;
   }
   return cell;
@@ -240,19 +272,30 @@ export async function runEngine(opts: EngineOptions, progress: Progress): Promis
     const name =
       job.model === 'sgemm' || job.model === 'dispatch'
         ? `${job.backend} ${job.model === 'sgemm' ? 'sgemm 1024³' : 'dispatch cost'}`
-        : `${job.backend} ${job.model} ${job.mode}`;
+        : job.mode === 'bmm'
+          ? `${job.backend} ${job.model}`
+          : `${job.backend} ${job.model} ${job.mode}`;
     progress.start(`[${i + 1}/${jobs.length}] ${name} (budget ${budgetS} s)`);
     const cell = await runJob(job, budgetS, opts, ref, progress);
     progress.done(cell);
     cells.push(cell);
   }
   const models = opts.models.map((name) => {
-    const spec = MODELS[name];
+    const spec: BenchModelSpec = MODELS[name];
     const params = cells.find((c) => c.model === name && c.params !== undefined)?.params;
-    const row = { name, trainBatch: spec.trainBatch(opts.quick), forwardBatch: spec.forwardBatch };
+    const row = {
+      name,
+      trainBatch: spec.trainBatch(opts.quick),
+      forwardBatch: spec.forwardBatch,
+      latencyBatch: spec.latencyBatch,
+    };
     const torchTrain = torchSeconds(ref, torchKey({ model: name, mode: 'train' }, opts.quick));
     const torchForward = torchSeconds(ref, torchKey({ model: name, mode: 'forward' }, opts.quick));
-    return { ...row, params, torchParams: spec.torchParams, torchTrain, torchForward };
+    const torchLatency =
+      spec.latencyBatch === undefined
+        ? undefined
+        : torchSeconds(ref, torchKey({ model: name, mode: 'latency' }, opts.quick));
+    return { ...row, params, torchParams: spec.torchParams, torchTrain, torchForward, torchLatency };
   });
   const torch = ref.ok
     ? {
@@ -260,6 +303,7 @@ export async function runEngine(opts: EngineOptions, progress: Progress): Promis
         version: String(ref.result.version),
         threads: Number(ref.result.threads),
         sgemmGflops: torchSgemm(ref),
+        bmmGflops: Object.fromEntries(BMM_ROWS.map((b) => [b, torchEntry(ref, torchBmmKey(b))?.gflops])),
         result: ref.result,
       }
     : { available: false, reason: ref.reason };

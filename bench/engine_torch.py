@@ -3,12 +3,15 @@ optimizers and step counts as bench/models/*.ts, timed on this machine with 2 th
 `RESULT {json}` line: per workload the median seconds of the timed steps (`s`), and FLOP figures
 where they mean something (`train_flop` = 3 x the forward's conv/matmul FLOP, `gflops`).
 
-    /usr/bin/python3 bench/engine_torch.py [--quick] [--params]
+    /usr/bin/python3 bench/engine_torch.py [--quick] [--params] [--only GROUP]
 
-Keys (bench/lib/torch-reference.ts reads them): sgemm1024, lenet_b256, lenetfwd_b256,
-resnet18_b64 (resnet18_b32 with --quick), resnetfwd_b64, transformer_b64, transformerfwd_b64,
-gru_scratch_b32, version, threads. `--params` prints each model's parameter count instead
-(bench/models/*.ts compare their own counts with these).
+Keys (bench/lib/torch-reference.ts reads them): sgemm1024, bmm_attention, bmm_square,
+lenet_b256, lenetfwd_b256, resnet18_b64 (resnet18_b32 with --quick), resnetfwd_b64,
+resnetlat_b1, transformer_b64, transformerfwd_b64, gru_scratch_b32, version, threads.
+`--params` prints each model's parameter count instead (bench/models/*.ts compare their own
+counts with these). `--only GROUP` runs one group (matmul, lenet, transformer, gru, resnet), so
+that each entry's `rss_mb` (this process's peak resident memory after it ran, MB) and
+`base_rss_mb` (before the group's tensors were made) belong to that group alone.
 """
 import os
 
@@ -16,6 +19,7 @@ os.environ['OMP_WAIT_POLICY'] = 'PASSIVE'  # before torch loads OpenMP: idle thr
 
 import json
 import math
+import resource
 import statistics
 import sys
 import time
@@ -27,6 +31,11 @@ from torch.nn import functional as F
 THREADS = 2
 QUICK = '--quick' in sys.argv
 ITERS = 3 if QUICK else 5  # timed steps, as engine-worker.ts
+
+
+def peak_rss_mb():
+    """This process's peak resident memory so far, MB (ru_maxrss is in KB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def log(msg):
@@ -358,15 +367,35 @@ def sgemm_entry(n=1024):
     return {'s': s, 'gflops': 2 * n ** 3 / s / 1e9}
 
 
+# the shapes of bench/engine-worker.ts's BMM_SHAPES: (batch, m, k, n)
+BMM_SHAPES = {'attention': (64, 256, 64, 256), 'square': (64, 256, 256, 256)}
+
+
+def bmm_entry(batch, m, k, n):
+    a = torch.randn(batch, m, k)
+    b = torch.randn(batch, k, n)
+    s = median_seconds(lambda: torch.bmm(a, b), warmup=3, iters=5 if QUICK else 15)
+    return {'s': s, 'gflops': 2 * batch * m * n * k / s / 1e9}
+
+
+def matmul_entries():
+    out = {'sgemm1024': sgemm_entry()}
+    for name, shape in BMM_SHAPES.items():
+        out[f'bmm_{name}'] = bmm_entry(*shape)
+    return out
+
+
 def model_entries(name, fwd_name, train, forward, batch, fwd_batch, warmup):
     """Train and forward entries; FLOP from the forward pass of the timed batch."""
     flop = forward_flop(forward)
     t_fwd = median_seconds(forward, warmup)
+    rss_fwd = peak_rss_mb()
     t_train = median_seconds(train, warmup)
     train_flop = 3 * flop * batch / fwd_batch
     return {
-        f'{name}_b{batch}': {'s': t_train, 'train_flop': train_flop, 'gflops': train_flop / t_train / 1e9},
-        f'{fwd_name}_b{fwd_batch}': {'s': t_fwd, 'gflops': flop / t_fwd / 1e9},
+        f'{name}_b{batch}': {'s': t_train, 'train_flop': train_flop, 'gflops': train_flop / t_train / 1e9,
+                             'rss_mb': peak_rss_mb()},
+        f'{fwd_name}_b{fwd_batch}': {'s': t_fwd, 'gflops': flop / t_fwd / 1e9, 'rss_mb': rss_fwd},
     }
 
 
@@ -377,8 +406,19 @@ def lenet_entries():
 
 def resnet_entries():
     batch = 32 if QUICK else 64
-    train, forward = classifier(resnet18(), batch, 64, (1, 96, 96), lr=0.05)
-    return model_entries('resnet18', 'resnetfwd', train, forward, batch, 64, warmup=1)
+    net = resnet18()
+    train, forward = classifier(net, batch, 64, (1, 96, 96), lr=0.05)
+    out = model_entries('resnet18', 'resnetfwd', train, forward, batch, 64, warmup=1)
+    # latency: one image, inference mode (batch norm on running statistics), read back
+    net.eval()
+    x1 = torch.randn(1, 1, 96, 96)
+
+    def infer():
+        with torch.no_grad():
+            net(x1).sum().item()
+
+    out['resnetlat_b1'] = {'s': median_seconds(infer, warmup=3, iters=10 if QUICK else 30)}
+    return out
 
 
 def transformer_entries():
@@ -407,11 +447,20 @@ def main():
         print(json.dumps(param_counts()))
         return
     res = {'version': torch.__version__, 'threads': torch.get_num_threads()}
-    for what, entries in [('sgemm 1024^3', lambda: {'sgemm1024': sgemm_entry()}),
-                          ('LeNet', lenet_entries), ('Transformer', transformer_entries),
-                          ('GRU LM', gru_entries), ('ResNet-18', resnet_entries)]:
+    groups = {'matmul': matmul_entries, 'lenet': lenet_entries, 'transformer': transformer_entries,
+              'gru': gru_entries, 'resnet': resnet_entries}
+    only = sys.argv[sys.argv.index('--only') + 1] if '--only' in sys.argv else None
+    if only is not None and only not in groups:
+        raise ValueError(f"--only {only}: expected one of {', '.join(groups)}")
+    for what, entries in groups.items():
+        if only is not None and what != only:
+            continue
         t0 = time.perf_counter()
-        res.update(entries())
+        base = peak_rss_mb()
+        got = entries()
+        for entry in got.values():
+            entry['base_rss_mb'] = base
+        res.update(got)
         log(f'{what}: {time.perf_counter() - t0:.1f} s')
     print('RESULT ' + json.dumps(res), flush=True)
 

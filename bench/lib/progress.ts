@@ -61,7 +61,8 @@ export class Progress {
 function summary(cell: Cell): string {
   if (cell.status === 'timeout') return `timeout (> ${cell.budgetS} s)`;
   if (cell.status !== 'ok') return `${cell.status}: ${cell.error ?? ''}`;
-  if (cell.mode === 'sgemm') return `${cell.gflops?.toFixed(2)} GFLOP/s`;
+  if (cell.mode === 'sgemm' || cell.mode === 'bmm') return `${cell.gflops?.toFixed(2)} GFLOP/s`;
+  if (cell.mode === 'dispatch') return `${cell.dispatch?.usPerCall.op.toFixed(1)} µs per tiny op`;
   const ratio = cell.ratio === undefined ? '' : ` (${fmtRatio(cell.ratio)})`;
   return `${fmtSeconds(cell.seconds ?? Number.NaN)}${ratio}${cell.iters === 0 ? ', warm-up only' : ''}`;
 }

@@ -14,12 +14,19 @@ import { runChild } from './child.js';
 export const PYTHON = '/usr/bin/python3';
 export const TORCH_MISSING = 'PyTorch reference not available (apt-get install python3-torch)';
 
-/** One entry of the reference's RESULT: seconds per step (median), maybe GFLOP/s. */
+/** One entry of the reference's RESULT: seconds per step (median), maybe GFLOP/s and memory. */
 export interface TorchEntry {
   s: number;
   gflops?: number;
   train_flop?: number;
+  /** Peak resident memory of the group's process after this entry ran, MB. */
+  rss_mb?: number;
+  /** Peak resident memory of that process before the group's tensors were made, MB. */
+  base_rss_mb?: number;
 }
+
+/** The reference's groups, each run in its own process so that its peak memory is its own. */
+export const TORCH_GROUPS = ['matmul', 'lenet', 'transformer', 'gru', 'resnet'] as const;
 
 export type TorchResult = Record<string, TorchEntry | string | number | undefined> & {
   version?: string;
@@ -36,8 +43,10 @@ export interface TorchReferenceOptions {
   repoRoot: string;
   /** Pass `--quick` through. */
   quick: boolean;
-  /** Seconds before it is killed (default 300). */
+  /** Seconds before a group is killed (default 300). */
   budgetS?: number;
+  /** Groups to run (default all). */
+  groups?: readonly string[];
 }
 
 /** The reference script: the project's bench/engine_torch.py, nothing outside the checkout. */
@@ -57,12 +66,27 @@ export async function runTorchReference(options: TorchReferenceOptions): Promise
   const script = torchScriptPath(options.repoRoot);
   const missing = torchMissingReason(script);
   if (missing) return { ok: false, reason: missing };
-  const args = [script, ...(options.quick ? ['--quick'] : [])];
   const budgetS = options.budgetS ?? 300;
-  const out = await runChild(PYTHON, args, { cwd: options.repoRoot, budgetS });
-  if (out.timedOut) return { ok: false, reason: `PyTorch reference timed out (> ${budgetS} s)` };
-  if (!out.result) return { ok: false, reason: `PyTorch reference failed: ${out.error ?? 'no RESULT line'}` };
-  return { ok: true, result: out.result as TorchResult, script, wallS: out.wallS };
+  const result: TorchResult = {};
+  let wallS = 0;
+  for (const group of options.groups ?? TORCH_GROUPS) {
+    const args = [script, '--only', group, ...(options.quick ? ['--quick'] : [])];
+    const out = await runChild(PYTHON, args, { cwd: options.repoRoot, budgetS });
+    if (out.timedOut) return { ok: false, reason: `PyTorch reference (${group}) timed out (> ${budgetS} s)` };
+    if (!out.result) {
+      return { ok: false, reason: `PyTorch reference (${group}) failed: ${out.error ?? 'no RESULT line'}` };
+    }
+    Object.assign(result, out.result as TorchResult);
+    wallS += out.wallS;
+  }
+  return { ok: true, result, script, wallS };
+}
+
+/** One reference entry, if present. */
+export function torchEntry(ref: TorchReference, key: string): TorchEntry | undefined {
+  if (!ref.ok) return undefined;
+  const entry = ref.result[key];
+  return typeof entry === 'object' ? entry : undefined;
 }
 
 /** Seconds of one reference entry, if present. */

@@ -14,6 +14,8 @@ export interface BenchModel {
   trainStep(): number;
   /** One forward pass in training mode (as the reference does), read back to force completion. */
   forward(): void;
+  /** One forward pass in inference mode (batch norm on its running statistics), read back. */
+  infer?(): void;
   /** Frees the weights, optimizer state and batch. */
   dispose(): void;
 }
@@ -36,10 +38,12 @@ export interface BenchModelSpec {
   trainBatch(quick: boolean): number;
   /** Batch of a forward pass. */
   forwardBatch: number;
+  /** Batch of the latency row (an inference forward), where the model has one. */
+  latencyBatch?: number;
   /** Warm-up steps before timing (as the reference). */
   warmup: number;
   /** Key prefixes in torch_reference.py's RESULT (`lenet` → `lenet_b256`, `lenetfwd_b256`). */
-  torchKeys: { train: string; forward: string };
+  torchKeys: { train: string; forward: string; latency?: string };
   /** PyTorch's parameter count for the same model (see the model file for its source). */
   torchParams: number;
   create(options: BenchModelOptions): BenchModel;

@@ -45,6 +45,11 @@ export function layersClassifier(net: tf.LayersModel, options: ClassifierOptions
       yHat.dataSync();
       yHat.dispose();
     },
+    infer() {
+      const yHat = tf.tidy(() => net.apply(X, { training: false }) as tf.Tensor);
+      yHat.dataSync();
+      yHat.dispose();
+    },
     dispose() {
       tf.dispose([X, y]);
       optimizer.dispose();

@@ -66,8 +66,9 @@ export const resnet18: BenchModelSpec = {
   name: 'resnet18',
   trainBatch: (quick) => (quick ? 32 : 64),
   forwardBatch: 64,
+  latencyBatch: 1,
   warmup: 1,
-  torchKeys: { train: 'resnet18', forward: 'resnetfwd' },
+  torchKeys: { train: 'resnet18', forward: 'resnetfwd', latency: 'resnetlat' },
   torchParams: RESNET18_TORCH_PARAMS,
   create: ({ batch, size = 96, lr = 0.05 }) =>
     layersClassifier(resnet18Net(size), { batch, inputShape: [size, size, 1], lr }),

@@ -1,5 +1,7 @@
 // MatMul / BatchMatMul / _FusedMatMul on oneDNN's matmul primitive: batch broadcasting of a
 // batch of 1, transposes as strides (no copies), optional bias and fused activation.
+#include <omp.h>
+
 #include <sstream>
 
 #include "common.h"
@@ -13,6 +15,30 @@ namespace {
 // thread costs more than it saves. Measured on the char-GRU LM (32×256×256 steps): 64–70 ms per
 // training step with every matmul threaded, 52–55 ms with this threshold, 53–60 ms at 3e7.
 constexpr int64_t kSerialMatMulWork = 8'000'000;
+
+// A plain batched product (no bias or activation) of at least two matrices per thread, each at
+// most this many multiply-adds, runs as one single-threaded sgemm per matrix with the matrices
+// split across the threads, instead of oneDNN's batched matmul, which threads inside each small
+// product. Measured on 2 cores: [64,256,64]·[64,64,256] 2.8–2.9 ms against 3.4–3.6 ms;
+// [64,256,256]·[64,256,256] 10.8–11.6 ms against 11.5–11.9 ms.
+constexpr int64_t kPerMatrixWorkMax = 64 * 1024 * 1024;
+
+// C[b] = op(A[b]) · op(B[b]) for every b, one single-threaded sgemm per matrix, matrices split
+// across the OpenMP threads. A batch of 1 on either side broadcasts.
+void BatchPerThread(const float* a, const float* b, float* c, int64_t batchA, int64_t batchB, int64_t M,
+                    int64_t K, int64_t N, bool tA, bool tB) {
+  const int64_t batch = std::max(batchA, batchB);
+  bool failed = false;
+#pragma omp parallel for schedule(static) reduction(|| : failed)
+  for (int64_t i = 0; i < batch; i++) {
+    const float* ai = a + (batchA == 1 ? 0 : i) * M * K;
+    const float* bi = b + (batchB == 1 ? 0 : i) * K * N;
+    auto st = dnnl_sgemm(tA ? 'T' : 'N', tB ? 'T' : 'N', M, N, K, 1.f, ai, tA ? M : K, bi, tB ? K : N, 0.f,
+                         c + i * M * N, N);
+    if (st != dnnl_success) failed = true;
+  }
+  if (failed) throw std::runtime_error("sgemm failed in a batch");
+}
 
 struct MatMulPlan {
   dnnl::matmul prim;
@@ -29,6 +55,11 @@ Napi::Value BatchMatMul(const Napi::CallbackInfo& info) {
     const int act = static_cast<int>(Int(info[11]));
     const float alpha = static_cast<float>(Num(info[12]));
     const int64_t batch = std::max(batchA, batchB);
+    if (!hasBias && act == 0 && K > 0 && batch >= 2 * omp_get_max_threads() &&
+        M * K * N <= kPerMatrixWorkMax && batch * M * K * N >= kSerialMatMulWork) {
+      BatchPerThread(F32(info[0]), F32(info[1]), F32(info[2]), batchA, batchB, M, K, N, tA, tB);
+      return info.Env().Undefined();
+    }
     SerialBelow serial(batch * M * K * N, kSerialMatMulWork);
     std::ostringstream key;
     key << "mm" << batchA << ',' << batchB << ',' << M << ',' << K << ',' << N << ',' << tA << tB

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { useBackend } from '../../backend.js';
 import * as tf from '../../tf.js';
 import { BufferPool, MIN_POOLED_LENGTH } from './buffer-pool.js';
-import { NativeBackend, poolBytes } from './native-backend.js';
+import { type NativeBackend, poolBytes } from './native-backend.js';
 import { nativeSkip } from './test-helpers.js';
 
 const N = MIN_POOLED_LENGTH * 4;
@@ -23,10 +23,7 @@ describe('BufferPool', () => {
     assert.notEqual(pool.take(N + 1), a, 'another length gets a new array');
     assert.equal(pool.take(N), a);
     assert.notEqual(pool.take(N), a, 'handed out once');
-    assert.deepEqual(
-      { hits: pool.stats().hits, misses: pool.stats().misses },
-      { hits: 1, misses: 3 },
-    );
+    assert.deepEqual({ hits: pool.stats().hits, misses: pool.stats().misses }, { hits: 1, misses: 3 });
   });
   it('returns an array shared by two tensors only when both are released', () => {
     const pool = new BufferPool(1 << 30);
@@ -38,7 +35,7 @@ describe('BufferPool', () => {
     pool.released(a);
     assert.equal(pool.take(N), a);
   });
-  it('never reuses an array that was read out or whose view became storage', () => {
+  it("never reuses an array whose values, or a view's, were read out", () => {
     const pool = new BufferPool(1 << 30);
     const read = pool.take(N);
     pool.registered(read);
@@ -48,11 +45,23 @@ describe('BufferPool', () => {
     pool.registered(viewed);
     const view = viewed.subarray(0, N / 2);
     pool.registered(view);
+    pool.escaped(view);
     pool.released(view);
     pool.released(viewed);
     const next = [pool.take(N), pool.take(N)];
     assert.ok(!next.includes(read) && !next.includes(viewed));
     assert.equal(pool.stats().escaped, 2);
+  });
+  it('reuses an array only once every view of it is released too', () => {
+    const pool = new BufferPool(1 << 30);
+    const a = pool.take(N);
+    pool.registered(a);
+    const view = a.subarray(N / 2);
+    pool.registered(view);
+    pool.released(a);
+    assert.notEqual(pool.take(N), a, 'the view still uses it');
+    pool.released(view);
+    assert.equal(pool.take(N), a);
   });
   it("ignores arrays it did not make (a user's data) and short arrays", () => {
     const pool = new BufferPool(1 << 30);
@@ -96,7 +105,14 @@ describe('BufferPool', () => {
     pool.registered(a);
     pool.released(a);
     assert.notEqual(pool.take(N), a);
-    assert.deepEqual(pool.stats(), { hits: 0, misses: 0, escaped: 0, dropped: 0, freeBytes: 0, freeArrays: 0 });
+    assert.deepEqual(pool.stats(), {
+      hits: 0,
+      misses: 0,
+      escaped: 0,
+      dropped: 0,
+      freeBytes: 0,
+      freeArrays: 0,
+    });
   });
   it('DLPIPE_POOL_MB sets the cap; the default is an eighth of RAM up to 2 GiB', () => {
     assert.equal(poolBytes({ DLPIPE_POOL_MB: '0' }), 0);

@@ -6,11 +6,10 @@
  * step asks for; the pool keeps them, by exact length, up to a byte cap.
  *
  * An array is only reused when nothing else can still see it. The pool hands out arrays it made
- * itself (never a user's), and forgets one for good once it escapes:
- * - its values were read out (`dataSync`, `data`, `arraySync` hand out the backend's array);
- * - a view of it became a tensor's storage (the cpu backend's contiguous Slice);
- * and it counts the tensors whose storage it is, so an array shared by two tensors returns to
- * the pool only when both are gone.
+ * itself (never a user's); it counts the tensors whose storage is the array or a view of it (the
+ * cpu backend's contiguous Slice shares storage), so the array returns to the pool only when all
+ * of them are gone; and it forgets an array for good once its values, or a view's, were read
+ * out (`dataSync`, `data`, `arraySync` hand out the backend's array itself).
  *
  *   const pool = new BufferPool(512 << 20);
  *   const out = pool.take(n);          // stale contents: the kernel must write every element
@@ -64,13 +63,11 @@ export class BufferPool {
     return this.reuse(length)?.fill(0) ?? this.make(length);
   }
 
-  /** `values` became a tensor's storage (the backend's `write` / `move`). */
+  /** `values` (an array of the pool's, or a view of one) became a tensor's storage (`write` / `move`). */
   registered(values: unknown): void {
     if (!(values instanceof Float32Array)) return;
     const o = this.owned.get(values.buffer);
-    if (!o) return;
-    if (values === o.owner) o.live++;
-    else this.escape(o); // a view: the owner must outlive it, which the pool cannot see
+    if (o) o.live++; // a view counts as a user of its whole array
   }
 
   /** `values` was handed outside the backend (read out). */
@@ -80,25 +77,26 @@ export class BufferPool {
     if (o) this.escape(o);
   }
 
-  /** A tensor whose storage was `values` is gone. */
+  /** A tensor whose storage was `values` (an array of the pool's, or a view of one) is gone. */
   released(values: unknown): void {
     if (!(values instanceof Float32Array)) return;
     const o = this.owned.get(values.buffer);
-    if (!o || values !== o.owner) return;
+    if (!o) return;
     o.live = Math.max(0, o.live - 1);
     if (o.live > 0 || o.escaped) return;
-    if (this.freeBytes + values.byteLength > this.maxFreeBytes) {
+    const array = o.owner;
+    if (this.freeBytes + array.byteLength > this.maxFreeBytes) {
       this.counts.dropped++;
-      this.owned.delete(values.buffer);
+      this.owned.delete(array.buffer);
       return;
     }
-    let list = this.free.get(values.length);
+    let list = this.free.get(array.length);
     if (!list) {
       list = [];
-      this.free.set(values.length, list);
+      this.free.set(array.length, list);
     }
-    list.push(values);
-    this.freeBytes += values.byteLength;
+    list.push(array);
+    this.freeBytes += array.byteLength;
   }
 
   /** Drops every free array (their memory goes back at the next garbage collection). */

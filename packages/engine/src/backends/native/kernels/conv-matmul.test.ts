@@ -25,6 +25,11 @@ describe('native BatchMatMul / _FusedMatMul', { skip }, () => {
     [[1, 1], [1, 1], false, false],
     [[0, 4], [4, 5], false, false], // zero-size output
     [[3, 0], [0, 5], false, false], // K = 0 → zeros
+    // batches big enough for one single-threaded product per matrix (matmul.cc's BatchPerThread)
+    [[8, 100, 101], [8, 101, 102], false, false],
+    [[8, 101, 100], [1, 101, 102], true, false],
+    [[1, 100, 101], [8, 102, 101], false, true],
+    [[9, 101, 100], [9, 102, 101], true, true],
   ];
   for (const [sa, sb, tA, tB] of cases) {
     it(`[${sa}]${tA ? 'ᵀ' : ''} × [${sb}]${tB ? 'ᵀ' : ''}`, async () => {
