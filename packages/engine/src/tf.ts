@@ -25,6 +25,8 @@ export {
 
 // tfjs-layers' GRU and LSTM run as the native sequence kernels where they can (fusion/recurrent-layers.ts).
 import './fusion/recurrent-layers.js';
+// tf.fused.conv2d (tfjs-layers' Conv2D with a bias) computes only the gradients backprop needs.
+import './fusion/fused-conv-grad.js';
 
 // Production mode: no debug checks and no console banners ("install our node backend") from tfjs;
 // dlpipe says itself which backend it uses and why (backend.ts).
