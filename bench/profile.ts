@@ -4,6 +4,7 @@
  * time (count, total ms, % of kernel time, µs per call), plus wall time and kernel count per step.
  *
  *   pnpm bench profile --backend native --model resnet18 --batch 16 --steps 2
+ *   pnpm bench profile --model resnet18 --batch 1 --mode infer --steps 20   # train | forward | infer
  */
 import { parseArgs } from 'node:util';
 import { setSeed } from '@dlpipe/core';
@@ -37,7 +38,17 @@ export async function main(argv: string[]): Promise<number> {
   const spec = MODELS[name];
   setSeed(0);
   const net = spec.create({ batch: Number(values.batch ?? spec.trainBatch(false)) });
-  const step = values.mode === 'forward' ? () => net.forward() : () => net.trainStep();
+  const infer = net.infer?.bind(net);
+  if (values.mode === 'infer' && !infer) {
+    process.stderr.write(`model '${name}' has no inference pass (--mode infer)\n`);
+    return 2;
+  }
+  const step =
+    values.mode === 'forward'
+      ? () => net.forward()
+      : values.mode === 'infer'
+        ? infer!
+        : () => net.trainStep();
   step(); // warm-up: primitive creation, optimizer slots
   const steps = Number(values.steps);
   const rows = new Map<string, Row>();

@@ -2,6 +2,7 @@
 // for regular and grouped (depthwise) convolutions, NHWC or NCHW activations, tfjs weight layouts
 // ([kh, kw, in, out], depthwise [kh, kw, in, multiplier]). Weights are reordered to whatever format
 // oneDNN's fastest implementation asks for, and back.
+#include <algorithm>
 #include <sstream>
 
 #include "common.h"
@@ -53,12 +54,21 @@ struct Geom {
   }
 };
 
-// A reorder between the user's weight layout and the primitive's, when they differ.
+// A reorder between the user's weight layout and the primitive's, when they differ, with the
+// reordered copies of the last few weight tensors it saw. A copy is found by the tensor's data id,
+// which the JS side passes (tfjs never changes a tensor's values under the same id, and never
+// reuses an id), so inference with fixed weights reorders each filter once, not on every call;
+// training, whose weights are new tensors every step, reuses the copies' memory instead of
+// allocating (and page-faulting) megabytes per call. Id 0 means unknown: always reordered.
 struct WeightMove {
   bool needed = false;
   dnnl::memory::desc inner;
   dnnl::reorder prim;
+  std::vector<std::pair<double, dnnl::memory>> copies;  // most recent first
 };
+
+// Copies kept per plan: the convolutions of one geometry in a network (ResNet-18 has up to four).
+constexpr size_t kWeightCopies = 6;
 
 WeightMove MakeMove(const dnnl::memory::desc& from, const dnnl::memory::desc& to) {
   WeightMove m;
@@ -69,10 +79,25 @@ WeightMove MakeMove(const dnnl::memory::desc& from, const dnnl::memory::desc& to
 }
 
 // The weights as the primitive wants them: the user's array itself, or a reordered copy.
-dnnl::memory PrepareWeights(const WeightMove& move, const dnnl::memory::desc& user, float* data) {
+dnnl::memory PrepareWeights(WeightMove& move, const dnnl::memory::desc& user, float* data, double id) {
   dnnl::memory userW(user, Engine(), data);
   if (!move.needed) return userW;
-  dnnl::memory w(move.inner, Engine());
+  auto& c = move.copies;
+  for (size_t i = 0; i < c.size(); i++) {
+    if (id != 0 && c[i].first == id) {
+      std::rotate(c.begin(), c.begin() + i, c.begin() + i + 1);
+      return c.front().second;
+    }
+  }
+  dnnl::memory w;
+  if (c.size() < kWeightCopies) {
+    w = dnnl::memory(move.inner, Engine());
+    c.insert(c.begin(), {id, w});
+  } else {  // reuse the least recent copy's memory
+    std::rotate(c.begin(), c.end() - 1, c.end());
+    c.front().first = id;
+    w = c.front().second;
+  }
   move.prim.execute(Stream(), userW, w);
   return w;
 }
@@ -83,7 +108,7 @@ struct FwdPlan {
   WeightMove wei;
 };
 
-// conv2d(x, w, out, geom, bias|null, act, alpha)
+// conv2d(x, w, out, geom, bias|null, act, alpha, weightsId)
 Napi::Value Conv2D(const Napi::CallbackInfo& info) {
   return Guard(info, "Conv2D", [&]() -> Napi::Value {
     Geom g(Ints(info[3]));
@@ -105,7 +130,7 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info) {
     });
     auto& eng = Engine();
     auto& s = Stream();
-    dnnl::memory w = PrepareWeights(plan->wei, g.Wei(g.userWei()), F32(info[1]));
+    dnnl::memory w = PrepareWeights(plan->wei, g.Wei(g.userWei()), F32(info[1]), Num(info[7]));
     std::unordered_map<int, dnnl::memory> args{
         {DNNL_ARG_SRC, dnnl::memory(plan->src, eng, F32(info[0]))},
         {DNNL_ARG_WEIGHTS, w},
@@ -123,7 +148,7 @@ struct BwdDataPlan {
   WeightMove wei;
 };
 
-// conv2dBackpropInput(dy, w, dx, geom)
+// conv2dBackpropInput(dy, w, dx, geom, weightsId)
 Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
   return Guard(info, "Conv2DBackpropInput", [&]() -> Napi::Value {
     Geom g(Ints(info[3]));
@@ -142,7 +167,7 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
     });
     auto& eng = Engine();
     auto& s = Stream();
-    dnnl::memory w = PrepareWeights(plan->wei, g.Wei(g.userWei()), F32(info[1]));
+    dnnl::memory w = PrepareWeights(plan->wei, g.Wei(g.userWei()), F32(info[1]), Num(info[4]));
     plan->prim.execute(s, {{DNNL_ARG_DIFF_DST, dnnl::memory(plan->diffDst, eng, F32(info[0]))},
                            {DNNL_ARG_WEIGHTS, w},
                            {DNNL_ARG_DIFF_SRC, dnnl::memory(plan->diffSrc, eng, F32(info[2]))}});
@@ -156,6 +181,7 @@ struct BwdWeiPlan {
   dnnl::memory::desc src, diffDst, inner, user;
   bool needed = false;
   dnnl::reorder back;
+  dnnl::memory scratch;  // the primitive's dw, reused from call to call
 };
 
 // conv2dBackpropFilter(x, dy, dw, geom)
@@ -175,14 +201,16 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
       p->inner = pd.diff_weights_desc();
       p->user = g.Wei(g.userWei());
       p->needed = p->inner != p->user;
-      if (p->needed)
+      if (p->needed) {
         p->back = dnnl::reorder(dnnl::reorder::primitive_desc(Engine(), p->inner, Engine(), p->user));
+        p->scratch = dnnl::memory(p->inner, Engine());
+      }
       return p;
     });
     auto& eng = Engine();
     auto& s = Stream();
     dnnl::memory userDw(plan->user, eng, F32(info[2]));
-    dnnl::memory dw = plan->needed ? dnnl::memory(plan->inner, eng) : userDw;
+    dnnl::memory dw = plan->needed ? plan->scratch : userDw;
     plan->prim.execute(s, {{DNNL_ARG_SRC, dnnl::memory(plan->src, eng, F32(info[0]))},
                            {DNNL_ARG_DIFF_DST, dnnl::memory(plan->diffDst, eng, F32(info[1]))},
                            {DNNL_ARG_DIFF_WEIGHTS, dw}});

@@ -31,6 +31,7 @@ export interface NativeAddon {
     activation: number,
     alpha: number,
   ): void;
+  /** `weightsId`: the filter tensor's data id (its reordered copy is kept by it), 0 if unknown. */
   conv2d(
     x: Float32Array,
     w: Float32Array,
@@ -39,8 +40,15 @@ export interface NativeAddon {
     bias: Float32Array | null,
     activation: number,
     alpha: number,
+    weightsId: number,
   ): void;
-  conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, geom: number[]): void;
+  conv2dBackpropInput(
+    dy: Float32Array,
+    w: Float32Array,
+    dx: Float32Array,
+    geom: number[],
+    weightsId: number,
+  ): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geom: number[]): void;
   sgdUpdate(
     w: Float32Array,

@@ -194,6 +194,39 @@ describe('native Conv2D family', { skip }, () => {
       ),
     );
   });
+  it('reordered filters kept by data id: many filters of one geometry, each used again, give their own results', async () => {
+    // 8 filters > the 6 copies a plan keeps: hits, misses and evictions, forward and input gradient
+    const x = seeded([2, 9, 9, 16], 1) as tf.Tensor4D;
+    const run = () => {
+      const filters = Array.from({ length: 8 }, (_, i) => seeded([3, 3, 16, 16], 10 + i) as tf.Tensor4D);
+      const out: Float32Array[] = [];
+      for (const round of [0, 1]) {
+        for (const f of round === 0 ? filters : [...filters].reverse()) {
+          out.push(tf.tidy(() => tf.conv2d(x, f, 1, 'same').dataSync() as Float32Array));
+          const [dx] = tf.grads((a: tf.Tensor) =>
+            tf
+              .conv2d(a as tf.Tensor4D, f, 2, 'same')
+              .square()
+              .sum(),
+          )([x]);
+          out.push(dx!.dataSync() as Float32Array);
+          dx!.dispose();
+        }
+      }
+      tf.dispose(filters);
+      return out;
+    };
+    await useBackend('cpu');
+    const want = run();
+    await useBackend('native');
+    const got = run();
+    for (const [i, w] of want.entries()) {
+      const scale = Math.max(...w.map(Math.abs));
+      const worst = Math.max(...got[i]!.map((v, j) => Math.abs(v - w[j]!)));
+      assert.ok(worst <= 2e-5 * scale, `result ${i}: max error ${worst} of ${scale}`);
+    }
+    x.dispose();
+  });
   it('no tensors leak across repeated native convolutions', async () => {
     await useBackend('native');
     const x = seeded([2, 8, 8, 3], 1) as tf.Tensor4D;

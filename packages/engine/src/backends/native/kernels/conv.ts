@@ -84,6 +84,15 @@ function geom(c: ConvInfo, groups: number): number[] | FallbackReason {
   ];
 }
 
+/**
+ * The id of a tensor's data, which tfjs's cpu storage numbers uniquely and never changes the
+ * values of: the addon keeps reordered filters by it (conv.cc's WeightMove); 0 if unknown.
+ */
+function dataIdNumber(t: TensorInfo): number {
+  const id = (t.dataId as { id?: unknown }).id;
+  return typeof id === 'number' && id > 0 ? id : 0;
+}
+
 function outShape(c: ConvInfo): number[] {
   return c.dataFormat === 'channelsFirst'
     ? [c.batchSize, c.outChannels, c.outHeight, c.outWidth]
@@ -106,7 +115,7 @@ export function convKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
     if (act === undefined || preluActivationWeights || badBias) return fallback(name, args, 'attr');
     if (typeof g === 'string') return fallback(name, args, g);
     const out = outArray(backend, sizeOf(outShape(c)));
-    addon.conv2d(xv, fv, out, g, bv ?? null, act, a.leakyreluAlpha ?? 0.2);
+    addon.conv2d(xv, fv, out, g, bv ?? null, act, a.leakyreluAlpha ?? 0.2, dataIdNumber(filter!));
     return output(backend, outShape(c), out);
   };
 
@@ -123,7 +132,8 @@ export function convKernels(addon: NativeAddon): Record<string, tf.KernelFunc> {
     if (typeof g === 'string') return fallback(name, args, g);
     const shape = of === 'input' ? xShape : fShape;
     const out = outArray(backend, sizeOf(shape));
-    (of === 'input' ? addon.conv2dBackpropInput : addon.conv2dBackpropFilter)(first, second, out, g);
+    if (of === 'input') addon.conv2dBackpropInput(first, second, out, g, dataIdNumber(filter!));
+    else addon.conv2dBackpropFilter(first, second, out, g);
     return output(backend, [...shape], out);
   };
 
