@@ -21,7 +21,17 @@ import { type BenchModelSpec, isModelName, MODEL_NAMES, MODELS, type ModelName }
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORKER = fileURLToPath(new URL('./engine-worker.ts', import.meta.url));
 /** The order cells run in: cheap first, so a slow model cannot starve the others. */
-const RUN_ORDER: ModelName[] = ['lenet', 'lenet-ops', 'transformer', 'resnet18', 'resnet18-ops'];
+const RUN_ORDER: ModelName[] = [
+  'lenet',
+  'lenet-ops',
+  'transformer',
+  'gru-lm',
+  'gru-lm-scratch',
+  'lstm-lm',
+  'lstm-lm-scratch',
+  'resnet18',
+  'resnet18-ops',
+];
 
 /** Options of `pnpm bench engine`. */
 export interface EngineOptions {

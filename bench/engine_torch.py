@@ -7,9 +7,11 @@ where they mean something (`train_flop` = 3 x the forward's conv/matmul FLOP, `g
 
 Keys (bench/lib/torch-reference.ts reads them): sgemm1024, bmm_attention, bmm_square,
 lenet_b256, lenetfwd_b256, resnet18_b64 (resnet18_b32 with --quick), resnetfwd_b64,
-resnetlat_b1, transformer_b64, transformerfwd_b64, gru_scratch_b32, version, threads.
+resnetlat_b1, transformer_b64, transformerfwd_b64, grulm_b32, grulmfwd_b32, lstmlm_b32,
+lstmlmfwd_b32, grulmscratch_b32, grulmscratchfwd_b32, lstmlmscratch_b32, lstmlmscratchfwd_b32,
+version, threads.
 `--params` prints each model's parameter count instead (bench/models/*.ts compare their own
-counts with these). `--only GROUP` runs one group (matmul, lenet, transformer, gru, resnet), so
+counts with these). `--only GROUP` runs one group (matmul, lenet, transformer, lm, resnet), so
 that each entry's `rss_mb` (this process's peak resident memory after it ran, MB) and
 `base_rss_mb` (before the group's tensors were made) belong to that group alone.
 """
@@ -340,9 +342,63 @@ class GRUScratch(nn.Module):
         return torch.cat(outputs, dim=0)
 
 
-def gru_workload(vocab=28, num_hiddens=256, T=35, batch=32, lr=1.0):
-    """Random tokens (batch 32 x 35 steps), mean CE, gradient norm clipped to 1, SGD lr 1."""
-    net = GRUScratch(vocab, num_hiddens)
+class LSTMScratch(nn.Module):
+    """d2l 10.1 LSTMScratch with d2l 9.5's output layer: input, forget, output gates, candidate cell."""
+
+    def __init__(self, vocab_size, num_hiddens, sigma=0.01):
+        super().__init__()
+        self.vocab_size = vocab_size
+        self.num_hiddens = num_hiddens
+
+        def triple():
+            return (nn.Parameter(torch.randn(vocab_size, num_hiddens) * sigma),
+                    nn.Parameter(torch.randn(num_hiddens, num_hiddens) * sigma),
+                    nn.Parameter(torch.zeros(num_hiddens)))
+
+        self.W_xi, self.W_hi, self.b_i = triple()
+        self.W_xf, self.W_hf, self.b_f = triple()
+        self.W_xo, self.W_ho, self.b_o = triple()
+        self.W_xc, self.W_hc, self.b_c = triple()
+        self.W_hq = nn.Parameter(torch.randn(num_hiddens, vocab_size) * sigma)
+        self.b_q = nn.Parameter(torch.zeros(vocab_size))
+
+    def forward(self, X):  # X [B, T] token ids -> logits [T*B, V]
+        H = torch.zeros(X.shape[0], self.num_hiddens)
+        C = torch.zeros(X.shape[0], self.num_hiddens)
+        outputs = []
+        for x in F.one_hot(X.T, self.vocab_size).float():
+            I = torch.sigmoid(x @ self.W_xi + H @ self.W_hi + self.b_i)
+            Fg = torch.sigmoid(x @ self.W_xf + H @ self.W_hf + self.b_f)
+            O = torch.sigmoid(x @ self.W_xo + H @ self.W_ho + self.b_o)
+            C_tilde = torch.tanh(x @ self.W_xc + H @ self.W_hc + self.b_c)
+            C = Fg * C + I * C_tilde
+            H = O * torch.tanh(C)
+            outputs.append(H @ self.W_hq + self.b_q)
+        return torch.cat(outputs, dim=0)
+
+
+class RNNLMConcise(nn.Module):
+    """d2l 9.6 RNNLM on nn.GRU / nn.LSTM: one-hot input, one layer, linear output."""
+
+    def __init__(self, vocab_size, num_hiddens, kind):
+        super().__init__()
+        self.vocab_size = vocab_size
+        self.rnn = (nn.LSTM if kind == 'lstm' else nn.GRU)(vocab_size, num_hiddens)
+        self.linear = nn.Linear(num_hiddens, vocab_size)
+
+    def forward(self, X):  # X [B, T] -> logits [T*B, V]
+        Y, _ = self.rnn(F.one_hot(X.T, self.vocab_size).float())
+        return self.linear(Y.reshape(-1, Y.shape[-1]))
+
+
+def lm_net(kind, impl, vocab=28, num_hiddens=256):
+    if impl == 'scratch':
+        return (LSTMScratch if kind == 'lstm' else GRUScratch)(vocab, num_hiddens)
+    return RNNLMConcise(vocab, num_hiddens, kind)
+
+
+def lm_workload(net, vocab=28, T=35, batch=32, lr=1.0):
+    """d2l's train_ch8 step on random tokens: mean CE, gradient norm clipped to 1, SGD lr 1."""
     X = torch.randint(0, vocab, (batch, T))
     Y = torch.randint(0, vocab, (batch, T))
     opt = torch.optim.SGD(net.parameters(), lr=lr)
@@ -355,7 +411,11 @@ def gru_workload(vocab=28, num_hiddens=256, T=35, batch=32, lr=1.0):
         opt.step()
         return loss.item()
 
-    return net, train
+    def forward():
+        with torch.no_grad():
+            net(X).sum().item()
+
+    return train, forward
 
 
 # ---------------- the run ----------------
@@ -426,9 +486,15 @@ def transformer_entries():
     return model_entries('transformer', 'transformerfwd', train, forward, 64, 64, warmup=3)
 
 
-def gru_entries():
-    _, train = gru_workload()
-    return {'gru_scratch_b32': {'s': median_seconds(train, warmup=2)}}
+def lm_entries():
+    """bench/models/char-lm.ts's four rows: grulm, lstmlm (nn.GRU / nn.LSTM), grulmscratch, lstmlmscratch."""
+    out = {}
+    for kind in ('gru', 'lstm'):
+        for impl in ('layers', 'scratch'):
+            key = f"{kind}lm{'scratch' if impl == 'scratch' else ''}"
+            train, forward = lm_workload(lm_net(kind, impl))
+            out.update(model_entries(key, f'{key}fwd', train, forward, 32, 32, warmup=2))
+    return out
 
 
 def param_counts():
@@ -436,7 +502,8 @@ def param_counts():
         'lenet': count_params(lenet()),
         'resnet18': count_params(resnet18()),
         'transformer': count_params(Transformer(184, 201)),
-        'gru_scratch': count_params(GRUScratch(28, 256)),
+        **{f'{k}lm{"scratch" if i == "scratch" else ""}': count_params(lm_net(k, i))
+           for k in ('gru', 'lstm') for i in ('layers', 'scratch')},
     }
 
 
@@ -448,7 +515,7 @@ def main():
         return
     res = {'version': torch.__version__, 'threads': torch.get_num_threads()}
     groups = {'matmul': matmul_entries, 'lenet': lenet_entries, 'transformer': transformer_entries,
-              'gru': gru_entries, 'resnet': resnet_entries}
+              'lm': lm_entries, 'resnet': resnet_entries}
     only = sys.argv[sys.argv.index('--only') + 1] if '--only' in sys.argv else None
     if only is not None and only not in groups:
         raise ValueError(f"--only {only}: expected one of {', '.join(groups)}")

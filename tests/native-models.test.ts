@@ -1,6 +1,7 @@
 /**
  * The native engine on whole d2l models: LeNet, ResNet-18 (as Layers and as plain tf ops, whose
- * batch norm is `tf.moments` + `tf.batchNorm`, fused) and the Transformer give the same
+ * batch norm is `tf.moments` + `tf.batchNorm`, fused), the Transformer and the char GRU/LSTM
+ * language models (tfjs-layers cells and d2l's scratch cells) give the same
  * losses over 5 training steps as tfjs's cpu backend (relative tolerance 1e-3: float32 sums in a
  * different order, compounded over 5 SGD/Adam steps), and 500 training steps keep the tensor count
  * flat and RSS bounded. Small batches (ResNet-18 at 16×16) keep the cpu side quick. The native
@@ -86,6 +87,23 @@ const NATIVE_KERNELS: Record<keyof typeof MODELS, string[]> = {
     'UnsortedSegmentSum',
     'DlpipeAdamUpdate',
   ],
+  // d2l's char LMs: the whole recurrence is one sequence kernel each way, on both implementations
+  'gru-lm': [
+    'DlpipeGruSequence',
+    'DlpipeGruSequenceGrad',
+    'BatchMatMul',
+    'DlpipeSgdUpdate',
+    'DlpipeSumSquares',
+  ],
+  'gru-lm-scratch': ['DlpipeGruSequence', 'DlpipeGruSequenceGrad', 'BatchMatMul', 'DlpipeSgdUpdate'],
+  'lstm-lm': [
+    'DlpipeLstmSequence',
+    'DlpipeLstmSequenceGrad',
+    'BatchMatMul',
+    'DlpipeSgdUpdate',
+    'DlpipeSumSquares',
+  ],
+  'lstm-lm-scratch': ['DlpipeLstmSequence', 'DlpipeLstmSequenceGrad', 'BatchMatMul', 'DlpipeSgdUpdate'],
 };
 
 /** `losses` on native, asserting that the model's native kernels ran and nothing fell back. */
@@ -121,6 +139,10 @@ describe('native engine on whole models', { skip: nativeSkip }, () => {
     ['lenet-ops', 8],
     ['resnet18-ops', 8, 16, 0.003, 2],
     ['transformer', 8],
+    ['gru-lm', 4],
+    ['gru-lm-scratch', 4],
+    ['lstm-lm', 4],
+    ['lstm-lm-scratch', 4],
   ];
   for (const [model, batch, size, lr, steps = 5] of cases) {
     it(`${model} (batch ${batch}${size ? `, ${size}×${size}` : ''}): same losses as cpu over ${steps} steps`, async () => {

@@ -17,7 +17,7 @@ interface Case {
   filter: number[];
   strides: number;
   pad: 'same' | 'valid';
-  activation: 'linear' | 'relu';
+  activation: 'linear' | 'relu' | null;
   bias: 'vector' | 'none';
 }
 
@@ -26,6 +26,7 @@ const cases: Case[] = [
   { x: [3, 9, 8, 2], filter: [3, 3, 2, 4], strides: 2, pad: 'same', activation: 'relu', bias: 'vector' },
   { x: [1, 6, 5, 4], filter: [1, 1, 4, 3], strides: 2, pad: 'valid', activation: 'linear', bias: 'none' },
   { x: [2, 11, 11, 1], filter: [7, 7, 1, 6], strides: 2, pad: 'same', activation: 'relu', bias: 'none' },
+  { x: [2, 6, 6, 3], filter: [5, 5, 3, 2], strides: 1, pad: 'same', activation: null, bias: 'vector' }, // tfjs-layers' "none"
 ];
 
 const name = (c: Case) =>
@@ -46,7 +47,7 @@ function run(c: Case, lazy: boolean): Float32Array[] {
           bias: args[2],
           strides: c.strides,
           pad: c.pad,
-          activation: c.activation,
+          activation: c.activation as 'linear', // null as tfjs-layers passes it
         });
         return tf.sum(tf.mul(y, seeded(y.shape, 4)));
       };
@@ -91,7 +92,7 @@ for (const backend of ['cpu', 'native'] as const) {
 }
 
 describe('fused.conv2d computes only the gradients backprop needs', { skip: nativeSkip }, () => {
-  const backpropInputs = (lazy: boolean) => {
+  const backpropInputs = (lazy: boolean, activation: 'linear' | null = 'linear') => {
     const was = tf.setOpFusion(lazy);
     try {
       const x = seeded([2, 8, 8, 1], 5) as tf.Tensor4D; // an input image: nothing trains it
@@ -101,7 +102,14 @@ describe('fused.conv2d computes only the gradients backprop needs', { skip: nati
       const { value, grads } = tf.variableGrads(
         () =>
           tf.sum(
-            tf.fused.conv2d({ x, filter: filter as tf.Tensor4D, bias, strides: 1, pad: 'same' }),
+            tf.fused.conv2d({
+              x,
+              filter: filter as tf.Tensor4D,
+              bias,
+              strides: 1,
+              pad: 'same',
+              activation: activation as 'linear', // null as tfjs-layers passes it
+            }),
           ) as tf.Scalar,
         [filter, bias],
       );
@@ -115,6 +123,7 @@ describe('fused.conv2d computes only the gradients backprop needs', { skip: nati
   it("skips the input gradient of an input that is not trained (tfjs's customGrad computes it)", async () => {
     await useBackend('native');
     assert.deepEqual(backpropInputs(true), { input: 0, filter: 1 });
+    assert.deepEqual(backpropInputs(true, null), { input: 0, filter: 1 }, 'activation null (tfjs-layers)');
     assert.deepEqual(backpropInputs(false), { input: 1, filter: 1 });
   });
   it("inference (no gradient recorded) and activations it does not cover run tfjs's op", async () => {

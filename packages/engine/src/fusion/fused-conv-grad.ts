@@ -84,7 +84,8 @@ export function registerFusedConvGradient(): void {
 
 /** tfjs's `fused.conv2d` with the lazy gradient where it applies; see the file header. */
 export function fusedConv2d(args: FusedConv2DArgs): tfc.Tensor {
-  const { x, filter, bias, activation = 'linear' } = args;
+  const { x, filter, bias } = args;
+  const activation = args.activation ?? 'linear'; // tfjs-layers passes null for "none
   const lazy =
     opFusionEnabled() &&
     tfc.engine().state.gradientDepth > 0 &&
