@@ -26,7 +26,7 @@ export interface TorchEntry {
 }
 
 /** The reference's groups, each run in its own process so that its peak memory is its own. */
-export const TORCH_GROUPS = ['matmul', 'lenet', 'transformer', 'gru', 'resnet'] as const;
+export const TORCH_GROUPS = ['matmul', 'lenet', 'transformer', 'lm', 'resnet'] as const;
 
 export type TorchResult = Record<string, TorchEntry | string | number | undefined> & {
   version?: string;

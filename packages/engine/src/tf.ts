@@ -27,6 +27,8 @@ export {
 import './fusion/recurrent-layers.js';
 // tf.fused.conv2d (tfjs-layers' Conv2D with a bias) computes only the gradients backprop needs.
 import './fusion/fused-conv-grad.js';
+// Backprop frees each op's saved tensors and output gradients once its backward has run.
+import './fusion/backprop-release.js';
 
 // Production mode: no debug checks and no console banners ("install our node backend") from tfjs;
 // dlpipe says itself which backend it uses and why (backend.ts).

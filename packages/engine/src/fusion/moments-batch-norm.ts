@@ -138,6 +138,24 @@ export function batchNorm<R extends tfc.Rank>(
     });
     if (y) return y as tfc.Tensor<R>;
   }
+  if (
+    (scale == null || offset == null) &&
+    tfc.engine().state.gradientDepth > 0 &&
+    mean instanceof tfc.Tensor
+  ) {
+    // tfjs's FusedBatchNorm gradient fails without a scale or an offset (it saves and walks inputs
+    // that are undefined): ones and zeros give the same values and a gradient
+    return tfc.tidy(() =>
+      tfc.batchNorm(
+        x,
+        mean,
+        variance,
+        offset ?? tfc.zerosLike(mean),
+        scale ?? tfc.onesLike(mean),
+        varianceEpsilon,
+      ),
+    );
+  }
   return tfc.batchNorm(x, mean, variance, offset, scale, varianceEpsilon);
 }
 
