@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { useBackend } from '../../backend.js';
 import * as tf from '../../tf.js';
-import { BufferPool, MIN_POOLED_LENGTH } from './buffer-pool.js';
+import { BufferPool, IDLE_TAKES, MIN_POOLED_LENGTH } from './buffer-pool.js';
 import { type NativeBackend, poolBytes } from './native-backend.js';
 import { nativeSkip } from './test-helpers.js';
 
@@ -87,6 +87,20 @@ describe('BufferPool', () => {
     pool.clear();
     assert.equal(pool.stats().freeBytes, 0);
     assert.ok(!arrays.includes(pool.take(N)));
+  });
+  it('drops free arrays of a length nobody asked for in IDLE_TAKES takes (another model is training)', () => {
+    const pool = new BufferPool(1 << 30);
+    const old = pool.take(N);
+    pool.registered(old);
+    pool.released(old);
+    for (let i = 0; i < 2 * IDLE_TAKES; i++) {
+      const a = pool.take(N + 1); // the next model's shapes, reused step after step
+      pool.registered(a);
+      pool.released(a);
+    }
+    assert.equal(pool.stats().freeArrays, 1, 'only the array in use remains');
+    assert.equal(pool.stats().freeBytes, (N + 1) * 4);
+    assert.notEqual(pool.take(N), old);
   });
   it('takeZeroed clears a reused array; take leaves its old values', () => {
     const pool = new BufferPool(1 << 30);

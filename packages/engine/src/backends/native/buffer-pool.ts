@@ -44,11 +44,21 @@ export interface BufferPoolStats {
 /** Arrays shorter than this are made fresh: V8 serves them from its heap cheaply. */
 export const MIN_POOLED_LENGTH = 1024;
 
+/**
+ * Free arrays of a length nobody asked for in this many takes are dropped (checked every this
+ * many takes): after one model's training, another's shapes should not keep its arrays alive.
+ * A ResNet-18 step takes about 170 arrays, a Transformer step 510.
+ */
+export const IDLE_TAKES = 8192;
+
 export class BufferPool {
   private readonly free = new Map<number, Float32Array[]>();
   private readonly owned = new WeakMap<ArrayBufferLike, Owned>();
   private freeBytes = 0;
   private readonly counts = { hits: 0, misses: 0, escaped: 0, dropped: 0 };
+  /** Takes so far, and the take at which each length was last asked for. */
+  private takes = 0;
+  private readonly lastAsked = new Map<number, number>();
 
   /** @param maxFreeBytes most bytes kept in free arrays; 0 turns reuse off. */
   constructor(readonly maxFreeBytes: number) {}
@@ -114,6 +124,9 @@ export class BufferPool {
 
   private reuse(length: number): Float32Array | undefined {
     if (length < MIN_POOLED_LENGTH) return undefined;
+    this.takes++;
+    this.lastAsked.set(length, this.takes);
+    if (this.takes % IDLE_TAKES === 0) this.dropIdle();
     const reused = this.free.get(length)?.pop();
     if (reused) {
       this.counts.hits++;
@@ -129,6 +142,20 @@ export class BufferPool {
       this.owned.set(made.buffer, { owner: made, live: 0, escaped: false });
     }
     return made;
+  }
+
+  /** Drops the free arrays of lengths not asked for in the last IDLE_TAKES takes. */
+  private dropIdle(): void {
+    for (const [length, list] of this.free) {
+      if ((this.lastAsked.get(length) ?? 0) > this.takes - IDLE_TAKES) continue;
+      for (const a of list) {
+        this.owned.delete(a.buffer);
+        this.freeBytes -= a.byteLength;
+        this.counts.dropped++;
+      }
+      this.free.delete(length);
+      this.lastAsked.delete(length);
+    }
   }
 
   private escape(o: Owned): void {
