@@ -227,7 +227,7 @@ function model(name: string, mode: 'train' | 'forward' | 'latency', quick: boole
   const counts: number[] = []; // live tensors before each call; the first call may create state
   const timing = timeIt(step, {
     warmup: mode === 'latency' ? 3 : spec.warmup,
-    iters: mode === 'latency' ? (quick ? 10 : 30) : quick ? 3 : 5,
+    iters: mode === 'latency' ? (quick ? 10 : 30) : quick ? 3 : (spec.iters ?? 5),
     deadline,
     onCall: (phase, i) => {
       counts.push(tf.memory().numTensors);

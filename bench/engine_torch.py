@@ -445,12 +445,14 @@ def matmul_entries():
     return out
 
 
-def model_entries(name, fwd_name, train, forward, batch, fwd_batch, warmup):
-    """Train and forward entries; FLOP from the forward pass of the timed batch."""
+def model_entries(name, fwd_name, train, forward, batch, fwd_batch, warmup, iters=5):
+    """Train and forward entries; FLOP from the forward pass of the timed batch. `warmup` and
+    `iters` are the model's in bench/models/*.ts (`iters` is 3 with --quick)."""
+    iters = 3 if QUICK else iters
     flop = forward_flop(forward)
-    t_fwd = median_seconds(forward, warmup)
+    t_fwd = median_seconds(forward, warmup, iters)
     rss_fwd = peak_rss_mb()
-    t_train = median_seconds(train, warmup)
+    t_train = median_seconds(train, warmup, iters)
     train_flop = 3 * flop * batch / fwd_batch
     return {
         f'{name}_b{batch}': {'s': t_train, 'train_flop': train_flop, 'gflops': train_flop / t_train / 1e9,
@@ -461,7 +463,7 @@ def model_entries(name, fwd_name, train, forward, batch, fwd_batch, warmup):
 
 def lenet_entries():
     train, forward = classifier(lenet(), 256, 256, (1, 28, 28), lr=0.9)
-    return model_entries('lenet', 'lenetfwd', train, forward, 256, 256, warmup=3)
+    return model_entries('lenet', 'lenetfwd', train, forward, 256, 256, warmup=10, iters=15)
 
 
 def resnet_entries():
@@ -483,7 +485,7 @@ def resnet_entries():
 
 def transformer_entries():
     _, train, forward = transformer_workload()
-    return model_entries('transformer', 'transformerfwd', train, forward, 64, 64, warmup=3)
+    return model_entries('transformer', 'transformerfwd', train, forward, 64, 64, warmup=10, iters=15)
 
 
 def lm_entries():
@@ -493,7 +495,7 @@ def lm_entries():
         for impl in ('layers', 'scratch'):
             key = f"{kind}lm{'scratch' if impl == 'scratch' else ''}"
             train, forward = lm_workload(lm_net(kind, impl))
-            out.update(model_entries(key, f'{key}fwd', train, forward, 32, 32, warmup=2))
+            out.update(model_entries(key, f'{key}fwd', train, forward, 32, 32, warmup=5, iters=10))
     return out
 
 

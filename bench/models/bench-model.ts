@@ -40,8 +40,13 @@ export interface BenchModelSpec {
   forwardBatch: number;
   /** Batch of the latency row (an inference forward), where the model has one. */
   latencyBatch?: number;
-  /** Warm-up steps before timing (as the reference). */
+  /**
+   * Warm-up steps before timing (as the reference): enough for V8 to optimize the step's
+   * JavaScript — a Transformer step takes 2–3× longer in its first ten calls than after.
+   */
   warmup: number;
+  /** Timed steps behind the median (default 5; 3 with --quick). */
+  iters?: number;
   /** Key prefixes in torch_reference.py's RESULT (`lenet` → `lenet_b256`, `lenetfwd_b256`). */
   torchKeys: { train: string; forward: string; latency?: string };
   /** PyTorch's parameter count for the same model (see the model file for its source). */

@@ -29,6 +29,8 @@ import './fusion/recurrent-layers.js';
 import './fusion/fused-conv-grad.js';
 // Backprop frees each op's saved tensors and output gradients once its backward has run.
 import './fusion/backprop-release.js';
+// Saved tensors are new handles on the same storage, not an Identity kernel and a tape node each.
+import './fusion/saved-tensors.js';
 
 // Production mode: no debug checks and no console banners ("install our node backend") from tfjs;
 // dlpipe says itself which backend it uses and why (backend.ts).
