@@ -150,6 +150,20 @@ describe('native backend with the pool', { skip: nativeSkip }, () => {
     assert.equal(pool().stats().hits - before, 5);
     x.dispose();
   });
+  it('reads pooled storage out as a copy: writing into it does not change the tensor, and the array is reused', async () => {
+    await useBackend('native');
+    const y = tf.relu(big(5));
+    const read = y.dataSync() as Float32Array;
+    read.fill(-1);
+    assert.ok(
+      y.dataSync().every((v) => v >= 0),
+      "the tensor's values are not the array handed out",
+    );
+    const hits = pool().stats().hits;
+    y.dispose();
+    tf.neg(big(6)).dispose();
+    assert.ok(pool().stats().hits > hits, 'its array served the next output');
+  });
   it('values read out with dataSync stay intact after the tensor is disposed and storage is reused', async () => {
     await useBackend('native');
     const x = big(2);

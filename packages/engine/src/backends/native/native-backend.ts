@@ -1,8 +1,8 @@
 /**
  * The `native` backend's storage: tfjs's cpu backend (one contiguous typed array per tensor) with
  * a pool that reuses the float32 arrays of disposed tensors for the outputs of native kernels
- * (buffer-pool.ts). The overrides only tell the pool when an array becomes a tensor's storage,
- * leaves the backend (read out), or is released.
+ * (buffer-pool.ts). The overrides tell the pool when an array becomes a tensor's storage or is
+ * released, and read pooled storage out as a copy.
  *
  *   DLPIPE_POOL_MB=0 pnpm vision train …   // no reuse: every output a fresh array
  */
@@ -43,10 +43,14 @@ export class NativeBackend extends MathBackendCPU {
     this.pool.registered(values);
   }
 
+  /**
+   * The values of a tensor whose storage the pool owns are read out as a copy, so the array can
+   * still be reused (and nobody can change a tensor by writing into what `dataSync()` returned);
+   * any other storage is returned as the cpu backend does, the array itself.
+   */
   override readSync(dataId: tf.DataId): tf.BackendValues {
     const values = super.readSync(dataId);
-    this.pool.escaped(values);
-    return values;
+    return this.pool.owns(values) ? (values as Float32Array).slice() : values;
   }
 
   override disposeData(dataId: tf.DataId, force = false): boolean {
