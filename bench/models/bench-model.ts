@@ -5,6 +5,7 @@
  *   const net = MODELS.lenet.create({ batch: 256 });
  *   net.trainStep(); net.forward(); net.dispose();
  */
+import { clipByGlobalNorm, tf } from '@dlpipe/tensor';
 
 /** A built model with its own random batch, ready to be timed. */
 export interface BenchModel {
@@ -52,6 +53,29 @@ export interface BenchModelSpec {
   /** PyTorch's parameter count for the same model (see the model file for its source). */
   torchParams: number;
   create(options: BenchModelOptions): BenchModel;
+}
+
+/** An optimizer as `createOptimizer` makes it (only what a training step needs). */
+interface StepOptimizer {
+  applyGradients(grads: Array<{ name: string; tensor: tf.Tensor }>): void;
+}
+
+/**
+ * One training step with gradients clipped to global norm `clip` (d2l's `grad_clipping`): the
+ * loss of `loss()` differentiated for `vars`, clipped, applied; returns the loss.
+ */
+export function clippedStep(
+  loss: () => tf.Scalar,
+  vars: tf.Variable[],
+  optimizer: StepOptimizer,
+  clip = 1,
+): number {
+  const { value, grads } = tf.variableGrads(loss, vars);
+  const { grads: clipped } = clipByGlobalNorm(grads, clip);
+  optimizer.applyGradients(Object.entries(clipped).map(([name, tensor]) => ({ name, tensor })));
+  const out = value.dataSync()[0]!;
+  tf.dispose([value, grads, clipped]);
+  return out;
 }
 
 /** Total number of elements of a list of shapes. */

@@ -8,8 +8,8 @@
  *   const net = MODELS['gru-lm'].create({ batch: 32 }); net.trainStep(); net.dispose();
  */
 import { type CellKind, type EncoderImpl, RNNLM } from '@dlpipe/nlp';
-import { clipByGlobalNorm, createOptimizer, tf } from '@dlpipe/tensor';
-import { type BenchModel, type BenchModelSpec, countParams } from './bench-model.js';
+import { createOptimizer, tf } from '@dlpipe/tensor';
+import { type BenchModel, type BenchModelSpec, clippedStep, countParams } from './bench-model.js';
 
 const VOCAB = 28;
 const HIDDENS = 256;
@@ -36,17 +36,7 @@ function charLM(kind: CellKind, impl: EncoderImpl, batch: number, lr = 1): Bench
   const vars = lm.trainableVariables();
   return {
     paramCount: () => countParams(vars.map((v) => v.shape)),
-    trainStep() {
-      const { value, grads } = tf.variableGrads(() => {
-        const out = lm.loss({ X, Y });
-        return out.loss;
-      }, vars);
-      const { grads: clipped } = clipByGlobalNorm(grads, 1);
-      optimizer.applyGradients(Object.entries(clipped).map(([name, tensor]) => ({ name, tensor })));
-      const loss = value.dataSync()[0]!;
-      tf.dispose([value, grads, clipped]);
-      return loss;
-    },
+    trainStep: () => clippedStep(() => lm.loss({ X, Y }).loss as tf.Scalar, vars, optimizer),
     forward() {
       const logits = tf.tidy(() => lm.forward(X).logits);
       logits.dataSync();

@@ -5,8 +5,8 @@
  *
  *   const net = transformer.create({ batch: 64 }); net.trainStep(); // loss
  */
-import { clipByGlobalNorm, createOptimizer, tf } from '@dlpipe/tensor';
-import { type BenchModel, type BenchModelSpec, countParams } from './bench-model.js';
+import { createOptimizer, tf } from '@dlpipe/tensor';
+import { type BenchModel, type BenchModelSpec, clippedStep, countParams } from './bench-model.js';
 import {
   addNorm,
   arange,
@@ -208,17 +208,15 @@ function createTransformer({ batch }: { batch: number }): BenchModel {
   const vars = Object.values(net.params.vars);
   return {
     paramCount: () => countParams(vars.map((v) => v.shape)),
-    trainStep() {
-      const { value, grads } = tf.variableGrads(() => {
-        const logits = net.forward(data.src, data.srcValidLens, data.decIn);
-        return maskedSoftmaxCELoss(logits, data.tgt, data.tgtValidLens);
-      }, vars);
-      const { grads: clipped } = clipByGlobalNorm(grads, 1);
-      optimizer.applyGradients(Object.entries(clipped).map(([name, tensor]) => ({ name, tensor })));
-      const loss = value.dataSync()[0]!;
-      tf.dispose([value, grads, clipped]);
-      return loss;
-    },
+    trainStep: () =>
+      clippedStep(
+        () => {
+          const logits = net.forward(data.src, data.srcValidLens, data.decIn);
+          return maskedSoftmaxCELoss(logits, data.tgt, data.tgtValidLens);
+        },
+        vars,
+        optimizer,
+      ),
     forward() {
       const logits = tf.tidy(() => net.forward(data.src, data.srcValidLens, data.decIn));
       logits.dataSync();
