@@ -6,6 +6,7 @@
  *   const visit = await visitPage(lease, 'http://127.0.0.1:8080/', options);
  *   visit.status; visit.loadedUrl; visit.response;
  */
+import { STATUS_CODES } from 'node:http';
 import type { Response } from 'playwright-core';
 import type { PageLease } from '../browser/browser-pool.js';
 import type { GuardTrip } from '../browser/page-guard.js';
@@ -46,6 +47,42 @@ function redirectCount(response: Response): number {
   return n;
 }
 
+/** The error an HTTP error status means: 429 and 5xx are retried, other 4xx are not. */
+export function statusError(url: string, status: number, statusText: string, retryAfterMs?: number): Error {
+  if (status === 429 || status >= 500) {
+    const after = retryAfterMs === undefined ? '' : `, Retry-After ${Math.round(retryAfterMs / 1000)} s`;
+    return new RetryRequestError(url, `HTTP ${status} ${statusText}${after}`.trim(), {
+      status,
+      retryAfterMs,
+      code: 'HTTP',
+    });
+  }
+  return new NonRetryableError(
+    url,
+    `HTTP ${status} ${statusText} (4xx other than 429 is not retried)`.trim(),
+    {
+      status,
+      code: 'HTTP',
+    },
+  );
+}
+
+/**
+ * Chromium sometimes answers an HTTP error page by navigating to its own error page, and
+ * Playwright's `goto` then throws "interrupted by another navigation to chrome-error://…"
+ * instead of returning the response: the status the guard saw is the real outcome.
+ */
+export function errorPageStatus(err: unknown, seen: number | undefined): number | undefined {
+  const message = (err as Error | undefined)?.message ?? '';
+  if (
+    seen === undefined ||
+    seen < 400 ||
+    !/interrupted by another navigation to "?chrome-error:/i.test(message)
+  )
+    return undefined;
+  return seen;
+}
+
 /** Navigates `lease.page` to `url` and returns the response, or throws what the outcome means. */
 export async function visitPage(lease: PageLease, url: string, o: VisitLimits): Promise<Visit> {
   const { page, guard } = lease;
@@ -62,6 +99,8 @@ export async function visitPage(lease: PageLease, url: string, o: VisitLimits): 
         `not a page: the server sent a download (${guard.main?.mimeType ?? 'unknown type'})`,
       );
     }
+    const status = errorPageStatus(err, guard.main?.status);
+    if (status !== undefined) throw statusError(url, status, STATUS_CODES[status] ?? '');
     throw err;
   } finally {
     guard.disarm();
@@ -79,23 +118,9 @@ export async function visitPage(lease: PageLease, url: string, o: VisitLimits): 
   }
   if (status === 429 || status >= 500) {
     const retryAfterMs = parseRetryAfter(await response.headerValue('retry-after'));
-    const after = retryAfterMs === undefined ? '' : `, Retry-After ${Math.round(retryAfterMs / 1000)} s`;
-    throw new RetryRequestError(url, `HTTP ${status} ${response.statusText()}${after}`.trim(), {
-      status,
-      retryAfterMs,
-      code: 'HTTP',
-    });
+    throw statusError(url, status, response.statusText(), retryAfterMs);
   }
-  if (status >= 400) {
-    throw new NonRetryableError(
-      url,
-      `HTTP ${status} ${response.statusText()} (4xx other than 429 is not retried)`.trim(),
-      {
-        status,
-        code: 'HTTP',
-      },
-    );
-  }
+  if (status >= 400) throw statusError(url, status, response.statusText());
   // the guard saw the MIME type already; headers() is the synchronous fallback (no protocol round trip)
   const mime = (guard.main?.mimeType ?? response.headers()['content-type']?.split(';')[0] ?? '')
     .trim()
