@@ -5,6 +5,7 @@
  *
  *   process.stdout.write(renderTable(report));
  */
+import { BMM_ROWS, bmmLabel } from './lib/bmm-shapes.js';
 import { abovePeakWarning, type CpuPeak, pctOfPeak } from './lib/cpu-peak.js';
 import type { TorchResult } from './lib/torch-reference.js';
 
@@ -192,11 +193,11 @@ function modelRows(report: EngineReport, backends: BackendStatus[], notes: strin
       ...sgemm.map((c) => cellText(c, notes, report.machine.peak)),
     ]);
   }
-  for (const [row, label] of Object.entries(BMM_LABELS)) {
+  for (const row of BMM_ROWS) {
     const cells = backends.map((b) => find(b.name, row, 'bmm'));
     if (!cells.some(Boolean)) continue;
     rows.push([
-      label,
+      bmmLabel(row),
       torchText(report.torch.bmmGflops?.[row], report.machine.peak),
       ...cells.map((c) => cellText(c, notes, report.machine.peak)),
     ]);
@@ -205,12 +206,6 @@ function modelRows(report: EngineReport, backends: BackendStatus[], notes: strin
 }
 
 const MODES = ['train', 'forward', 'latency'] as const;
-
-/** The BatchMatMul rows: [batch, m, k] · [batch, k, n] (bench/engine-worker.ts's BMM_SHAPES). */
-const BMM_LABELS: Record<string, string> = {
-  'bmm-attention': 'BatchMatMul [64,256,64]·[64,64,256]',
-  'bmm-square': 'BatchMatMul [64,256,256]·[64,256,256]',
-};
 
 /** Peak resident memory of each train cell next to PyTorch's, MB (the process's; base = before the workload). */
 function memoryLines(report: EngineReport): string[] {

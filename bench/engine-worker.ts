@@ -25,6 +25,7 @@ import {
   tf,
   useBackend,
 } from '@dlpipe/tensor';
+import { BMM_SHAPES, bmmShapeOf } from './lib/bmm-shapes.js';
 import { median, timeIt } from './lib/measure.js';
 import { type BenchModelSpec, isModelName, MODEL_NAMES, MODELS } from './models/index.js';
 
@@ -51,26 +52,53 @@ async function probe(names: string[]): Promise<void> {
   emit('RESULT', { backends, tfjs: tf.version_core });
 }
 
-/** Largest relative error of 16 entries of c = a·b against float64 dot products (a wrong or skipped product shows). */
-function checkProduct(a: Float32Array, b: Float32Array, c: Float32Array, n: number): number {
+/** A batched product's sizes: `batch` matrices [m, k] · [k, n]. */
+interface ProductShape {
+  batch: number;
+  m: number;
+  k: number;
+  n: number;
+}
+
+/**
+ * Largest relative error of c = a·b against float64 dot products on 8 entries of the first and of
+ * the last matrix (a wrong or skipped product shows).
+ */
+function checkProduct(
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  { batch, m, k, n }: ProductShape,
+): number {
   let worst = 0;
-  for (let s = 0; s < 16; s++) {
-    const i = (s * 131 + 7) % n;
-    const j = (s * 257 + 3) % n;
-    let dot = 0;
-    let mag = 0;
-    for (let k = 0; k < n; k++) {
-      dot += a[i * n + k]! * b[k * n + j]!;
-      mag += Math.abs(a[i * n + k]! * b[k * n + j]!);
+  for (const z of new Set([0, batch - 1])) {
+    for (let s = 0; s < 8; s++) {
+      const i = (s * 131 + 7) % m;
+      const j = (s * 257 + 3) % n;
+      let dot = 0;
+      let mag = 0;
+      for (let q = 0; q < k; q++) {
+        const p = a[(z * m + i) * k + q]! * b[(z * k + q) * n + j]!;
+        dot += p;
+        mag += Math.abs(p);
+      }
+      worst = Math.max(worst, Math.abs(c[(z * m + i) * n + j]! - dot) / mag);
     }
-    worst = Math.max(worst, Math.abs(c[i * n + j]! - dot) / mag);
   }
   return worst;
 }
 
+/** The error of `tf.matMul(a, b)` against float64 dot products (checkProduct). */
+function productError(a: tf.Tensor, b: tf.Tensor, shape: ProductShape, c?: Float32Array): number {
+  const product = c ? undefined : tf.matMul(a, b);
+  const values = c ?? (product!.dataSync() as Float32Array);
+  product?.dispose();
+  return checkProduct(a.dataSync() as Float32Array, b.dataSync() as Float32Array, values, shape);
+}
+
 /**
  * sgemm 1024³ with `tf.matMul`, read back to force completion: 2·n³ FLOP over the median time of
- * one matMul, and the product checked against float64 dot products on 16 entries.
+ * one matMul, and the product checked against float64 dot products.
  */
 function sgemm(quick: boolean, deadline: number) {
   const n = 1024;
@@ -86,7 +114,7 @@ function sgemm(quick: boolean, deadline: number) {
     },
     { warmup: 3, iters: quick ? 3 : 10, deadline, onCall: (phase, i) => emit('PROGRESS', { phase, i }) },
   );
-  const maxRelErr = checkProduct(a.dataSync() as Float32Array, b.dataSync() as Float32Array, c!, n);
+  const maxRelErr = productError(a, b, { batch: 1, m: n, k: n, n }, c);
   tf.dispose([a, b]);
   const counts = dispatchCounts().BatchMatMul;
   const flop = 2 * n ** 3;
@@ -94,56 +122,27 @@ function sgemm(quick: boolean, deadline: number) {
 }
 
 /**
- * The batched products of the bench's BatchMatMul rows: attention's QKᵀ at L 256, d 64
- * ([64, 256, 64] · [64, 64, 256], bound by writing the output) and a square one that is bound by
- * arithmetic ([64, 256, 256] · [64, 256, 256]).
- */
-export const BMM_SHAPES = {
-  attention: { batch: 64, m: 256, k: 64, n: 256 },
-  square: { batch: 64, m: 256, k: 256, n: 256 },
-} as const;
-export type BmmShape = keyof typeof BMM_SHAPES;
-
-/**
- * `tf.matMul` of [b, m, k] · [b, k, n]: 2·b·m·n·k FLOP over the median time, and the product
- * checked against float64 dot products on 16 entries of the first and last matrices.
+ * `tf.matMul` of [b, m, k] · [b, k, n] (bench/lib/bmm-shapes.ts): 2·b·m·n·k FLOP over the median
+ * time, and the product checked against float64 dot products.
  */
 function bmm(which: string, quick: boolean, deadline: number) {
-  if (!Object.hasOwn(BMM_SHAPES, which))
+  const name = bmmShapeOf(which);
+  if (!name)
     throw new Error(`unknown --shape '${which}'; expected one of ${Object.keys(BMM_SHAPES).join(', ')}`);
-  const shape = BMM_SHAPES[which as BmmShape];
+  const shape = BMM_SHAPES[name];
   const { batch, m, k, n } = shape;
   const a = tf.randomNormal([batch, m, k]);
   const b = tf.randomNormal([batch, k, n]);
   // Not read back: every backend here runs kernels synchronously in Node, so the product is done
-  // when matMul returns. Reading it would hand its storage to the caller for good, and every call
-  // would fault in a fresh 16–64 MB array; a model passes the product on to its next op instead.
+  // when matMul returns. Reading it would copy 16–64 MB into a fresh array every call; a model
+  // passes the product on to its next op instead.
   const timing = timeIt(
     () => {
       tf.matMul(a, b).dispose();
     },
     { warmup: 3, iters: quick ? 5 : 15, deadline, onCall: (phase, i) => emit('PROGRESS', { phase, i }) },
   );
-  const product = tf.matMul(a, b);
-  const c = product.dataSync() as Float32Array;
-  product.dispose();
-  const av = a.dataSync() as Float32Array;
-  const bv = b.dataSync() as Float32Array;
-  let maxRelErr = 0;
-  for (const z of [0, batch - 1]) {
-    for (let s = 0; s < 8; s++) {
-      const i = (s * 37 + 5) % m;
-      const j = (s * 59 + 11) % n;
-      let dot = 0;
-      let mag = 0;
-      for (let q = 0; q < k; q++) {
-        const p = av[(z * m + i) * k + q]! * bv[(z * k + q) * n + j]!;
-        dot += p;
-        mag += Math.abs(p);
-      }
-      maxRelErr = Math.max(maxRelErr, Math.abs(c[(z * m + i) * n + j]! - dot) / mag);
-    }
-  }
+  const maxRelErr = productError(a, b, shape);
   tf.dispose([a, b]);
   const flop = 2 * batch * m * n * k;
   return { ...timing, flop, gflops: flop / timing.median / 1e9, maxRelErr, shape };

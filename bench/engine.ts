@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BACKEND_ORDER, type BackendName } from '@dlpipe/tensor';
 import { type BackendStatus, type Cell, type EngineReport, renderTable } from './engine-report.js';
+import { BMM_ROWS, type BmmRow } from './lib/bmm-shapes.js';
 import { runChild } from './lib/child.js';
 import { cpuPeak } from './lib/cpu-peak.js';
 import { Progress } from './lib/progress.js';
@@ -119,10 +120,6 @@ async function probeBackends(names: string[]): Promise<{ backends: BackendStatus
   return { backends: names.map((name) => ({ name, ok: false, reason })) };
 }
 
-/** The BatchMatMul rows (bench/engine-worker.ts's BMM_SHAPES), as cell model names. */
-const BMM_ROWS = ['bmm-attention', 'bmm-square'] as const;
-type BmmRow = (typeof BMM_ROWS)[number];
-
 /** A cell to measure: which model and mode on which backend. */
 interface Job {
   backend: string;
@@ -227,22 +224,14 @@ async function runJob(
     peakRssMB: r.peakRssMB,
     baseRssMB: r.baseRssMB,
   });
-  if (job.mode === 'bmm') {
-    cell.gflops = r.gflops;
-    cell.maxRelErr = r.maxRelErr;
-    if (!(r.maxRelErr !== undefined && r.maxRelErr < 1e-4)) {
-      return { ...cell, status: 'error' as const, error: `wrong product (max rel. error ${r.maxRelErr})` };
-    }
-    cell.torch = torchEntry(ref, torchBmmKey(job.model))?.gflops;
-    if (cell.torch && r.gflops) cell.ratio = r.gflops / cell.torch;
-  } else if (job.mode === 'sgemm') {
+  if (job.mode === 'sgemm' || job.mode === 'bmm') {
     cell.gflops = r.gflops;
     cell.maxRelErr = r.maxRelErr;
     // a wrong or skipped product would give any speed: refuse the figure
     if (!(r.maxRelErr !== undefined && r.maxRelErr < 1e-4)) {
       return { ...cell, status: 'error' as const, error: `wrong product (max rel. error ${r.maxRelErr})` };
     }
-    cell.torch = torchSgemm(ref);
+    cell.torch = job.mode === 'sgemm' ? torchSgemm(ref) : torchEntry(ref, torchBmmKey(job.model))?.gflops;
     if (cell.torch && r.gflops) cell.ratio = r.gflops / cell.torch;
   } else {
     const mode = job.mode as ModelMode;

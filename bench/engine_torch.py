@@ -427,7 +427,7 @@ def sgemm_entry(n=1024):
     return {'s': s, 'gflops': 2 * n ** 3 / s / 1e9}
 
 
-# the shapes of bench/engine-worker.ts's BMM_SHAPES: (batch, m, k, n)
+# the shapes of bench/lib/bmm-shapes.ts's BMM_SHAPES: (batch, m, k, n)
 BMM_SHAPES = {'attention': (64, 256, 64, 256), 'square': (64, 256, 256, 256)}
 
 
