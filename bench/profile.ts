@@ -30,6 +30,11 @@ export async function main(argv: string[]): Promise<number> {
     },
   });
   const name = values.model!;
+  const modes = ['train', 'forward', 'infer'];
+  if (!modes.includes(values.mode!)) {
+    process.stderr.write(`unknown --mode '${values.mode}'; expected one of ${modes.join(', ')}\n`);
+    return 2;
+  }
   if (!isModelName(name)) {
     process.stderr.write(`unknown model '${name}'; expected one of ${MODEL_NAMES.join(', ')}\n`);
     return 2;
