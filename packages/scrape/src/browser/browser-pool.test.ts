@@ -20,13 +20,20 @@ describe('BrowserPool page reuse', () => {
     assert.equal(new Set(pages).size, 3, 'uses 1-3, 4-6, 7 on three pages');
   });
 
-  it('an unhealthy page is replaced at once; the defaults retire pages after 100 and keep no back-forward cache', async () => {
+  it('an unhealthy or stopped page is replaced at once; the defaults retire pages after 100 and keep no back-forward cache', async () => {
     const a = await pool.acquire();
     pool.release(a, false);
     const b = await pool.acquire();
     assert.notEqual(b.page, a.page);
     assert.equal(b.uses, 1);
     pool.release(b, true);
+    // a page whose navigation the guard stopped may still commit the stop later: never reused
+    const c = await pool.acquire();
+    c.guard.tripped = { kind: 'too-large', bytes: 1 };
+    pool.release(c, true);
+    const d = await pool.acquire();
+    assert.notEqual(d.page, c.page);
+    pool.release(d, true);
     assert.equal(DEFAULT_PAGE_USES, 100);
     assert.ok(CHROMIUM_FLAGS.includes('--disable-features=BackForwardCache'));
   });

@@ -167,11 +167,16 @@ export class BrowserPool {
     return { page, guard, generation, uses: 1 };
   }
 
-  /** Gives a page back; an unhealthy one (timed out, crashed, left mid-navigation) is closed. */
+  /**
+   * Gives a page back; an unhealthy one (timed out, crashed, left mid-navigation) is closed, and so
+   * is one whose navigation the guard stopped: Chromium may still commit the stopped navigation or
+   * the stop itself later, and that would interrupt the page's next request.
+   */
   release(lease: PageLease, healthy: boolean): void {
     const current = lease.generation === this.generation;
     const worn = lease.uses >= (this.options.maxPageUses ?? DEFAULT_PAGE_USES);
-    if (healthy && !worn && current && !lease.page.isClosed() && !this.closed) {
+    const stopped = lease.guard.tripped !== undefined;
+    if (healthy && !stopped && !worn && current && !lease.page.isClosed() && !this.closed) {
       this.idle.push(lease);
     } else {
       if (current) this.open--; // pages of a dead browser were already written off by relaunch

@@ -1,7 +1,8 @@
 /**
- * Watches a page's main-document response over the Chrome DevTools Protocol and stops the
- * navigation as soon as it is too large (Content-Length, or bytes received so far) or not HTML,
- * so a 2 GB download or a PDF never reaches the renderer.
+ * Watches a page's main-document navigation over the Chrome DevTools Protocol and stops it as
+ * soon as it is too large (Content-Length, or bytes received so far), not HTML, or redirected more
+ * than `maxRedirects` times, so a 2 GB download, a PDF or a redirect loop never reaches the
+ * renderer (Chromium itself follows up to 20 redirects).
  *
  *   const guard = await PageGuard.attach(page);
  *   guard.arm({ maxBytes: 10e6, acceptTypes: ['text/html'] });
@@ -12,7 +13,8 @@ import type { CDPSession, Page } from 'playwright-core';
 /** Why the guard stopped a navigation. */
 export type GuardTrip =
   | { kind: 'too-large'; bytes: number }
-  | { kind: 'not-html'; mimeType: string; status: number };
+  | { kind: 'not-html'; mimeType: string; status: number }
+  | { kind: 'redirects'; hops: number; to: string };
 
 /** What the guard saw of the main document. */
 export interface MainResponseInfo {
@@ -26,6 +28,8 @@ export interface GuardLimits {
   maxBytes: number;
   /** MIME types crawled as pages (e.g. text/html); a 2xx of another type is stopped. */
   acceptTypes: readonly string[];
+  /** Redirects followed before the navigation is stopped; unlimited when left out. */
+  maxRedirects?: number;
 }
 
 interface ResponseReceived {
@@ -35,9 +39,17 @@ interface ResponseReceived {
   response: { status: number; mimeType: string; headers: Record<string, string> };
 }
 
+interface RequestWillBeSent {
+  type?: string;
+  frameId?: string;
+  request: { url: string };
+  redirectResponse?: unknown;
+}
+
 export class PageGuard {
   private limits: GuardLimits | undefined;
   private mainRequestId: string | undefined;
+  private hops = 0;
   /** Why the current navigation was stopped, if it was. */
   tripped: GuardTrip | undefined;
   /** The main document's response, once it arrived. */
@@ -50,6 +62,7 @@ export class PageGuard {
     private readonly cdp: CDPSession,
     private readonly mainFrameId: string,
   ) {
+    cdp.on('Network.requestWillBeSent', (e) => this.onRequest(e as RequestWillBeSent));
     cdp.on('Network.responseReceived', (e) => this.onResponse(e as ResponseReceived));
     cdp.on('Network.dataReceived', (e) =>
       this.onData(e as { requestId: string; dataLength: number; encodedDataLength: number }),
@@ -67,6 +80,7 @@ export class PageGuard {
   arm(limits: GuardLimits): void {
     this.limits = limits;
     this.mainRequestId = undefined;
+    this.hops = 0;
     this.tripped = undefined;
     this.main = undefined;
     this.stopping = undefined;
@@ -74,6 +88,14 @@ export class PageGuard {
 
   disarm(): void {
     this.limits = undefined;
+  }
+
+  private onRequest(e: RequestWillBeSent): void {
+    if (!this.limits || e.type !== 'Document' || e.frameId !== this.mainFrameId || this.tripped) return;
+    if (e.redirectResponse === undefined) return;
+    this.hops++;
+    if (this.hops > (this.limits.maxRedirects ?? Number.POSITIVE_INFINITY))
+      this.trip({ kind: 'redirects', hops: this.hops, to: e.request.url });
   }
 
   private onResponse(e: ResponseReceived): void {

@@ -91,7 +91,14 @@ describe('failures, one crawl over every kind', () => {
   it('stops redirect loops and chains longer than maxRedirects, without retrying', () => {
     const loop = o.get('/loop/a')!;
     assert.equal(loop.status, 'failed');
-    assert.match(loop.error!, /redirect loop or more than 20 redirects|redirects \(maxRedirects is 5\)/);
+    // the guard stops the loop once it saw the 6th redirect; local redirects outrun the stop by a
+    // few hops, and on a loaded machine Chromium may reach its own limit (20) first
+    assert.match(
+      loop.error!,
+      /6 redirects \(maxRedirects is 5\), ending at .*\/loop\/[ab]|redirect loop or more than 20 redirects/,
+    );
+    const loopHits = (site.hits.get('/loop/a') ?? 0) + (site.hits.get('/loop/b') ?? 0);
+    assert.ok(loopHits <= 21, `${loopHits} requests to the loop: not retried`);
     assert.equal(o.get('/chain/3')!.status, 'done');
     const chain = o.get('/chain/6')!;
     assert.equal(chain.status, 'failed');

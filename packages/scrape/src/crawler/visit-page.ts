@@ -1,6 +1,6 @@
 /**
  * One navigation with the crawl's limits: the page guard stops oversized and non-HTML
- * responses, redirects are counted, and the HTTP status decides the consequence: 429 and 5xx are
+ * responses and redirect chains longer than `maxRedirects`, and the HTTP status decides the consequence: 429 and 5xx are
  * retried (Retry-After honoured), other 4xx fail at once, non-HTML 2xx is skipped.
  *
  *   const visit = await visitPage(lease, 'http://127.0.0.1:8080/', options);
@@ -35,10 +35,15 @@ type VisitLimits = Pick<
 
 function tripError(url: string, trip: GuardTrip, o: VisitLimits): Error {
   if (trip.kind === 'too-large') return new PageTooLargeError(url, trip.bytes, o.maxPageBytes);
+  if (trip.kind === 'redirects') return redirectError(url, trip.hops, trip.to, o.maxRedirects);
   return new SkipRequestError(
     url,
     `not a page: ${trip.mimeType || 'no Content-Type'} (accepted: ${o.acceptTypes.join(', ')})`,
   );
+}
+
+function redirectError(url: string, hops: number, to: string, maxRedirects: number): Error {
+  return new RedirectLimitError(url, `${hops} redirects (maxRedirects is ${maxRedirects}), ending at ${to}`);
 }
 
 function redirectCount(response: Response): number {
@@ -86,7 +91,7 @@ export function errorPageStatus(err: unknown, seen: number | undefined): number 
 /** Navigates `lease.page` to `url` and returns the response, or throws what the outcome means. */
 export async function visitPage(lease: PageLease, url: string, o: VisitLimits): Promise<Visit> {
   const { page, guard } = lease;
-  guard.arm({ maxBytes: o.maxPageBytes, acceptTypes: o.acceptTypes });
+  guard.arm({ maxBytes: o.maxPageBytes, acceptTypes: o.acceptTypes, maxRedirects: o.maxRedirects });
   let response: Response | null;
   try {
     response = await page.goto(url, { waitUntil: o.wait.until, timeout: o.timeoutMs });
@@ -110,12 +115,7 @@ export async function visitPage(lease: PageLease, url: string, o: VisitLimits): 
   if (!response) return { response, status: 200, loadedUrl: page.url() };
   const status = response.status();
   const hops = redirectCount(response);
-  if (hops > o.maxRedirects) {
-    throw new RedirectLimitError(
-      url,
-      `${hops} redirects (maxRedirects is ${o.maxRedirects}), ending at ${response.url()}`,
-    );
-  }
+  if (hops > o.maxRedirects) throw redirectError(url, hops, response.url(), o.maxRedirects);
   if (status === 429 || status >= 500) {
     const retryAfterMs = parseRetryAfter(await response.headerValue('retry-after'));
     throw statusError(url, status, response.statusText(), retryAfterMs);
