@@ -150,19 +150,32 @@ describe('native backend with the pool', { skip: nativeSkip }, () => {
     assert.equal(pool().stats().hits - before, 5);
     x.dispose();
   });
-  it('reads pooled storage out as a copy: writing into it does not change the tensor, and the array is reused', async () => {
+  it('hands pooled storage out as the cpu backend does, and never reuses an array read out', async () => {
     await useBackend('native');
     const y = tf.relu(big(5));
+    const values = (tf.backend() as NativeBackend).data.get(y.dataId)!.values;
+    const before = pool().stats();
     const read = y.dataSync() as Float32Array;
-    read.fill(-1);
-    assert.ok(
-      y.dataSync().every((v) => v >= 0),
-      "the tensor's values are not the array handed out",
-    );
-    const hits = pool().stats().hits;
+    assert.equal(read, values, 'the storage itself, no copy');
     y.dispose();
-    tf.neg(big(6)).dispose();
-    assert.ok(pool().stats().hits > hits, 'its array served the next output');
+    const z = tf.neg(big(6));
+    const after = pool().stats();
+    assert.equal(after.escaped - before.escaped, 1);
+    assert.notEqual((tf.backend() as NativeBackend).data.get(z.dataId)!.values, read);
+    assert.equal(after.hits, before.hits, 'the next output of its length is a fresh array');
+    z.dispose();
+    tf.neg(big(7)).dispose();
+    assert.equal(pool().stats().hits, after.hits + 1, 'an output that nobody read is reused');
+  });
+  it("the cpu backend's kernels that read an input through bufferSync (Reverse) leave its array reusable", async () => {
+    await useBackend('native');
+    const y = tf.relu(big(8));
+    const before = pool().stats().escaped;
+    const r = tf.reverse(y);
+    assert.equal(pool().stats().escaped, before, 'no array escaped');
+    const [yv, rv] = [y.dataSync(), r.dataSync()];
+    assert.deepEqual([rv[0], rv[N - 1]], [yv[N - 1], yv[0]]);
+    tf.dispose([y, r]);
   });
   it('values read out with dataSync stay intact after the tensor is disposed and storage is reused', async () => {
     await useBackend('native');

@@ -8,8 +8,8 @@
  * An array is only reused when nothing else can still see it. The pool hands out arrays it made
  * itself (never a user's); it counts the tensors whose storage is the array or a view of it (the
  * cpu backend's contiguous Slice shares storage), so the array returns to the pool only when all
- * of them are gone. Reading values out copies them (native-backend.ts); an array handed out
- * without a copy is marked `escaped` and never reused.
+ * of them are gone. An array read out (`dataSync()` hands out the storage itself,
+ * native-backend.ts) is marked `escaped` and never reused.
  *
  *   const pool = new BufferPool(512 << 20);
  *   const out = pool.take(n);          // stale contents: the kernel must write every element
@@ -85,7 +85,7 @@ export class BufferPool {
     return ArrayBuffer.isView(values) && this.owned.has(values.buffer);
   }
 
-  /** `values` was handed outside the backend (read out without a copy): never reuse its array. */
+  /** `values` was handed outside the backend (read out): never reuse its array. */
   escaped(values: unknown): void {
     if (!ArrayBuffer.isView(values)) return;
     const o = this.owned.get(values.buffer);
