@@ -36,8 +36,16 @@ const CASES: Array<[number[], Array<number | number[] | undefined>]> = [
     [1, 1],
     [0, [0, 1]],
   ],
+  // few kept values after reduced ones (an NHWC bias gradient): rows left over past whole blocks
+  [
+    [5, 7, 3],
+    [
+      [0, 1],
+      [0, 2],
+    ],
+  ],
 ];
-/** Sizes above the threading threshold, one per code path: outer, inner, middle, all, split row. */
+/** Sizes above the threading threshold, one per code path: outer, inner, middle, narrow, all, split row. */
 const LONG: Array<[number[], number | number[] | undefined]> = [
   [
     [64, 24, 24, 16],
@@ -48,6 +56,10 @@ const LONG: Array<[number[], number | number[] | undefined]> = [
   [
     [100, 50, 60],
     [0, 2],
+  ],
+  [
+    [1031, 41, 7],
+    [0, 1],
   ],
   [[300000], undefined],
   [[3, 100000], 0],
