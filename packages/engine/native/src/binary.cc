@@ -94,11 +94,37 @@ void Inner(const T* a, int64_t sa, const T* b, int64_t sb, O* o, int64_t n) {
   }
 }
 
+constexpr int64_t kWideRun = 64;
+
+// [rows, n] with one operand a repeated row of n values (an NHWC bias: n channels) when n is
+// short: the row tiled to ~64 values, so the walk makes one long vectorizable run per k rows
+// instead of a call per row. False when the plan is not of that shape.
+template <typename Op, typename T, typename O>
+bool RunTiledRow(const BroadcastPlan& p, const T* A, const T* B, O* Out, int64_t threshold) {
+  if (p.rank != 2 || p.dim[1] >= kWideRun) return false;
+  const int64_t n = p.dim[1];
+  const bool bRow = p.sb[0] == 0 && p.sb[1] == 1 && p.sa[0] == n && p.sa[1] == 1;
+  const bool aRow = p.sa[0] == 0 && p.sa[1] == 1 && p.sb[0] == n && p.sb[1] == 1;
+  if (!aRow && !bRow) return false;
+  const int64_t W = (kWideRun / n) * n, chunks = (p.total + W - 1) / W;
+  std::vector<T> tile(W);
+  for (int64_t j = 0; j < W; j++) tile[j] = (bRow ? B : A)[j % n];
+  ParallelRange(chunks, std::max<int64_t>(1, threshold / W), [&](int64_t b, int64_t e) {
+    for (int64_t c = b; c < e; c++) {
+      const int64_t off = c * W, len = std::min(W, p.total - off);
+      if (bRow) Inner<Op, T, O>(A + off, 1, tile.data(), 1, Out + off, len);
+      else Inner<Op, T, O>(tile.data(), 1, B + off, 1, Out + off, len);
+    }
+  });
+  return true;
+}
+
 template <typename Op, typename T, typename O>
 void Run(const BroadcastPlan& p, const View& a, const View& b, const View& out, int64_t threshold) {
   const T* A = a.As<T>();
   const T* B = b.As<T>();
   O* Out = out.As<O>();
+  if (RunTiledRow<Op, T, O>(p, A, B, Out, threshold)) return;
   ParallelRange(p.total, threshold, [&](int64_t begin, int64_t end) {
     p.Walk(begin, end, [&](int64_t ai, int64_t bi, int64_t oi, int64_t n, int64_t sa, int64_t sb) {
       Inner<Op, T, O>(A + ai, sa, B + bi, sb, Out + oi, n);

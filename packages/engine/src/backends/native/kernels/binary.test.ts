@@ -74,6 +74,7 @@ const PAIRS: Array<[number[], number[]]> = [
     [7, 1],
   ],
   [[600, 513], [513]], // above the threading threshold (2^18)
+  [[40001, 7], [7]], // a short repeated row (an NHWC bias), tiled; threaded, a part chunk at the end
   [
     [1, 600, 513],
     [600, 1],
