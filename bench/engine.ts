@@ -16,7 +16,13 @@ import { BMM_ROWS, type BmmRow } from './lib/bmm-shapes.js';
 import { runChild } from './lib/child.js';
 import { cpuPeak } from './lib/cpu-peak.js';
 import { Progress } from './lib/progress.js';
-import { runTorchReference, type TorchReference, torchEntry, torchSeconds } from './lib/torch-reference.js';
+import {
+  type TorchGroup,
+  type TorchReference,
+  TorchReferenceRuns,
+  torchEntry,
+  torchSeconds,
+} from './lib/torch-reference.js';
 import { type BenchModelSpec, isModelName, MODEL_NAMES, MODELS, type ModelName } from './models/index.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -171,6 +177,11 @@ function torchKey(job: { model: ModelName; mode: ModelMode }, quick: boolean): s
   return `${job.mode === 'train' ? spec.torchKeys.train : spec.torchKeys.forward}_b${batch}`;
 }
 
+/** The reference group measuring a job: a model's own, `matmul` for sgemm, BatchMatMul and dispatch. */
+function torchGroupOf(model: Job['model']): TorchGroup {
+  return isModelName(model) ? MODELS[model].torchGroup : 'matmul';
+}
+
 /** The reference's key of a BatchMatMul row (`bmm-square` → `bmm_square`). */
 function torchBmmKey(row: string): string {
   return row.replace('-', '_');
@@ -253,15 +264,21 @@ export async function runEngine(opts: EngineOptions, progress: Progress): Promis
   progress.note(
     `backends: ${backends.map((b) => `${b.name} ${b.ok ? 'ok' : `no (${b.reason})`}`).join('; ')}`,
   );
-  progress.note(`PyTorch reference${opts.quick ? ' (--quick)' : ''} …`);
-  const ref = await runTorchReference({ repoRoot: REPO_ROOT, quick: opts.quick });
-  progress.note(ref.ok ? `PyTorch reference done in ${ref.wallS.toFixed(1)} s` : ref.reason);
+  const reference = new TorchReferenceRuns({ repoRoot: REPO_ROOT, quick: opts.quick });
+  if (!reference.ref.ok) progress.note(reference.ref.reason);
   const jobs = planJobs(
     backends.filter((b) => b.ok).map((b) => b.name),
     opts.models,
   );
   const cells: Cell[] = [];
   for (const [i, job] of jobs.entries()) {
+    // PyTorch measures a group right before dlpipe's cells of it, so both see the same machine
+    const group = torchGroupOf(job.model);
+    if (reference.ref.ok && !reference.ran(group)) {
+      progress.note(`PyTorch reference: ${group}${opts.quick ? ' (--quick)' : ''} …`);
+      const ref = await reference.ensure(group);
+      if (!ref.ok) progress.note(ref.reason);
+    }
     const budgetS = cellBudget(opts.budgetS - elapsed(), jobs.length - i, opts.quick);
     const skip = skipReason(job, cells, budgetS);
     if (skip) {
@@ -275,10 +292,11 @@ export async function runEngine(opts: EngineOptions, progress: Progress): Promis
           ? `${job.backend} ${job.model}`
           : `${job.backend} ${job.model} ${job.mode}`;
     progress.start(`[${i + 1}/${jobs.length}] ${name} (budget ${budgetS} s)`);
-    const cell = await runJob(job, budgetS, opts, ref, progress);
+    const cell = await runJob(job, budgetS, opts, reference.ref, progress);
     progress.done(cell);
     cells.push(cell);
   }
+  const ref = reference.ref;
   const models = opts.models.map((name) => {
     const spec: BenchModelSpec = MODELS[name];
     const params = cells.find((c) => c.model === name && c.params !== undefined)?.params;

@@ -3,7 +3,8 @@
  * bench/engine_torch.py (so a fresh clone reproduces the bench), run with Debian's Python in the
  * same benchmark run: compare ratios, not absolute times.
  *
- *   const ref = await runTorchReference({ repoRoot, quick: true });
+ *   const torch = new TorchReferenceRuns({ repoRoot, quick: true });
+ *   const ref = await torch.ensure('lenet');
  *   if (ref.ok) ref.result['lenet_b256']?.s;
  */
 import { spawnSync } from 'node:child_process';
@@ -27,6 +28,7 @@ export interface TorchEntry {
 
 /** The reference's groups, each run in its own process so that its peak memory is its own. */
 export const TORCH_GROUPS = ['matmul', 'lenet', 'transformer', 'lm', 'resnet'] as const;
+export type TorchGroup = (typeof TORCH_GROUPS)[number];
 
 export type TorchResult = Record<string, TorchEntry | string | number | undefined> & {
   version?: string;
@@ -37,7 +39,7 @@ export type TorchReference =
   | { ok: true; result: TorchResult; script: string; wallS: number }
   | { ok: false; reason: string };
 
-/** Options of `runTorchReference`. */
+/** Options of `TorchReferenceRuns`. */
 export interface TorchReferenceOptions {
   /** The dlpipe checkout; the script is `<repoRoot>/bench/engine_torch.py`. */
   repoRoot: string;
@@ -45,8 +47,6 @@ export interface TorchReferenceOptions {
   quick: boolean;
   /** Seconds before a group is killed (default 300). */
   budgetS?: number;
-  /** Groups to run (default all). */
-  groups?: readonly string[];
 }
 
 /** The reference script: the project's bench/engine_torch.py, nothing outside the checkout. */
@@ -62,24 +62,55 @@ export function torchMissingReason(script: string): string | undefined {
   return r.status === 0 ? undefined : `${TORCH_MISSING}: \`${PYTHON} -c "import torch"\` failed`;
 }
 
-export async function runTorchReference(options: TorchReferenceOptions): Promise<TorchReference> {
-  const script = torchScriptPath(options.repoRoot);
-  const missing = torchMissingReason(script);
-  if (missing) return { ok: false, reason: missing };
-  const budgetS = options.budgetS ?? 300;
-  const result: TorchResult = {};
-  let wallS = 0;
-  for (const group of options.groups ?? TORCH_GROUPS) {
-    const args = [script, '--only', group, ...(options.quick ? ['--quick'] : [])];
-    const out = await runChild(PYTHON, args, { cwd: options.repoRoot, budgetS });
-    if (out.timedOut) return { ok: false, reason: `PyTorch reference (${group}) timed out (> ${budgetS} s)` };
-    if (!out.result) {
-      return { ok: false, reason: `PyTorch reference (${group}) failed: ${out.error ?? 'no RESULT line'}` };
-    }
-    Object.assign(result, out.result as TorchResult);
-    wallS += out.wallS;
+/**
+ * The reference run group by group, each once and when first needed, so that PyTorch measures a
+ * model just before dlpipe does and both see the machine in the same state (its load drifts over
+ * minutes; two numbers a minute apart compared worse than two seconds apart).
+ *
+ *   const torch = new TorchReferenceRuns({ repoRoot, quick: false });
+ *   const ref = await torch.ensure('lenet');   // runs the lenet group unless it ran already
+ */
+export class TorchReferenceRuns {
+  private readonly done = new Set<TorchGroup>();
+  private reference: TorchReference;
+
+  constructor(private readonly options: TorchReferenceOptions) {
+    const script = torchScriptPath(options.repoRoot);
+    const missing = torchMissingReason(script);
+    this.reference = missing ? { ok: false, reason: missing } : { ok: true, result: {}, script, wallS: 0 };
   }
-  return { ok: true, result, script, wallS };
+
+  /** The results so far (every group that ran), or why there are none. */
+  get ref(): TorchReference {
+    return this.reference;
+  }
+
+  /** Whether `group` ran (or was tried). */
+  ran(group: TorchGroup): boolean {
+    return this.done.has(group);
+  }
+
+  /** Runs `group` unless it ran already; a failed group ends the reference for the whole run. */
+  async ensure(group: TorchGroup): Promise<TorchReference> {
+    const ref = this.reference;
+    if (!ref.ok || this.done.has(group)) return ref;
+    this.done.add(group);
+    const budgetS = this.options.budgetS ?? 300;
+    const args = [ref.script, '--only', group, ...(this.options.quick ? ['--quick'] : [])];
+    const out = await runChild(PYTHON, args, { cwd: this.options.repoRoot, budgetS });
+    if (out.timedOut) {
+      this.reference = { ok: false, reason: `PyTorch reference (${group}) timed out (> ${budgetS} s)` };
+    } else if (!out.result) {
+      this.reference = {
+        ok: false,
+        reason: `PyTorch reference (${group}) failed: ${out.error ?? 'no RESULT line'}`,
+      };
+    } else {
+      Object.assign(ref.result, out.result as TorchResult);
+      ref.wallS += out.wallS;
+    }
+    return this.reference;
+  }
 }
 
 /** One reference entry, if present. */

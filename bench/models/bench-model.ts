@@ -6,6 +6,7 @@
  *   net.trainStep(); net.forward(); net.dispose();
  */
 import { clipByGlobalNorm, tf } from '@dlpipe/tensor';
+import type { TorchGroup } from '../lib/torch-reference.js';
 
 /** A built model with its own random batch, ready to be timed. */
 export interface BenchModel {
@@ -50,6 +51,8 @@ export interface BenchModelSpec {
   iters?: number;
   /** Key prefixes in torch_reference.py's RESULT (`lenet` → `lenet_b256`, `lenetfwd_b256`). */
   torchKeys: { train: string; forward: string; latency?: string };
+  /** The reference's group (engine_torch.py `--only`) that measures them. */
+  torchGroup: TorchGroup;
   /** PyTorch's parameter count for the same model (see the model file for its source). */
   torchParams: number;
   create(options: BenchModelOptions): BenchModel;

@@ -59,6 +59,7 @@ function spec(name: keyof typeof LM_TORCH_PARAMS, kind: CellKind, impl: EncoderI
     warmup: 5,
     iters: 10,
     torchKeys: { train: key, forward: `${key}fwd` },
+    torchGroup: 'lm',
     torchParams: LM_TORCH_PARAMS[name],
     create: ({ batch, lr }) => charLM(kind, impl, batch, lr),
   };

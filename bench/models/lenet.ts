@@ -42,6 +42,7 @@ export const lenet: BenchModelSpec = {
   warmup: 10,
   iters: 15,
   torchKeys: { train: 'lenet', forward: 'lenetfwd' },
+  torchGroup: 'lenet',
   torchParams: LENET_TORCH_PARAMS,
   create: ({ batch, lr = 0.9 }) => layersClassifier(lenetNet(), { batch, inputShape: [28, 28, 1], lr }),
 };

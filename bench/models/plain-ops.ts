@@ -183,6 +183,7 @@ export const lenetOps: BenchModelSpec = {
   warmup: 10,
   iters: 15,
   torchKeys: { train: 'lenet', forward: 'lenetfwd' },
+  torchGroup: 'lenet',
   torchParams: LENET_TORCH_PARAMS,
   create: ({ batch, lr = 0.9 }) => lenetOpsModel(batch, lr),
 };
@@ -193,6 +194,7 @@ export const resnet18Ops: BenchModelSpec = {
   forwardBatch: 64,
   warmup: 1,
   torchKeys: { train: 'resnet18', forward: 'resnetfwd' },
+  torchGroup: 'resnet',
   torchParams: RESNET18_TORCH_PARAMS,
   create: ({ batch, size = 96, lr = 0.05 }) => resnet18OpsModel(batch, size, lr),
 };

@@ -69,6 +69,7 @@ export const resnet18: BenchModelSpec = {
   latencyBatch: 1,
   warmup: 1,
   torchKeys: { train: 'resnet18', forward: 'resnetfwd', latency: 'resnetlat' },
+  torchGroup: 'resnet',
   torchParams: RESNET18_TORCH_PARAMS,
   create: ({ batch, size = 96, lr = 0.05 }) =>
     layersClassifier(resnet18Net(size), { batch, inputShape: [size, size, 1], lr }),

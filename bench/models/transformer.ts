@@ -237,6 +237,7 @@ export const transformer: BenchModelSpec = {
   warmup: 10,
   iters: 15,
   torchKeys: { train: 'transformer', forward: 'transformerfwd' },
+  torchGroup: 'transformer',
   torchParams: TRANSFORMER_TORCH_PARAMS,
   create: createTransformer,
 };
