@@ -87,10 +87,13 @@ Napi::Value GruSequenceGrad(const Napi::CallbackInfo& info) {
     float* dh = F32(info[9]);  // the carried dL/dH, dL/dH0 at the end
     float* dwh = F32(info[10]);
     const size_t bh = static_cast<size_t>(B * H);
-    std::vector<float> ds(bh), S(static_cast<size_t>(T) * bh);
+    // scratch kept per thread between calls: a fresh vector of a few MB faults its pages in each time
+    static thread_local std::vector<float> ds, S, whT;
+    ds.resize(bh);
+    S.resize(static_cast<size_t>(T) * bh);
+    whT.resize(static_cast<size_t>(3 * H * H));
     std::memset(dh, 0, sizeof(float) * bh);
     // W_hᵀ [3H, H], so that the per-step products below read their right operand row-major.
-    std::vector<float> whT(static_cast<size_t>(3 * H * H));
     for (int64_t i = 0; i < H; i++)
       for (int64_t j = 0; j < 3 * H; j++) whT[j * H + i] = wh[i * 3 * H + j];
     for (int64_t t = T - 1; t >= 0; t--) {

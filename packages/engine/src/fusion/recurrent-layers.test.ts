@@ -27,6 +27,8 @@ interface Case {
   goBackwards?: boolean;
   bidirectional?: boolean;
   initialState?: boolean;
+  /** [batch, steps, input size, units]; small by default. */
+  dims?: [number, number, number, number];
 }
 
 const cases: Case[] = [
@@ -42,7 +44,7 @@ const cases: Case[] = [
 
 /** A GRU with seeded weights applied to x; outputs and the gradients of x and every weight. */
 function run(k: Case): tf.Tensor[] {
-  const [B, T, D, H] = [3, 5, 4, 6];
+  const [B, T, D, H] = k.dims ?? [3, 5, 4, 6];
   const args = {
     units: H,
     recurrentActivation: 'sigmoid' as const,
@@ -79,6 +81,32 @@ describe('tf.layers.gru and lstm through the sequence kernels', { skip }, () => 
       assert.equal(counts.Sigmoid, undefined, "tfjs's cell ran");
     });
   }
+
+  it('writes every element of outputs taken from the pool with stale contents (GRU and LSTM)', async () => {
+    const [B, T, D, H] = [4, 12, 5, 32];
+    for (const kind of ['gru', 'lstm'] as const) {
+      const g = kind === 'gru' ? 3 : 4;
+      // free arrays of every pooled output length (hs, cs, gates, dxp, dwh), full of 7.5s
+      const poison = () => {
+        for (const n of [T * B * H, T * B * g * H, H * g * H]) {
+          for (let i = 0; i < 3; i++) tf.tidy(() => tf.neg(tf.fill([n], -7.5))).dispose();
+        }
+      };
+      const k: Case = { what: kind, kind, returnSequences: true, returnState: true, dims: [B, T, D, H] };
+      const kernels =
+        kind === 'lstm' ? [LSTM_SEQUENCE, LSTM_SEQUENCE_GRAD] : [GRU_SEQUENCE, GRU_SEQUENCE_GRAD];
+      await expectNative(kernels, () =>
+        assertSameOnBackends(
+          () => {
+            poison();
+            return run(k);
+          },
+          1e-4,
+          `${kind} over stale pooled arrays`,
+        ),
+      );
+    }
+  });
 
   it("keeps tfjs's path for hard-sigmoid gates, masks and training dropout", async () => {
     await useBackend('native');

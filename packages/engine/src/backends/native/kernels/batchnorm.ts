@@ -11,7 +11,16 @@ import { inputsOf } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { BATCH_NORM_GRAD, type GradInputs, gradShapes, registerBatchNormGrad } from './batchnorm-grad.js';
-import { f32, fallback, type KernelArgs, outArray, output, type TensorInfo, whyNotF32 } from './util.js';
+import {
+  f32,
+  fallback,
+  type KernelArgs,
+  outArray,
+  output,
+  type TensorInfo,
+  whyNotF32,
+  zeroArray,
+} from './util.js';
 
 /** `t`'s values as C per-channel values (a single value repeated), or undefined. */
 function perChannel(backend: MathBackendCPU, t: TensorInfo | undefined, c: number, absent: number) {
@@ -61,7 +70,8 @@ export function batchNormKernels(addon: NativeAddon): Record<string, tf.KernelFu
       const typed = !dyv || !xv || !mv || !vv || sv === undefined;
       return fallback(BATCH_NORM_GRAD, args, typed ? whyNotF32(dy, x, mean, variance, scale) : 'shape');
     }
-    const outs = gradShapes(inputs).map((shape) => new Float32Array(tf.util.sizeFromShape(shape)));
+    // zeroed: a reused array must read as a fresh one wherever the kernel adds rather than writes
+    const outs = gradShapes(inputs).map((shape) => zeroArray(backend, tf.util.sizeFromShape(shape)));
     const [dx, dMean, dVariance, dScale, dOffset] = outs as Quintuple;
     if (dx.length > 0) {
       addon.batchNormGrad(dyv, xv, mv, vv, sv, c, varianceEpsilon, dx, dMean, dVariance, dScale, dOffset);

@@ -17,7 +17,7 @@ import { asAttrMap } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { GRU_SEQUENCE, GRU_SEQUENCE_GRAD } from './fused-names.js';
-import { f32Inputs, type KernelArgs, output, type TensorInfo } from './util.js';
+import { f32Inputs, type KernelArgs, outArray, output, type TensorInfo } from './util.js';
 
 export { GRU_SEQUENCE, GRU_SEQUENCE_GRAD };
 
@@ -80,8 +80,8 @@ export function gruSequenceKernels(addon: NativeAddon): Record<string, tf.Kernel
     const steps = (args.attrs as { steps: number }).steps;
     const { T, B, H } = geometry(GRU_SEQUENCE, t, steps);
     const v = f32Inputs(GRU_SEQUENCE, backend, t);
-    const hs = new Float32Array(T * B * H);
-    const gates = new Float32Array(T * B * 3 * H);
+    const hs = outArray(backend, T * B * H);
+    const gates = outArray(backend, T * B * 3 * H);
     addon.gruSequence(v.xp!, v.h0!, v.wh!, T, B, H, hs, gates);
     return [output(backend, [T * B, H], hs), output(backend, [T * B, 3 * H], gates)];
   };
@@ -92,9 +92,9 @@ export function gruSequenceKernels(addon: NativeAddon): Record<string, tf.Kernel
     const steps = (args.attrs as { steps: number }).steps;
     const { T, B, H } = geometry(GRU_SEQUENCE_GRAD, { xp: t.gates!, h0: t.h0!, wh: t.wh! }, steps);
     const v = f32Inputs(GRU_SEQUENCE_GRAD, backend, t);
-    const dxp = new Float32Array(T * B * 3 * H);
-    const dh0 = new Float32Array(B * H);
-    const dwh = new Float32Array(H * 3 * H);
+    const dxp = outArray(backend, T * B * 3 * H);
+    const dh0 = outArray(backend, B * H);
+    const dwh = outArray(backend, H * 3 * H);
     addon.gruSequenceGrad(v.dhs!, v.gates!, v.hs!, v.h0!, v.wh!, T, B, H, dxp, dh0, dwh);
     return [
       output(backend, [T * B, 3 * H], dxp),

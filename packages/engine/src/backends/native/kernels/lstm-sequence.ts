@@ -16,7 +16,7 @@ import { asAttrMap } from '../../../kernel-args.js';
 import * as tf from '../../../tf.js';
 import type { NativeAddon } from '../addon.js';
 import { LSTM_SEQUENCE, LSTM_SEQUENCE_GRAD } from './fused-names.js';
-import { f32Inputs, type KernelArgs, output, type TensorInfo } from './util.js';
+import { f32Inputs, type KernelArgs, outArray, output, type TensorInfo } from './util.js';
 
 export { LSTM_SEQUENCE, LSTM_SEQUENCE_GRAD };
 
@@ -82,9 +82,9 @@ export function lstmSequenceKernels(addon: NativeAddon): Record<string, tf.Kerne
     const steps = (args.attrs as { steps: number }).steps;
     const { T, B, H } = geometry(LSTM_SEQUENCE, t, steps);
     const v = f32Inputs(LSTM_SEQUENCE, backend, t);
-    const hs = new Float32Array(T * B * H);
-    const cs = new Float32Array(T * B * H);
-    const gates = new Float32Array(T * B * 4 * H);
+    const hs = outArray(backend, T * B * H);
+    const cs = outArray(backend, T * B * H);
+    const gates = outArray(backend, T * B * 4 * H);
     addon.lstmSequence(v.xp!, v.h0!, v.c0!, v.wh!, T, B, H, hs, cs, gates);
     return [
       output(backend, [T * B, H], hs),
@@ -99,10 +99,10 @@ export function lstmSequenceKernels(addon: NativeAddon): Record<string, tf.Kerne
     const steps = (args.attrs as { steps: number }).steps;
     const { T, B, H } = geometry(LSTM_SEQUENCE_GRAD, { xp: t.gates, h0: t.h0, c0: t.c0, wh: t.wh }, steps);
     const v = f32Inputs(LSTM_SEQUENCE_GRAD, backend, t);
-    const dxp = new Float32Array(T * B * 4 * H);
-    const dh0 = new Float32Array(B * H);
-    const dc0 = new Float32Array(B * H);
-    const dwh = new Float32Array(H * 4 * H);
+    const dxp = outArray(backend, T * B * 4 * H);
+    const dh0 = outArray(backend, B * H);
+    const dc0 = outArray(backend, B * H);
+    const dwh = outArray(backend, H * 4 * H);
     addon.lstmSequenceGrad(
       v.dhs!,
       v.dcs!,
