@@ -11,8 +11,8 @@
 namespace dlpipe {
 namespace {
 
-// Products under this many multiply-adds run on one thread: waking the second (PASSIVE) OpenMP
-// thread costs more than it saves. Measured on the char-GRU LM (32×256×256 steps): 64–70 ms per
+// Products under this many multiply-adds run on one thread: waking the second OpenMP thread from
+// its sleep costs more than it saves (measured when threads slept at once, OMP_WAIT_POLICY=PASSIVE). Measured on the char-GRU LM (32×256×256 steps): 64–70 ms per
 // training step with every matmul threaded, 52–55 ms with this threshold, 53–60 ms at 3e7.
 constexpr int64_t kSerialMatMulWork = 8'000'000;
 

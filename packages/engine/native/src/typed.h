@@ -98,8 +98,8 @@ void ParallelRange(int64_t n, int64_t threshold, const Fn& fn) {
 }
 
 // Runs oneDNN primitives on one thread while in scope, for inputs under `threshold` elements:
-// oneDNN parallelizes even tiny eltwise calls, and waking a sleeping (PASSIVE) OpenMP thread
-// costs more than it saves there.
+// oneDNN parallelizes even tiny eltwise calls, and waking a sleeping OpenMP thread costs more
+// than it saves there.
 class SerialBelow {
  public:
   SerialBelow(int64_t n, int64_t threshold) : threads_(omp_get_max_threads()) {

@@ -278,8 +278,9 @@ export function loadNativeAddon(): NativeAddon {
     }
     throw new BackendError(`${why}; rebuild it with node packages/engine/native/build.mjs`);
   }
-  // OpenMP threads must sleep between kernels, or they spin on the cores JS needs.
-  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+  // OpenMP threads spin briefly after a parallel region, then sleep: a sequence kernel's steps
+  // (and back-to-back kernels) find them awake, and between kernels they leave the cores to JS.
+  if (process.env.OMP_WAIT_POLICY === undefined) process.env.GOMP_SPINCOUNT ??= '10000';
   process.env.OMP_NUM_THREADS ??= String(nativeThreads());
   const require = createRequire(import.meta.url);
   addon = require(ADDON_PATH) as NativeAddon;
