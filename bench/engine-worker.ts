@@ -134,8 +134,8 @@ function bmm(which: string, quick: boolean, deadline: number) {
   const a = tf.randomNormal([batch, m, k]);
   const b = tf.randomNormal([batch, k, n]);
   // Not read back: every backend here runs kernels synchronously in Node, so the product is done
-  // when matMul returns. Reading it would copy 16–64 MB into a fresh array every call; a model
-  // passes the product on to its next op instead.
+  // when matMul returns. Reading it would hand its storage out for good, so every call would fill a
+  // fresh 16–64 MB array; a model passes the product on to its next op instead.
   const timing = timeIt(
     () => {
       tf.matMul(a, b).dispose();

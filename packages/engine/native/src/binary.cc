@@ -94,8 +94,6 @@ void Inner(const T* a, int64_t sa, const T* b, int64_t sb, O* o, int64_t n) {
   }
 }
 
-constexpr int64_t kWideRun = 64;
-
 // [rows, n] with one operand a repeated row of n values (an NHWC bias: n channels) when n is
 // short: the row tiled to ~64 values, so the walk makes one long vectorizable run per k rows
 // instead of a call per row. False when the plan is not of that shape.

@@ -46,15 +46,13 @@ void Rows(const X* x, int64_t rows, int64_t L, typename Op::Acc* dst) {
   }
 }
 
-constexpr int64_t kWideRow = 64;
-
 // rows × C values into acc[C] when C is small (an NHWC bias gradient: C channels): k rows at a
 // time into k·C accumulators, one long vectorizable run instead of a short loop per row, then
 // the k partials of each channel combined.
 template <typename Op, typename X>
 void ScatterNarrow(const X* x, int64_t rows, int64_t C, typename Op::Acc* acc) {
   using Acc = typename Op::Acc;
-  const int64_t k = kWideRow / C, W = k * C, wide = rows / k;
+  const int64_t k = kWideRun / C, W = k * C, wide = rows / k;
   std::vector<Acc> part(W, Op::Init());
   Acc* p = part.data();
   for (int64_t r = 0; r < wide; r++) {
@@ -74,7 +72,7 @@ void Scatter(const X* x, const std::vector<Group>& g, const std::vector<int64_t>
              int64_t b0, int64_t e0, typename Op::Acc* acc) {
   const int P = static_cast<int>(g.size()) - 1;
   const int64_t C = g[P].size;
-  if (P == 1 && ostride[0] == 0 && C < kWideRow) {
+  if (P == 1 && ostride[0] == 0 && C < kWideRun) {
     ScatterNarrow<Op>(x + b0 * C, e0 - b0, C, acc);
     return;
   }

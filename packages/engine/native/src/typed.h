@@ -60,6 +60,10 @@ inline View ViewOf(const Napi::Value& v) {
 // thread): cheap memory-bound loops (add, relu), oneDNN's JIT transcendentals (exp, tanh), and
 // scalar double-precision ones (pow, softplus, ~20 ns per element).
 constexpr int64_t kMemThreshold = 1 << 18;
+
+// Values per contiguous run when a short last axis (an NHWC bias: a few channels) is tiled or
+// accumulated in blocks of whole rows, so inner loops are long enough to vectorize.
+constexpr int64_t kWideRun = 64;
 constexpr int64_t kJitThreshold = 1 << 17;
 constexpr int64_t kComputeThreshold = 1 << 13;
 

@@ -1,7 +1,7 @@
 /**
- * One navigation with the crawl's limits: the page guard stops oversized and non-HTML
- * responses and redirect chains longer than `maxRedirects`, and the HTTP status decides the consequence: 429 and 5xx are
- * retried (Retry-After honoured), other 4xx fail at once, non-HTML 2xx is skipped.
+ * One navigation with the crawl's limits: the page guard stops oversized and non-HTML responses
+ * and redirect chains longer than `maxRedirects`, and the HTTP status decides the consequence:
+ * 429 and 5xx are retried (Retry-After honoured), other 4xx fail at once, non-HTML 2xx is skipped.
  *
  *   const visit = await visitPage(lease, 'http://127.0.0.1:8080/', options);
  *   visit.status; visit.loadedUrl; visit.response;

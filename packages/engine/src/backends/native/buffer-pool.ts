@@ -80,11 +80,6 @@ export class BufferPool {
     if (o) o.live++; // a view counts as a user of its whole array
   }
 
-  /** Whether `values` is an array of the pool's or a view of one. */
-  owns(values: unknown): boolean {
-    return ArrayBuffer.isView(values) && this.owned.has(values.buffer);
-  }
-
   /** `values` was handed outside the backend (read out): never reuse its array. */
   escaped(values: unknown): void {
     if (!ArrayBuffer.isView(values)) return;
